@@ -1,0 +1,16 @@
+// Exporters read results and write files other tools read: CSV (one row per run, metrics as
+// columns named as Nsight Compute names them) and JSON (an array of RunResult objects).
+#pragma once
+#include <ostream>
+#include <string>
+#include <vector>
+#include "model/run_result.h"
+
+namespace gemmscope {
+
+void write_csv(std::ostream&, const std::vector<RunResult>&);
+void write_json(std::ostream&, const std::vector<RunResult>&);
+// Writes by extension (.csv or .json); throws naming the path on failure.
+void export_results(const std::string& path, const std::vector<RunResult>&);
+
+}  // namespace gemmscope

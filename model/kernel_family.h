@@ -1,0 +1,49 @@
+// KernelFamily: one GEMM algorithm with its tunables, rules, launch geometry and JIT defines.
+// Families are registered in one list (families()); each lives in model/families/<name>.cpp
+// beside its CUDA source kernels/<source>.
+#pragma once
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "config_error.h"
+#include "gpu_spec.h"
+#include "kernel_config.h"
+#include "launch_plan.h"
+
+namespace gemmscope {
+
+// Sweep axes: parameter -> the values to try (already valid in isolation, e.g. powers of two).
+using SweepSpace = std::vector<std::pair<Param, std::vector<int>>>;
+
+class KernelFamily {
+ public:
+  virtual ~KernelFamily() = default;
+  virtual std::string name() const = 0;         // "seed_tall_skinny"
+  virtual std::string summary() const = 0;      // one line for menus and --help
+  virtual std::string source() const = 0;       // file in kernels/, "" for library families
+  virtual std::vector<Param> params() const = 0;  // the KernelConfig fields this family reads
+  // Values a control may offer for a parameter (before cross-parameter rules).
+  virtual std::vector<int> choices(Param p) const = 0;
+  // The config a user starts from for this shape (the seed's tiles where the family is a seed).
+  virtual KernelConfig defaults(const ProblemShape&) const = 0;
+  // The space the default sweep of this shape walks.
+  virtual SweepSpace sweep_space(const ProblemShape&) const = 0;
+  // Family rules beyond the shared ones (run after validate()'s shape/choice checks).
+  virtual Check check(const KernelConfig&, const GpuSpec&) const = 0;
+  virtual LaunchPlan plan(const KernelConfig&) const = 0;
+  // NVRTC options that specialise the source (-DBLOCK_M=128 ...).
+  virtual std::vector<std::string> defines(const KernelConfig&) const = 0;
+  // Error bound a run of this precision must meet (relative Frobenius error).
+  virtual double error_bound(const KernelConfig&) const;
+};
+
+const std::vector<std::unique_ptr<KernelFamily>>& families();
+const KernelFamily* find_family(const std::string& name);  // nullptr if unknown
+std::vector<std::string> family_names();
+
+// Shared define set every family passes (layouts, shape-independent names).
+std::vector<std::string> common_defines(const KernelConfig&);
+
+}  // namespace gemmscope

@@ -1,0 +1,34 @@
+// LaunchPlan: what the runner launches for one config, decided in plain C++ so that the UI,
+// the sweep planner and the tests see the same grid, block and shared memory as the GPU.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace gemmscope {
+
+struct Dim3 {
+  int64_t x = 1, y = 1, z = 1;
+  int64_t count() const { return x * y * z; }
+  bool operator==(const Dim3&) const = default;
+};
+
+// Every kernel of every family takes the same arguments:
+//   (const float* A, const float* B, float* C, int M, int N, int K, float* workspace)
+// so the runner needs no per-family launch code.
+struct LaunchStep {
+  enum class Kind { ZeroOutput, Kernel } kind = Kind::Kernel;
+  std::string entry;       // extern "C" kernel name in the family's source
+  Dim3 grid, block;
+  int64_t dynamic_smem = 0;  // bytes
+};
+
+struct LaunchPlan {
+  std::vector<LaunchStep> steps;
+  int64_t workspace_bytes = 0;
+  bool uses_cublas = false;  // the cuBLAS family: the runner calls the library instead
+  // The first kernel step: the one whose grid the user tunes (launch__grid_size reports it).
+  const LaunchStep* main_kernel() const;
+};
+
+}  // namespace gemmscope

@@ -1,0 +1,71 @@
+// RunResult: what one run of one config produced, with a disposition and the reason when it did not pass.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <string>
+#include "kernel_config.h"
+
+namespace gemmscope {
+
+// As the CUTLASS profiler does: a run either passed, or says which way it did not.
+enum class Disposition {
+  Passed,        // ran, verified within its precision's bound
+  Incorrect,     // ran, but the error exceeds the bound (never reported as fast)
+  Invalid,       // the config breaks a rule (validate); never compiled
+  CompileError,  // NVRTC refused it; the log is in `reason`
+  LaunchError,   // launch or CUDA error (a fault included)
+  Timeout,       // the watchdog killed the runner
+  Crashed,       // the runner died
+  NoDevice,      // no GPU, or the runner could not start
+  NotRun
+};
+std::string to_string(Disposition);
+Disposition parse_disposition(const std::string&);
+
+struct Verification {
+  bool checked = false;
+  double rel_fro_error = 0;     // ||C - ref||_F / ||ref||_F, reference cuBLAS pedantic FP32
+  double max_abs_error = 0;
+  int64_t mismatches = 0;       // elements failing |c - r| <= atol + rtol*|r|
+  int64_t nonfinite = 0;
+  double atol = 1e-4, rtol = 1e-4;
+  bool allclose() const { return checked && mismatches == 0 && nonfinite == 0; }
+};
+
+// A metric value with where it came from ("cupti", "launch" for the runner's own record).
+struct MetricValue {
+  double value = 0;
+  std::string unit;
+  std::string source;
+};
+
+struct RunResult {
+  int64_t id = 0;                 // store row id, 0 until stored
+  KernelConfig config;
+  std::string config_name;
+  std::string device;             // GPU name as detected
+  std::string arch;               // "sm_90"
+  Disposition disposition = Disposition::NotRun;
+  std::string reason;
+  // Timing (ms), over `reps` timed launches after warm-up.
+  double ms_median = 0, ms_min = 0, ms_max = 0;
+  int reps = 0;
+  bool l2_flushed = true;
+  double tflops = 0, gbps = 0;    // nominal work: 2MNK FLOPs, A+B read once, C written once
+  Verification verify;
+  // Compiled kernel (main step).
+  int registers = 0;
+  int64_t static_smem = 0, dynamic_smem = 0, local_bytes = 0;
+  int64_t grid_size = 0, block_size = 0;
+  int occupancy_blocks_per_sm = 0;
+  double occupancy_theoretical = 0;    // on the running GPU
+  double compile_ms = 0;
+  bool jit_cache_hit = false;
+  std::map<std::string, MetricValue> metrics;
+  std::string metrics_note;            // why counters are missing, when they are
+  std::string created_at;              // ISO-8601 UTC
+  std::string commit;                  // build's git commit
+  int64_t seed = 0;
+};
+
+}  // namespace gemmscope

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# One entry point for a fresh Debian 12 machine: installs what is missing, builds, then
+#   ./setup.sh run   starts the main job (the GUI where a display exists, else the CLI on P9)
+#   ./setup.sh test  runs the whole test suite (GPU tests skip with a message without a GPU)
+# Re-running on a set-up machine reinstalls nothing.
+set -euo pipefail
+cd "$(dirname "$0")"
+mode="${1:-run}"
+BUILD="${GEMMSCOPE_BUILD_DIR:-build}"
+IMGUI_PIN="comma-deps-imgui==1.92.7.post104"
+
+sudo_cmd=()
+[ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
+
+apt_pkgs=(cmake make g++ pkg-config python3 python3-pip libsqlite3-dev nlohmann-json3-dev
+          libgtest-dev libgl1-mesa-dev libx11-dev xvfb xauth mesa-utils libgl1-mesa-dri)
+missing=()
+for p in "${apt_pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing Debian packages: ${missing[*]}"
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# PyPI packages go into a folder of the build: downloaded as wheels and unpacked, so no
+# Python environment is touched (the imgui wheel is tagged for any Python >= 3.12).
+deps="$BUILD/deps"
+mkdir -p "$deps"
+if [ ! -f "$deps/imgui/.pinned-$IMGUI_PIN" ]; then
+  rm -rf "$deps/imgui" "$deps/wheels"
+  python3 -m pip download -q --no-deps --only-binary=:all: --python-version 3.12 \
+      --platform manylinux_2_28_x86_64 -d "$deps/wheels" "$IMGUI_PIN"
+  python3 -m zipfile -e "$deps"/wheels/comma_deps_imgui-*.whl "$deps/imgui-wheel"
+  mv "$deps"/imgui-wheel/comma_deps_imgui-*.data/purelib/imgui/install "$deps/imgui"
+  rm -rf "$deps/imgui-wheel" "$deps/wheels"
+  touch "$deps/imgui/.pinned-$IMGUI_PIN"
+fi
+
+# CUDA 13 lives at /usr/local/cuda; where a toolkit lacks CUPTI or NVRTC, NVIDIA's wheels provide them.
+CUDA_ROOT="${CUDA_ROOT:-/usr/local/cuda}"
+extra=()
+for part in cupti nvrtc; do
+  hdr=cupti.h; [ "$part" = nvrtc ] && hdr=nvrtc.h
+  if [ ! -f "$CUDA_ROOT/include/$hdr" ] && [ ! -d "$deps/nvidia-$part" ]; then
+    python3 -m pip download -q --no-deps --only-binary=:all: -d "$deps/wheels" "nvidia-cuda-$part==13.0.*"
+    python3 -m zipfile -e "$deps"/wheels/nvidia_cuda_${part}-*.whl "$deps/nvidia-$part"
+  fi
+  [ -d "$deps/nvidia-$part" ] && extra+=("-DGEMMSCOPE_$(echo "$part" | tr a-z A-Z)_ROOT=$PWD/$deps/nvidia-$part/nvidia/cu13")
+done
+
+if [ ! -f "$BUILD/CMakeCache.txt" ]; then
+  cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DCUDAToolkit_ROOT="$CUDA_ROOT" \
+        -DGEMMSCOPE_IMGUI_ROOT="$PWD/$deps/imgui" "${extra[@]}"
+fi
+cmake --build "$BUILD" -j "$(nproc)"
+
+case "$mode" in
+  run)
+    if [ -n "${DISPLAY:-}" ]; then
+      exec "$BUILD/app/gui/gemmscope"
+    else
+      echo "setup: no DISPLAY, so running the CLI on the P9 seed problem"
+      exec "$BUILD/app/cli/gemmscope-cli" run --problem p9 --family seed_tall_skinny
+    fi ;;
+  test)
+    exec ctest --test-dir "$BUILD" --output-on-failure -j "$(nproc)" ;;
+  *) echo "usage: $0 [run|test]" >&2; exit 2 ;;
+esac
