@@ -171,7 +171,8 @@ GpuSpec spec_from_json(const json& j, const std::string& key) {
 
 json to_json(const RunOptions& o) {
   return {{"warmup", o.warmup}, {"reps", o.reps},       {"flush_l2", o.flush_l2}, {"verify", o.verify},
-          {"seed", o.seed},     {"metrics", o.metrics}, {"timeout_s", o.timeout_s}};
+          {"seed", o.seed},     {"metrics", o.metrics}, {"timeout_s", o.timeout_s},
+          {"fault_injection", o.fault_injection}};
 }
 
 RunOptions options_from_json(const json& j) {
@@ -184,6 +185,9 @@ RunOptions options_from_json(const json& j) {
   read(j, "seed", o.seed);
   read(j, "metrics", o.metrics);
   read(j, "timeout_s", o.timeout_s);
+  read(j, "fault_injection", o.fault_injection);
+  if (!o.fault_injection.empty() && o.fault_injection != "fault" && o.fault_injection != "hang")
+    throw std::invalid_argument("fault_injection=" + o.fault_injection + ": must be \"fault\", \"hang\" or empty");
   if (o.warmup < 0) throw std::invalid_argument("warmup=" + std::to_string(o.warmup) + ": must be >= 0");
   if (o.reps < 1) throw std::invalid_argument("reps=" + std::to_string(o.reps) + ": must be >= 1");
   if (!(o.timeout_s > 0)) throw std::invalid_argument("timeout_s must be positive");

@@ -17,6 +17,9 @@ struct RunOptions {
   int64_t seed = 1234;
   std::string metrics;        // "" (none), "seed", "roofline", "occupancy", "all"
   double timeout_s = 60;      // the controller's watchdog, per request
+  // Test hook: "fault" launches a kernel that reads an illegal address, "hang" one that never
+  // ends, in place of the config's kernel, so the recovery path can be exercised on purpose.
+  std::string fault_injection;
 };
 
 // Requests: {"id":N,"op":"hello"} | {"id":N,"op":"run","config":{...},"options":{...}}

@@ -1,5 +1,6 @@
 #include "model/run_result.h"
 
+#include <ctime>
 #include <stdexcept>
 
 namespace gemmscope {
@@ -13,6 +14,15 @@ constexpr std::pair<Disposition, const char*> kNames[] = {
     {Disposition::NotRun, "not_run"},
 };
 }  // namespace
+
+std::string utc_now() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
 
 std::string to_string(Disposition d) {
   for (auto& [v, n] : kNames)

@@ -20,6 +20,8 @@ enum class Disposition {
   NotRun
 };
 std::string to_string(Disposition);
+// ISO-8601 UTC now, for created_at.
+std::string utc_now();
 Disposition parse_disposition(const std::string&);
 
 struct Verification {

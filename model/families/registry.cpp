@@ -7,6 +7,9 @@ std::unique_ptr<KernelFamily> make_seed_tall_skinny_family();
 std::unique_ptr<KernelFamily> make_seed_tiled_family();
 std::unique_ptr<KernelFamily> make_splitk_family();
 std::unique_ptr<KernelFamily> make_cublas_family();
+std::unique_ptr<KernelFamily> make_store_bound_family();
+std::unique_ptr<KernelFamily> make_simt_splitk_family();
+std::unique_ptr<KernelFamily> make_tc_splitk_family();
 
 const std::vector<std::unique_ptr<KernelFamily>>& families() {
   static const std::vector<std::unique_ptr<KernelFamily>> list = [] {
@@ -15,6 +18,9 @@ const std::vector<std::unique_ptr<KernelFamily>>& families() {
     v.push_back(make_seed_tiled_family());
     v.push_back(make_splitk_family());
     v.push_back(make_cublas_family());
+    v.push_back(make_store_bound_family());
+    v.push_back(make_simt_splitk_family());
+    v.push_back(make_tc_splitk_family());
     return v;
   }();
   return list;

@@ -1,0 +1,90 @@
+#include "app/cli/run_report.h"
+
+#include <cstdio>
+
+#include "model/occupancy.h"
+#include "model/roofline.h"
+
+namespace gemmscope::cli {
+
+namespace {
+
+std::string fmt(const char* f, double a) {
+  char b[64];
+  snprintf(b, sizeof b, f, a);
+  return b;
+}
+
+RooflinePoint nominal_point(const RunResult& r) {
+  return {r.config.shape.flops(), r.config.shape.min_bytes(), r.ms_median * 1e-3};
+}
+
+std::string peak_line(const RunResult& r, const GpuSpec& s, const std::string& label) {
+  const RooflineVerdict v = judge(nominal_point(r), s, r.config.precision);
+  return label + " " + s.name + ": " + fmt("%.1f%%", v.pct_of_compute_peak) + " of " + to_string(r.config.precision) + " peak (" +
+         fmt("%.1f", compute_peak_tflops(s, r.config.precision)) + " TFLOP/s), " + fmt("%.1f%%", v.pct_of_dram_peak) +
+         " of DRAM (" + fmt("%.0f", s.dram_gbps) + " GB/s); roofline floor " + fmt("%.3f ms", v.floor_seconds * 1e3) + " (" +
+         (v.memory_bound ? "memory" : "compute") + "-bound)";
+}
+
+}  // namespace
+
+std::string describe_run(const RunResult& r, const GpuSpec& here, const GpuSpec& ref) {
+  std::string s;
+  auto line = [&](const std::string& k, const std::string& v) { s += k + std::string(12 - std::min<size_t>(11, k.size()), ' ') + v + "\n"; };
+  line("config", r.config_name);
+  line("device", r.device + (r.arch.empty() ? "" : " (" + r.arch + ")"));
+  line("status", to_string(r.disposition) + (r.reason.empty() ? "" : ": " + r.reason));
+  if (r.reps == 0) return s;
+  line("time", fmt("%.4f ms", r.ms_median) + " median of " + std::to_string(r.reps) + fmt(" (min %.4f", r.ms_min) +
+                   fmt(", max %.4f)", r.ms_max) + (r.l2_flushed ? ", L2 flushed" : ", hot L2"));
+  line("rate", fmt("%.2f TFLOP/s", r.tflops) + fmt("   %.1f GB/s", r.gbps) + " (nominal: 2MNK FLOPs; A, B read and C written once)");
+  line("% of peak", peak_line(r, here, "this GPU"));
+  line("", peak_line(r, ref, "reference"));
+  const Projection p = project(nominal_point(r), here, ref, r.config.precision);
+  line("on ref.", fmt("%.3f ms", p.projected_seconds * 1e3) + " projected at this run's share of its roofline (floor " +
+                      fmt("%.3f ms)", p.floor_seconds * 1e3));
+  if (r.verify.checked)
+    line("error", fmt("rel. Frobenius %.3g", r.verify.rel_fro_error) + fmt(", max abs %.3g", r.verify.max_abs_error) +
+                      "; allclose(atol=1e-4, rtol=1e-4): " +
+                      (r.verify.allclose() ? std::string("PASS")
+                                           : "FAIL (" + std::to_string(r.verify.mismatches) + " elements" +
+                                                 (r.verify.nonfinite ? ", " + std::to_string(r.verify.nonfinite) + " not finite" : "") + ")"));
+  if (r.config.family != "cublas") {
+    line("kernel", std::to_string(r.registers) + " regs/thread, " + std::to_string(r.static_smem) + " B static + " +
+                       std::to_string(r.dynamic_smem) + " B dynamic smem, " + std::to_string(r.local_bytes) + " B local; grid " +
+                       std::to_string(r.grid_size) + ", block " + std::to_string(r.block_size) +
+                       (r.jit_cache_hit ? ", JIT cache hit" : fmt(", compiled in %.0f ms", r.compile_ms)));
+    const int64_t smem = r.static_smem + r.dynamic_smem;
+    const Occupancy oh = theoretical_occupancy(here, int(r.block_size), r.registers, smem);
+    const Occupancy orf = theoretical_occupancy(ref, int(r.block_size), r.registers, smem);
+    line("occupancy", "theoretical " + fmt("%.1f%%", 100 * oh.fraction) + " here (" + std::to_string(oh.blocks_per_sm) +
+                          " blocks/SM, limited by " + oh.limiter + "); " + fmt("%.1f%%", 100 * orf.fraction) + " on " + ref.name +
+                          " (" + std::to_string(orf.blocks_per_sm) + " blocks/SM, " + orf.limiter + ")");
+  }
+  if (!r.metrics.empty()) {
+    s += "metrics:\n";
+    for (const auto& [k, v] : r.metrics) {
+      char b[256];
+      snprintf(b, sizeof b, "  %-58s %16.6g %-10s %s\n", k.c_str(), v.value, v.unit.c_str(), v.source == "cupti" ? "" : ("[" + v.source + "]").c_str());
+      s += b;
+    }
+  }
+  if (!r.metrics_note.empty()) line("counters", r.metrics_note);
+  return s;
+}
+
+std::string table_header() {
+  char b[256];
+  snprintf(b, sizeof b, "%-56s %-12s %10s %9s %9s %10s %5s %6s", "config", "status", "ms", "TFLOP/s", "GB/s", "rel.err", "regs", "occ%");
+  return b;
+}
+
+std::string table_row(const RunResult& r, const GpuSpec&) {
+  char b[512];
+  snprintf(b, sizeof b, "%-56s %-12s %10.4f %9.2f %9.1f %10.3g %5d %6.1f", r.config_name.c_str(), to_string(r.disposition).c_str(),
+           r.ms_median, r.tflops, r.gbps, r.verify.rel_fro_error, r.registers, 100 * r.occupancy_theoretical);
+  return b;
+}
+
+}  // namespace gemmscope::cli

@@ -1,0 +1,86 @@
+#include "controller/export.h"
+
+#include <algorithm>
+#include <fstream>
+#include <set>
+#include <stdexcept>
+
+#include "model/kernel_family.h"
+#include "model/protocol.h"
+
+namespace gemmscope {
+
+namespace {
+
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+  std::string q = "\"";
+  for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return q + "\"";
+}
+
+std::string num(double v) {
+  char buf[64];
+  snprintf(buf, sizeof buf, "%.9g", v);
+  return buf;
+}
+
+}  // namespace
+
+void write_csv(std::ostream& out, const std::vector<RunResult>& runs) {
+  std::set<std::string> metric_names;
+  for (const auto& r : runs)
+    for (const auto& [k, v] : r.metrics) metric_names.insert(k);
+  std::vector<std::string> head = {"id", "created_at", "device", "arch", "commit", "family", "problem", "M", "N", "K", "config"};
+  for (Param p : all_params()) head.push_back(param_name(p));
+  for (const char* h : {"disposition", "reason", "ms_median", "ms_min", "ms_max", "reps", "l2_flushed", "tflops", "gbps",
+                        "rel_fro_error", "max_abs_error", "allclose_atol1e-4_rtol1e-4", "mismatches", "registers", "static_smem",
+                        "dynamic_smem", "grid_size", "block_size", "occupancy_theoretical"})
+    head.push_back(h);
+  for (const auto& m : metric_names) head.push_back(m);
+  for (size_t i = 0; i < head.size(); ++i) out << (i ? "," : "") << csv_field(head[i]);
+  out << "\n";
+  for (const auto& r : runs) {
+    const auto& s = r.config.shape;
+    std::vector<std::string> row = {std::to_string(r.id), r.created_at, r.device, r.arch, r.commit, r.config.family, problem_name(s),
+                                    std::to_string(s.m), std::to_string(s.n), std::to_string(s.k), r.config_name};
+    const KernelFamily* f = find_family(r.config.family);
+    const auto used = f ? f->params() : std::vector<Param>{};
+    for (Param p : all_params()) {
+      const bool relevant = std::find(used.begin(), used.end(), p) != used.end();
+      row.push_back(relevant ? param_value_string(p, get_param(r.config, p)) : "");
+    }
+    for (const std::string& v :
+         {to_string(r.disposition), r.reason, num(r.ms_median), num(r.ms_min), num(r.ms_max), std::to_string(r.reps),
+          std::string(r.l2_flushed ? "1" : "0"), num(r.tflops), num(r.gbps), num(r.verify.rel_fro_error), num(r.verify.max_abs_error),
+          std::string(r.verify.checked ? (r.verify.allclose() ? "pass" : "fail") : ""), std::to_string(r.verify.mismatches),
+          std::to_string(r.registers), std::to_string(r.static_smem), std::to_string(r.dynamic_smem), std::to_string(r.grid_size),
+          std::to_string(r.block_size), num(r.occupancy_theoretical)})
+      row.push_back(v);
+    for (const auto& m : metric_names) {
+      auto it = r.metrics.find(m);
+      row.push_back(it == r.metrics.end() ? "" : num(it->second.value));
+    }
+    for (size_t i = 0; i < row.size(); ++i) out << (i ? "," : "") << csv_field(row[i]);
+    out << "\n";
+  }
+}
+
+void write_json(std::ostream& out, const std::vector<RunResult>& runs) {
+  nlohmann::json arr = nlohmann::json::array();
+  for (const auto& r : runs) arr.push_back(to_json(r));
+  out << arr.dump(2) << "\n";
+}
+
+void export_results(const std::string& path, const std::vector<RunResult>& runs) {
+  const bool csv = path.size() >= 4 && path.substr(path.size() - 4) == ".csv";
+  const bool json = path.size() >= 5 && path.substr(path.size() - 5) == ".json";
+  if (!csv && !json) throw std::invalid_argument("export path '" + path + "': the name must end in .csv or .json");
+  std::ofstream out(path);
+  if (!out) throw std::runtime_error("export path '" + path + "': cannot write");
+  if (csv) write_csv(out, runs);
+  else write_json(out, runs);
+  if (!out) throw std::runtime_error("export path '" + path + "': write failed");
+}
+
+}  // namespace gemmscope

@@ -1,0 +1,196 @@
+#include "controller/result_store.h"
+
+#include <filesystem>
+#include <sqlite3.h>
+#include <stdexcept>
+
+#include "model/protocol.h"
+
+namespace gemmscope {
+
+namespace {
+
+constexpr const char* kSchema = "gemmscope-results-1";
+
+// A prepared statement that finalises itself.
+struct Statement {
+  sqlite3_stmt* s = nullptr;
+  Statement(sqlite3* db, const std::string& sql, const std::string& path) {
+    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &s, nullptr) != SQLITE_OK)
+      throw std::runtime_error("store " + path + ": " + sqlite3_errmsg(db) + " (preparing: " + sql.substr(0, 60) + ")");
+  }
+  ~Statement() { sqlite3_finalize(s); }
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  void text(int i, const std::string& v) { sqlite3_bind_text(s, i, v.c_str(), -1, SQLITE_TRANSIENT); }
+  void real(int i, double v) { sqlite3_bind_double(s, i, v); }
+  void integer(int i, int64_t v) { sqlite3_bind_int64(s, i, v); }
+};
+
+void exec(sqlite3* db, const std::string& sql, const std::string& path) {
+  char* err = nullptr;
+  if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err ? err : "unknown error";
+    sqlite3_free(err);
+    throw std::runtime_error("store " + path + ": " + msg);
+  }
+}
+
+}  // namespace
+
+std::string default_store_path() {
+  if (const char* e = std::getenv("GEMMSCOPE_DB")) return e;
+  std::string base;
+  if (const char* x = std::getenv("XDG_DATA_HOME")) base = x;
+  else if (const char* h = std::getenv("HOME")) base = std::string(h) + "/.local/share";
+  else base = "/tmp";
+  return base + "/gemmscope/results.sqlite";
+}
+
+ResultStore::ResultStore(const std::string& path) : path_(path) {
+  const auto parent = std::filesystem::path(path).parent_path();
+  if (!parent.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(parent, ec);
+  }
+  if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr) != SQLITE_OK) {
+    std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw std::runtime_error("store " + path + ": cannot open (" + msg + ")");
+  }
+  sqlite3_busy_timeout(db_, 5000);
+  try {
+    // WAL: each committed run survives the process being killed at any point after it.
+    exec(db_, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", path_);
+    exec(db_,
+         "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);"
+         "CREATE TABLE IF NOT EXISTS runs(id INTEGER PRIMARY KEY AUTOINCREMENT, created_at TEXT, sweep TEXT, family TEXT,"
+         " problem TEXT, device TEXT, config_name TEXT, disposition TEXT, ms_median REAL, tflops REAL, gbps REAL,"
+         " rel_error REAL, result_json TEXT NOT NULL);"
+         "CREATE TABLE IF NOT EXISTS metrics(run_id INTEGER NOT NULL REFERENCES runs(id), name TEXT NOT NULL, value REAL,"
+         " unit TEXT, source TEXT, PRIMARY KEY(run_id, name));"
+         "CREATE INDEX IF NOT EXISTS runs_by_problem ON runs(problem, family);",
+         path_);
+    Statement get(db_, "SELECT value FROM meta WHERE key='schema'", path_);
+    if (sqlite3_step(get.s) == SQLITE_ROW) {
+      const std::string schema = reinterpret_cast<const char*>(sqlite3_column_text(get.s, 0));
+      if (schema != kSchema) throw std::runtime_error("store " + path_ + ": schema '" + schema + "' is not " + kSchema);
+    } else {
+      exec(db_, std::string("INSERT INTO meta VALUES('schema','") + kSchema + "')", path_);
+    }
+  } catch (const std::runtime_error& e) {
+    sqlite3_close(db_);
+    db_ = nullptr;
+    const std::string msg = e.what();
+    if (msg.find("not a database") != std::string::npos)
+      throw std::runtime_error("store " + path_ + ": the file is not a gemmscope store (not an SQLite database); choose another with --db");
+    throw;
+  }
+}
+
+ResultStore::~ResultStore() { sqlite3_close(db_); }
+
+int64_t ResultStore::insert(const RunResult& r, const std::string& sweep_tag) {
+  exec(db_, "BEGIN IMMEDIATE", path_);
+  try {
+    Statement ins(db_,
+                  "INSERT INTO runs(created_at, sweep, family, problem, device, config_name, disposition, ms_median, tflops, gbps,"
+                  " rel_error, result_json) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)",
+                  path_);
+    ins.text(1, r.created_at);
+    ins.text(2, sweep_tag);
+    ins.text(3, r.config.family);
+    ins.text(4, problem_name(r.config.shape));
+    ins.text(5, r.device);
+    ins.text(6, r.config_name);
+    ins.text(7, to_string(r.disposition));
+    ins.real(8, r.ms_median);
+    ins.real(9, r.tflops);
+    ins.real(10, r.gbps);
+    ins.real(11, r.verify.rel_fro_error);
+    ins.text(12, to_json(r).dump());
+    if (sqlite3_step(ins.s) != SQLITE_DONE) throw std::runtime_error("store " + path_ + ": " + sqlite3_errmsg(db_));
+    const int64_t id = sqlite3_last_insert_rowid(db_);
+    for (const auto& [name, m] : r.metrics) {
+      Statement met(db_, "INSERT INTO metrics(run_id, name, value, unit, source) VALUES(?,?,?,?,?)", path_);
+      met.integer(1, id);
+      met.text(2, name);
+      met.real(3, m.value);
+      met.text(4, m.unit);
+      met.text(5, m.source);
+      if (sqlite3_step(met.s) != SQLITE_DONE) throw std::runtime_error("store " + path_ + ": " + sqlite3_errmsg(db_));
+    }
+    exec(db_, "COMMIT", path_);
+    return id;
+  } catch (...) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+}
+
+std::vector<RunResult> ResultStore::query(const StoreQuery& q) const {
+  std::string sql = "SELECT id, result_json FROM runs WHERE 1=1";
+  std::vector<std::string> binds;
+  auto add = [&](const std::string& col, const std::string& v) {
+    if (!v.empty()) sql += " AND " + col + "=?", binds.push_back(v);
+  };
+  add("family", q.family);
+  add("problem", q.problem);
+  add("device", q.device);
+  add("sweep", q.sweep);
+  if (q.passed_only) sql += " AND disposition='passed'";
+  sql += " ORDER BY id";
+  if (q.limit > 0) sql += " LIMIT " + std::to_string(q.limit);
+  Statement st(db_, sql, path_);
+  for (size_t i = 0; i < binds.size(); ++i) st.text(int(i + 1), binds[i]);
+  std::vector<RunResult> out;
+  int rc;
+  while ((rc = sqlite3_step(st.s)) == SQLITE_ROW) {
+    const int64_t id = sqlite3_column_int64(st.s, 0);
+    const char* text = reinterpret_cast<const char*>(sqlite3_column_text(st.s, 1));
+    try {
+      RunResult r = result_from_json(nlohmann::json::parse(text ? text : "null"));
+      r.id = id;
+      out.push_back(std::move(r));
+    } catch (const std::exception& e) {
+      throw std::runtime_error("store " + path_ + ": run " + std::to_string(id) + " is unreadable (" + e.what() + ")");
+    }
+  }
+  if (rc != SQLITE_DONE) throw std::runtime_error("store " + path_ + ": " + sqlite3_errmsg(db_));
+  return out;
+}
+
+std::optional<RunResult> ResultStore::get(int64_t id) const {
+  Statement st(db_, "SELECT result_json FROM runs WHERE id=?", path_);
+  st.integer(1, id);
+  if (sqlite3_step(st.s) != SQLITE_ROW) return std::nullopt;
+  RunResult r = result_from_json(nlohmann::json::parse(reinterpret_cast<const char*>(sqlite3_column_text(st.s, 0))));
+  r.id = id;
+  return r;
+}
+
+std::vector<std::string> ResultStore::sweep_tags() const {
+  Statement st(db_, "SELECT DISTINCT sweep FROM runs WHERE sweep<>'' ORDER BY sweep", path_);
+  std::vector<std::string> v;
+  while (sqlite3_step(st.s) == SQLITE_ROW) v.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(st.s, 0)));
+  return v;
+}
+
+void ResultStore::set_baseline(std::optional<int64_t> id) {
+  if (!id) {
+    exec(db_, "DELETE FROM meta WHERE key='baseline'", path_);
+    return;
+  }
+  Statement st(db_, "INSERT OR REPLACE INTO meta VALUES('baseline', ?)", path_);
+  st.text(1, std::to_string(*id));
+  if (sqlite3_step(st.s) != SQLITE_DONE) throw std::runtime_error("store " + path_ + ": " + sqlite3_errmsg(db_));
+}
+
+std::optional<int64_t> ResultStore::baseline() const {
+  Statement st(db_, "SELECT value FROM meta WHERE key='baseline'", path_);
+  if (sqlite3_step(st.s) != SQLITE_ROW) return std::nullopt;
+  return std::stoll(reinterpret_cast<const char*>(sqlite3_column_text(st.s, 0)));
+}
+
+}  // namespace gemmscope

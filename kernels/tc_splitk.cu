@@ -1,0 +1,223 @@
+// Family tc_splitk: tensor-core GEMM for large K (e.g. P6): mma.sync m16n8k8 TF32 (sm_80+, so
+// sm_89 and sm_90 alike), K split across the grid's z axis.
+// Block (x: N tile, y: M tile, z: K slice) owns a BLOCK_M x BLOCK_N tile of one K slice; its
+// WARPS_M x WARPS_N warps each own a (BLOCK_M/WARPS_M) x (BLOCK_N/WARPS_N) warp tile of
+// 16x8 mma tiles. A and B tiles of BLOCK_K stream through STAGES shared-memory buffers with
+// 16-byte cp.async (zero filled outside the matrix); rows are padded (A: BLOCK_K+4, B:
+// BLOCK_N+8 floats) so fragment loads are free of bank conflicts.
+// Dynamic shared memory: STAGES * (BLOCK_M * (BLOCK_K + 4) + BLOCK_K * (BLOCK_N + 8)) * 4 bytes.
+// Needs row-major A and B, K % 4 == 0 and N % 4 == 0 (16-byte rows); the family refuses others.
+//
+// PRECISION 1 (tf32): operands rounded to TF32 with cvt.rna, one mma per step.
+// PRECISION 2 (tf32x3): x = big + small with big = rna(x), small = rna(x - big); three mmas,
+// the small terms first (big*small, small*big, then big*big); small*small is dropped.
+// The tensor cores' own accumulation is not IEEE round-to-nearest, so each BLOCK_K step
+// accumulates into a fresh register tile that is then added to the FP32 accumulator with
+// ordinary FADDs: the inexact chain stays BLOCK_K/8 steps long whatever K is.
+// Reduction across slices as in simt_splitk: REDUCTION 1 red.global.add into a zeroed C,
+// 2 workspace[SPLIT_K][M][N] + tc_splitk_reduce.
+#include "gemm_common.cuh"
+
+#define WARPS (THREADS / 32)
+#define WARP_TILE_M (BLOCK_M / WARPS_M)
+#define WARP_TILE_N (BLOCK_N / WARPS_N)
+#define MT (WARP_TILE_M / 16)
+#define NT (WARP_TILE_N / 8)
+#define A_STRIDE (BLOCK_K + 4)
+#define B_STRIDE (BLOCK_N + 8)
+#define A_STAGE (BLOCK_M * A_STRIDE)
+#define B_STAGE (BLOCK_K * B_STRIDE)
+#define STAGE_FLOATS (A_STAGE + B_STAGE)
+#ifndef MIN_BLOCKS
+#define MIN_BLOCKS 1
+#endif
+
+__device__ __forceinline__ unsigned smem_addr(const void* p) { return (unsigned)__cvta_generic_to_shared(p); }
+__device__ __forceinline__ void cp_async16(void* dst, const void* src, int src_bytes) {
+  asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;" ::"r"(smem_addr(dst)), "l"(src), "r"(src_bytes) : "memory");
+}
+__device__ __forceinline__ void cp_async_commit() { asm volatile("cp.async.commit_group;" ::: "memory"); }
+template <int N_>
+__device__ __forceinline__ void cp_async_wait() { asm volatile("cp.async.wait_group %0;" ::"n"(N_) : "memory"); }
+
+__device__ __forceinline__ unsigned to_tf32(float x) {
+  unsigned r;
+  asm("cvt.rna.tf32.f32 %0, %1;" : "=r"(r) : "f"(x));
+  return r;
+}
+
+__device__ __forceinline__ void mma_tf32(float (&d)[4], const unsigned (&a)[4], const unsigned (&b)[2]) {
+  asm volatile("mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, {%0,%1,%2,%3};"
+               : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])
+               : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]));
+}
+
+__device__ __forceinline__ void load_stage(float* stage, const float* __restrict__ A, const float* __restrict__ B,
+                                           int M, int N, int K, int m0, int n0, int k0, int k_end) {
+  float* As = stage;
+  float* Bs = stage + A_STAGE;
+#pragma unroll
+  for (int it = 0; it < (BLOCK_M * BLOCK_K / 4 + THREADS - 1) / THREADS; ++it) {
+    const int e = threadIdx.x + it * THREADS;
+    if (e >= BLOCK_M * BLOCK_K / 4) break;
+    const int i = e / (BLOCK_K / 4), kq = (e % (BLOCK_K / 4)) * 4;
+    const int r = m0 + i, k = k0 + kq;
+    const bool in = r < M && k < k_end;
+    cp_async16(As + i * A_STRIDE + kq, A + (in ? (gs_size_t)r * K + k : 0), in ? 16 : 0);
+  }
+#pragma unroll
+  for (int it = 0; it < (BLOCK_K * BLOCK_N / 4 + THREADS - 1) / THREADS; ++it) {
+    const int e = threadIdx.x + it * THREADS;
+    if (e >= BLOCK_K * BLOCK_N / 4) break;
+    const int kk = e / (BLOCK_N / 4), j = (e % (BLOCK_N / 4)) * 4;
+    const int k = k0 + kk, c = n0 + j;
+    const bool in = k < k_end && c < N;
+    cp_async16(Bs + kk * B_STRIDE + j, B + (in ? (gs_size_t)k * N + c : 0), in ? 16 : 0);
+  }
+}
+
+extern "C" __global__ void __launch_bounds__(THREADS, MIN_BLOCKS)
+tc_splitk(const float* __restrict__ A, const float* __restrict__ B, float* __restrict__ C,
+          int M, int N, int K, float* workspace) {
+  extern __shared__ __align__(16) float smem[];
+  const int m0 = blockIdx.y * BLOCK_M, n0 = blockIdx.x * BLOCK_N;
+  const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
+  const int wm = warp / WARPS_N, wn = warp % WARPS_N;
+  const int g = lane >> 2, t = lane & 3;
+
+  const int k_tiles = (K + BLOCK_K - 1) / BLOCK_K;
+  const int per_slice = (k_tiles + SPLIT_K - 1) / SPLIT_K;
+  const int t_begin = blockIdx.z * per_slice;
+  const int n_tiles = max(0, min(k_tiles, t_begin + per_slice) - t_begin);
+  const int k_end = min(K, (t_begin + n_tiles) * BLOCK_K);
+
+  float acc[MT][NT][4];
+#pragma unroll
+  for (int i = 0; i < MT; ++i)
+#pragma unroll
+    for (int j = 0; j < NT; ++j)
+#pragma unroll
+      for (int v = 0; v < 4; ++v) acc[i][j][v] = 0.f;
+
+#pragma unroll
+  for (int s = 0; s < STAGES - 1; ++s) {
+    if (s < n_tiles) load_stage(smem + s * STAGE_FLOATS, A, B, M, N, K, m0, n0, (t_begin + s) * BLOCK_K, k_end);
+    cp_async_commit();
+  }
+
+  for (int kt = 0; kt < n_tiles; ++kt) {
+    cp_async_wait<STAGES - 2>();
+    __syncthreads();
+    {
+      const int next = kt + STAGES - 1;
+      if (next < n_tiles)
+        load_stage(smem + (next % STAGES) * STAGE_FLOATS, A, B, M, N, K, m0, n0, (t_begin + next) * BLOCK_K, k_end);
+      cp_async_commit();
+    }
+    const float* As = smem + (kt % STAGES) * STAGE_FLOATS + (wm * WARP_TILE_M + g) * A_STRIDE + t;
+    const float* Bs = smem + (kt % STAGES) * STAGE_FLOATS + A_STAGE + t * B_STRIDE + wn * WARP_TILE_N + g;
+
+    float part[MT][NT][4];
+#pragma unroll
+    for (int i = 0; i < MT; ++i)
+#pragma unroll
+      for (int j = 0; j < NT; ++j)
+#pragma unroll
+        for (int v = 0; v < 4; ++v) part[i][j][v] = 0.f;
+
+#pragma unroll
+    for (int kk = 0; kk < BLOCK_K; kk += 8) {
+      unsigned a_big[MT][4], b_big[NT][2];
+#if PRECISION == 2
+      unsigned a_small[MT][4], b_small[NT][2];
+#endif
+#pragma unroll
+      for (int i = 0; i < MT; ++i) {
+        const float* p = As + i * 16 * A_STRIDE + kk;
+        const float x[4] = {p[0], p[8 * A_STRIDE], p[4], p[8 * A_STRIDE + 4]};
+#pragma unroll
+        for (int v = 0; v < 4; ++v) {
+          a_big[i][v] = to_tf32(x[v]);
+#if PRECISION == 2
+          a_small[i][v] = to_tf32(x[v] - __uint_as_float(a_big[i][v]));
+#endif
+        }
+      }
+#pragma unroll
+      for (int j = 0; j < NT; ++j) {
+        const float* p = Bs + kk * B_STRIDE + j * 8;
+        const float x[2] = {p[0], p[4 * B_STRIDE]};
+#pragma unroll
+        for (int v = 0; v < 2; ++v) {
+          b_big[j][v] = to_tf32(x[v]);
+#if PRECISION == 2
+          b_small[j][v] = to_tf32(x[v] - __uint_as_float(b_big[j][v]));
+#endif
+        }
+      }
+#pragma unroll
+      for (int i = 0; i < MT; ++i)
+#pragma unroll
+        for (int j = 0; j < NT; ++j) {
+#if PRECISION == 2
+          mma_tf32(part[i][j], a_big[i], b_small[j]);
+          mma_tf32(part[i][j], a_small[i], b_big[j]);
+#endif
+          mma_tf32(part[i][j], a_big[i], b_big[j]);
+        }
+    }
+#pragma unroll
+    for (int i = 0; i < MT; ++i)
+#pragma unroll
+      for (int j = 0; j < NT; ++j)
+#pragma unroll
+        for (int v = 0; v < 4; ++v) acc[i][j][v] += part[i][j][v];
+  }
+  cp_async_wait<0>();
+
+  // c0,c1: row g, cols 2t,2t+1; c2,c3: row g+8. N % 4 == 0, so a pair is wholly in or out.
+#pragma unroll
+  for (int i = 0; i < MT; ++i)
+#pragma unroll
+    for (int h = 0; h < 2; ++h) {
+      const int r = m0 + wm * WARP_TILE_M + i * 16 + g + h * 8;
+      if (r >= M) continue;
+#pragma unroll
+      for (int j = 0; j < NT; ++j) {
+        const int c = n0 + wn * WARP_TILE_N + j * 8 + 2 * t;
+        if (c >= N) continue;
+        const float2 v = make_float2(acc[i][j][2 * h], acc[i][j][2 * h + 1]);
+#if SPLIT_K == 1
+        *reinterpret_cast<float2*>(C + (gs_size_t)r * N + c) = v;
+#elif REDUCTION == 1
+        float* dst = C + (gs_size_t)r * N + c;
+#if __CUDA_ARCH__ >= 900
+        asm volatile("red.global.add.v2.f32 [%0], {%1, %2};" ::"l"(dst), "f"(v.x), "f"(v.y) : "memory");
+#else
+        atomicAdd(dst, v.x), atomicAdd(dst + 1, v.y);
+#endif
+#else
+        *reinterpret_cast<float2*>(workspace + ((gs_size_t)blockIdx.z * M + r) * N + c) = v;
+#endif
+      }
+    }
+  (void)workspace;
+}
+
+// Two-pass reduction: C = sum over the SPLIT_K slices of workspace, in slice order. M*N % 4 == 0.
+extern "C" __global__ void __launch_bounds__(256)
+tc_splitk_reduce(const float* __restrict__ A, const float* __restrict__ B, float* __restrict__ C,
+                 int M, int N, int K, float* workspace) {
+  (void)A, (void)B, (void)K;
+  const gs_size_t total4 = (gs_size_t)M * N / 4;
+  const float4* ws = reinterpret_cast<const float4*>(workspace);
+  for (gs_size_t i = (gs_size_t)blockIdx.x * blockDim.x + threadIdx.x; i < total4; i += (gs_size_t)gridDim.x * blockDim.x) {
+    float4 s = make_float4(0.f, 0.f, 0.f, 0.f);
+#pragma unroll 4
+    for (int z = 0; z < SPLIT_K; ++z) {
+      const float4 v = ws[(gs_size_t)z * total4 + i];
+      s.x += v.x, s.y += v.y, s.z += v.z, s.w += v.w;
+    }
+    reinterpret_cast<float4*>(C)[i] = s;
+  }
+}

@@ -1,0 +1,108 @@
+// Family store_bound: GEMMs whose floor is the write of C (small K, e.g. P9), from
+// kernels/store_bound.cu. Threads per block follow from the tiles: (BLOCK_M/TM) x (BLOCK_N/TN).
+#include <string>
+
+#include "model/kernel_family.h"
+
+namespace gemmscope {
+namespace {
+
+const std::vector<int> kBlocks = {32, 64, 128, 256};
+const std::vector<int> kThreadTiles = {4, 8, 16};  // multiples of 4: 16-byte shared loads and stores
+const std::vector<int> kSwizzles = {1, 2, 4, 8, 16, 32};
+constexpr int kMaxAccumulators = 128;
+
+std::string str(int64_t v) { return std::to_string(v); }
+
+int threads_of(const KernelConfig& c) { return (c.block_m / c.thread_m) * (c.block_n / c.thread_n); }
+int64_t smem_bytes(const KernelConfig& c) { return c.shape.k * (c.block_m + c.block_n) * 4; }
+
+class StoreBound final : public KernelFamily {
+ public:
+  std::string name() const override { return "store_bound"; }
+  std::string summary() const override {
+    return "small-K GEMM bound by the write of C: whole-K A/B slices in shared memory, TMxTN register tiles, 16-byte streaming stores";
+  }
+  std::string source() const override { return "store_bound.cu"; }
+  std::vector<Param> params() const override {
+    return {Param::BlockM, Param::BlockN, Param::ThreadM, Param::ThreadN, Param::Swizzle, Param::GridOrder};
+  }
+  std::vector<int> choices(Param p) const override {
+    switch (p) {
+      case Param::BlockM:
+      case Param::BlockN: return kBlocks;
+      case Param::ThreadM:
+      case Param::ThreadN: return kThreadTiles;
+      case Param::Swizzle: return kSwizzles;
+      case Param::GridOrder: return {int(GridOrder::RowMajor), int(GridOrder::ColMajor)};
+      default: return {};
+    }
+  }
+  KernelConfig defaults(const ProblemShape& s) const override {
+    KernelConfig c;
+    c.shape = s;
+    c.family = name();
+    c.block_m = 128, c.block_n = 128, c.thread_m = 8, c.thread_n = 8;
+    c.swizzle = 1, c.grid_order = GridOrder::RowMajor;
+    // Larger K: shrink the tile until the A and B slices fit the 4090's 99 KB per block.
+    while (smem_bytes(c) > 96 * 1024 && c.block_m > 32) {
+      c.block_m /= 2, c.block_n /= 2;
+      c.thread_m = 4, c.thread_n = 4;
+    }
+    c.threads = threads_of(c);
+    return c;
+  }
+  SweepSpace sweep_space(const ProblemShape&) const override {
+    return {{Param::BlockM, {64, 128, 256}},
+            {Param::BlockN, {128, 256}},
+            {Param::ThreadM, {8}},
+            {Param::ThreadN, {8, 16}},
+            {Param::Swizzle, {1, 16}},
+            {Param::GridOrder, {int(GridOrder::RowMajor)}}};
+  }
+  Check check(const KernelConfig& c, const GpuSpec& spec) const override {
+    if (c.thread_m > c.block_m)
+      return ConfigError{"thread_m", str(c.thread_m), "exceeds block_m=" + str(c.block_m) + " (a thread's rows lie in one tile)"};
+    if (c.thread_n > c.block_n)
+      return ConfigError{"thread_n", str(c.thread_n), "exceeds block_n=" + str(c.block_n) + " (a thread's columns lie in one tile)"};
+    if (c.thread_m * c.thread_n > kMaxAccumulators)
+      return ConfigError{"thread_m", str(c.thread_m) + "x" + str(c.thread_n),
+                         "a register tile of " + str(c.thread_m * c.thread_n) + " accumulators; at most " + str(kMaxAccumulators) + " fit"};
+    const int threads = threads_of(c);
+    if (threads < 32 || threads > 1024)
+      return ConfigError{"threads", str(threads),
+                         "(block_m/thread_m) x (block_n/thread_n) threads per block must be 32..1024"};
+    const int64_t smem = smem_bytes(c);
+    if (smem + spec.smem_reserved_per_block > spec.max_smem_per_block)
+      return ConfigError{"K", str(c.shape.k),
+                         "the whole-K slices of A and B, K x (block_m + block_n) x 4 = " + str(smem) +
+                             " B, must fit the " + str(spec.max_smem_per_block - spec.smem_reserved_per_block) +
+                             " B of shared memory per block on " + spec.name + " (store_bound is for small K)"};
+    const int64_t tiles = ((c.shape.m + c.block_m - 1) / c.block_m) * ((c.shape.n + c.block_n - 1) / c.block_n);
+    if (tiles > 2147483647LL)
+      return ConfigError{"block_m", str(c.block_m), str(tiles) + " tiles exceed the 2^31-1 blocks of a 1-D grid"};
+    return std::nullopt;
+  }
+  LaunchPlan plan(const KernelConfig& c) const override {
+    LaunchStep k;
+    k.entry = "store_bound";
+    const int64_t tiles = ((c.shape.m + c.block_m - 1) / c.block_m) * ((c.shape.n + c.block_n - 1) / c.block_n);
+    k.grid = {tiles, 1, 1};
+    k.block = {threads_of(c), 1, 1};
+    k.dynamic_smem = smem_bytes(c);
+    return {{k}, 0, false};
+  }
+  std::vector<std::string> defines(const KernelConfig& c) const override {
+    auto d = common_defines(c);
+    for (auto [k, v] : {std::pair{"BLOCK_M", c.block_m}, {"BLOCK_N", c.block_n}, {"TM", c.thread_m}, {"TN", c.thread_n},
+                        {"THREADS", threads_of(c)}, {"SWIZZLE", c.swizzle}, {"GRID_ORDER", int(c.grid_order)}})
+      d.push_back(std::string("-D") + k + "=" + std::to_string(v));
+    return d;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<KernelFamily> make_store_bound_family() { return std::make_unique<StoreBound>(); }
+
+}  // namespace gemmscope

@@ -1,0 +1,48 @@
+// RunEngine: one config, end to end, on the runner's GPU: validate, JIT, inputs, reference,
+// launch, time (events, warm-up, median, L2 flushed, output poisoned), verify, figures.
+#pragma once
+#include <cublas_v2.h>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include "model/protocol.h"
+#include "runner/gpu_context.h"
+#include "runner/jit_compiler.h"
+
+namespace gemmscope {
+
+class RunEngine {
+ public:
+  RunEngine(GpuContext& gpu, const JitCompiler& jit);
+  ~RunEngine();
+  // Always returns a result; a CUDA fault that poisons the context is rethrown as CudaError
+  // (sticky) after the result is filled, so the caller can answer and then exit.
+  RunResult run(const KernelConfig&, const RunOptions&);
+  // Set when the last run left the context unusable; the runner must be restarted.
+  bool context_lost() const { return context_lost_; }
+
+  // Hooks for counter collection: called with a launch sequence that runs the config once.
+  using CounterHook = std::function<void(const RunOptions&, const std::function<void()>& launch_once, RunResult&)>;
+  void set_counter_hook(CounterHook h) { counter_hook_ = std::move(h); }
+
+ private:
+  struct ProblemData;
+  ProblemData& data_for(const ProblemShape&, int64_t seed, int64_t workspace_bytes);
+  void cublas_gemm(const KernelConfig&, CUdeviceptr c, const std::string& context);
+  void run_checked(const KernelConfig&, const RunOptions&, RunResult&);
+
+  GpuContext& gpu_;
+  const JitCompiler& jit_;
+  cublasHandle_t cublas_ = nullptr;
+  std::unique_ptr<LoadedModule> utility_;  // input fill
+  std::unique_ptr<LoadedModule> verify_;   // verification and the deliberate fault/hang kernels
+  std::unique_ptr<ProblemData> data_;
+  DeviceBuffer flush_;
+  bool context_lost_ = false;
+  CounterHook counter_hook_;
+};
+
+double median(std::vector<double> v);
+
+}  // namespace gemmscope
