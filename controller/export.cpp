@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <fstream>
 #include <set>
+#include <tuple>
 #include <stdexcept>
 
 #include "model/kernel_family.h"
@@ -63,6 +64,31 @@ void write_csv(std::ostream& out, const std::vector<RunResult>& runs) {
     }
     for (size_t i = 0; i < row.size(); ++i) out << (i ? "," : "") << csv_field(row[i]);
     out << "\n";
+  }
+}
+
+void write_ncu_csv(std::ostream& out, const std::vector<RunResult>& runs) {
+  auto q = [](const std::string& s) {
+    std::string r = "\"";
+    for (char c : s) r += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return r + "\"";
+  };
+  out << "\"ID\",\"Process ID\",\"Process Name\",\"Host Name\",\"Kernel Name\",\"Context\",\"Stream\",\"Block Size\","
+         "\"Grid Size\",\"Device\",\"CC\",\"Section Name\",\"Metric Name\",\"Metric Unit\",\"Metric Value\"\n";
+  for (size_t i = 0; i < runs.size(); ++i) {
+    const RunResult& r = runs[i];
+    std::vector<std::tuple<std::string, std::string, double>> rows;
+    for (const auto& [name, m] : r.metrics) rows.emplace_back(name, m.unit, m.value);
+    rows.emplace_back("gemmscope__ms_median", "ms", r.ms_median);
+    rows.emplace_back("gemmscope__tflops", "TFLOP/s", r.tflops);
+    rows.emplace_back("gemmscope__gbps", "GB/s", r.gbps);
+    rows.emplace_back("gemmscope__rel_fro_error", "", r.verify.rel_fro_error);
+    const std::string cc = r.arch.size() == 5 ? r.arch.substr(3, 1) + "." + r.arch.substr(4, 1) : "";
+    const std::string head = q(std::to_string(r.id ? r.id : int64_t(i))) + "," + q("0") + "," + q("gemmscope-runner") + "," +
+                             q("localhost") + "," + q(r.config_name) + "," + q("1") + "," + q("1") + "," +
+                             q("(" + std::to_string(r.block_size) + ", 1, 1)") + "," + q(std::to_string(r.grid_size)) + "," +
+                             q(r.device) + "," + q(cc) + "," + q("Command line profiler metrics") + ",";
+    for (const auto& [name, unit, value] : rows) out << head << q(name) << "," << q(unit) << "," << q(num(value)) << "\n";
   }
 }
 

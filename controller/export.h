@@ -10,6 +10,11 @@ namespace gemmscope {
 
 void write_csv(std::ostream&, const std::vector<RunResult>&);
 void write_json(std::ostream&, const std::vector<RunResult>&);
+// The long format of `ncu --csv --metrics ...`: one quoted row per (run, metric) with ncu's
+// columns ("ID", ..., "Metric Name", "Metric Unit", "Metric Value"), so scripts written for
+// Nsight Compute's output read it unchanged. The run's own timing and error are rows too,
+// named gemmscope__*.
+void write_ncu_csv(std::ostream&, const std::vector<RunResult>&);
 // Writes by extension (.csv or .json); throws naming the path on failure.
 void export_results(const std::string& path, const std::vector<RunResult>&);
 

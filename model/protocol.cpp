@@ -228,6 +228,9 @@ json to_json(const RunResult& r) {
           {"block_size", r.block_size},
           {"occupancy_blocks_per_sm", r.occupancy_blocks_per_sm},
           {"occupancy_theoretical", r.occupancy_theoretical},
+          {"occupancy_blocks_per_sm_driver", r.occupancy_blocks_per_sm_driver},
+          {"registers_driver", r.registers_driver},
+          {"static_smem_driver", r.static_smem_driver},
           {"compile_ms", r.compile_ms},
           {"jit_cache_hit", r.jit_cache_hit},
           {"metrics", metrics},
@@ -273,6 +276,9 @@ RunResult result_from_json(const json& j) {
   read(j, "block_size", r.block_size);
   read(j, "occupancy_blocks_per_sm", r.occupancy_blocks_per_sm);
   read(j, "occupancy_theoretical", r.occupancy_theoretical);
+  read(j, "occupancy_blocks_per_sm_driver", r.occupancy_blocks_per_sm_driver);
+  read(j, "registers_driver", r.registers_driver);
+  read(j, "static_smem_driver", r.static_smem_driver);
   read(j, "compile_ms", r.compile_ms);
   read(j, "jit_cache_hit", r.jit_cache_hit);
   if (j.contains("metrics") && j.at("metrics").is_object())

@@ -59,8 +59,11 @@ struct RunResult {
   int registers = 0;
   int64_t static_smem = 0, dynamic_smem = 0, local_bytes = 0;
   int64_t grid_size = 0, block_size = 0;
-  int occupancy_blocks_per_sm = 0;
+  int occupancy_blocks_per_sm = 0;     // the model's calculator, on the running GPU
   double occupancy_theoretical = 0;    // on the running GPU
+  int occupancy_blocks_per_sm_driver = 0;  // cuOccupancyMaxActiveBlocksPerMultiprocessor, as a cross-check
+  int registers_driver = 0;                // cuFuncGetAttribute, as a cross-check of the cubin reading
+  int64_t static_smem_driver = 0;
   double compile_ms = 0;
   bool jit_cache_hit = false;
   std::map<std::string, MetricValue> metrics;

@@ -1,5 +1,7 @@
 #include "runner/cuda_check.h"
 
+// Driver and cuBLAS errors; NVRTC's live in nvrtc_check.cpp so the JIT links no driver.
+
 namespace gemmscope {
 
 std::string driver_error_text(CUresult r) {
@@ -28,24 +30,13 @@ bool is_sticky(CUresult r) {
   }
 }
 
-namespace {
-std::string where(const char* call, const std::string& context, const char* file, int line) {
-  std::string s = std::string(call) + " failed";
-  if (!context.empty()) s += " for " + context;
-  return s + " [" + file + ":" + std::to_string(line) + "]";
-}
-}  // namespace
 
 void throw_driver(CUresult r, const char* call, const std::string& context, const char* file, int line) {
-  throw CudaError(where(call, context, file, line) + ": " + driver_error_text(r), is_sticky(r));
-}
-
-void throw_nvrtc(nvrtcResult r, const char* call, const std::string& context, const char* file, int line) {
-  throw CudaError(where(call, context, file, line) + ": " + nvrtcGetErrorString(r), false);
+  throw CudaError(failed_call(call, context, file, line) + ": " + driver_error_text(r), is_sticky(r));
 }
 
 void throw_cublas(cublasStatus_t r, const char* call, const std::string& context, const char* file, int line) {
-  throw CudaError(where(call, context, file, line) + ": " + cublasGetStatusName(r) + " (" + cublasGetStatusString(r) + ")", false);
+  throw CudaError(failed_call(call, context, file, line) + ": " + cublasGetStatusName(r) + " (" + cublasGetStatusString(r) + ")", false);
 }
 
 }  // namespace gemmscope

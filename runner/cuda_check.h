@@ -16,6 +16,8 @@ struct CudaError : std::runtime_error {
 };
 
 std::string driver_error_text(CUresult);
+// "call failed for context [file:line]"
+std::string failed_call(const char* call, const std::string& context, const char* file, int line);
 bool is_sticky(CUresult);
 [[noreturn]] void throw_driver(CUresult, const char* call, const std::string& context, const char* file, int line);
 [[noreturn]] void throw_nvrtc(nvrtcResult, const char* call, const std::string& context, const char* file, int line);

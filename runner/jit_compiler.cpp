@@ -1,5 +1,6 @@
 #include "runner/jit_compiler.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <filesystem>
@@ -100,15 +101,21 @@ std::map<std::string, KernelResources> read_cubin_resources(const std::string& c
   }
 
   std::map<std::string, KernelResources> out;
+  // sm_90 cubins lay the driver's 1 KB per-block reservation into each kernel's .nv.shared
+  // section (and mark it with .nv.shared.reserved.*); ptxas and the driver report the kernel's
+  // own static shared memory without it, and the occupancy calculator adds it separately.
+  constexpr int64_t kReservedSmem = 1024;
+  bool reserved_in_section = false;
   for (const auto& s : sec) {
     const std::string name = sec_name(s);
     if (name.rfind(".text.", 0) == 0) out[name.substr(6)];  // every kernel gets an entry
+    if (name.rfind(".nv.shared.reserved", 0) == 0) reserved_in_section = true;
   }
   for (const auto& s : sec) {
     const std::string name = sec_name(s);
     if (name.rfind(".nv.shared.", 0) == 0 && name.rfind(".nv.shared.reserved", 0) != 0) {
       const std::string fn = name.substr(11);
-      if (out.count(fn)) out[fn].static_smem = int64_t(s.size);
+      if (out.count(fn)) out[fn].static_smem = std::max<int64_t>(0, int64_t(s.size) - (reserved_in_section ? kReservedSmem : 0));
       continue;
     }
     if (name.rfind(".nv.info", 0) != 0 || !in_bounds(s)) continue;

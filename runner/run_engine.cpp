@@ -188,6 +188,15 @@ void RunEngine::run_checked(const KernelConfig& config, const RunOptions& option
       if (plan.steps[i].dynamic_smem > 48 * 1024)
         CU_CHECK(cuFuncSetAttribute(functions[i], CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, int(plan.steps[i].dynamic_smem)),
                  ctx + " dynamic shared memory");
+      if (&plan.steps[i] == main) {
+        CU_CHECK(cuOccupancyMaxActiveBlocksPerMultiprocessor(&r.occupancy_blocks_per_sm_driver, functions[i], int(main->block.count()),
+                                                             size_t(main->dynamic_smem)),
+                 ctx + " occupancy");
+        int smem = 0;
+        CU_CHECK(cuFuncGetAttribute(&r.registers_driver, CU_FUNC_ATTRIBUTE_NUM_REGS, functions[i]), ctx + " registers");
+        CU_CHECK(cuFuncGetAttribute(&smem, CU_FUNC_ATTRIBUTE_SHARED_SIZE_BYTES, functions[i]), ctx + " shared memory");
+        r.static_smem_driver = smem;
+      }
     }
   }
 

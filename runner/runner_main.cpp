@@ -8,6 +8,7 @@
 #include <cublas_v2.h>
 
 #include "model/protocol.h"
+#include "runner/counter_collection.h"
 #include "runner/cuda_check.h"
 #include "runner/gpu_context.h"
 #include "runner/jit_compiler.h"
@@ -23,6 +24,7 @@ struct Runner {
   std::unique_ptr<GpuContext> gpu;
   std::unique_ptr<JitCompiler> jit;
   std::unique_ptr<RunEngine> engine;
+  std::unique_ptr<CounterCollection> counters;
   std::string init_error;
 
   bool ready() {
@@ -32,6 +34,10 @@ struct Runner {
       gpu = std::make_unique<GpuContext>(ordinal);
       jit = std::make_unique<JitCompiler>(default_jit_cache_dir());
       engine = std::make_unique<RunEngine>(*gpu, *jit);
+      counters = std::make_unique<CounterCollection>(*gpu);
+      engine->set_counter_hook([this](const RunOptions& o, const std::function<void()>& launch_once, RunResult& r) {
+        counters->collect(o, launch_once, r);
+      });
     } catch (const std::exception& e) {
       init_error = std::string("no usable GPU: ") + e.what();
     }

@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "metrics/metric_catalog.h"
 #include "model/kernel_family.h"
 
 namespace gemmscope::cli {
@@ -23,10 +24,10 @@ workload and config:
   --axis name=v1,v2,...|name=lo..hi   sweep axis (powers of two for ranges); repeatable
 measurement:
   --reps N (20)  --warmup N (3)  --no-flush (hot L2)  --no-verify  --seed N (1234)
-  --metrics seed|roofline|occupancy|all   --timeout SECONDS (watchdog, 60)  --inject fault|hang
+  --metrics seed|roofline|occupancy|live|all   --timeout SECONDS (watchdog, 60)  --inject fault|hang
 output and store:
   --db FILE (default $GEMMSCOPE_DB or ~/.local/share/gemmscope/results.sqlite)
-  --csv FILE  --json FILE  --tag NAME (sweep)  --top N (sweep rows, 10)
+  --csv FILE (Nsight Compute's --csv long format)  --json FILE  --tag NAME (sweep)  --top N (sweep rows, 10)
   --reference KEY (spec to compare against; default rtx4090)  --runner PATH  --device N
   filters for export: --filter-family F --filter-problem P --filter-sweep TAG
 )";
@@ -87,9 +88,7 @@ CliOptions parse_cli(int argc, char** argv) {
   }
   // Re-validate through the protocol's own checks, so the CLI and the runner agree.
   o.run = options_from_json(to_json(o.run));
-  if (!o.run.metrics.empty() && o.run.metrics != "seed" && o.run.metrics != "roofline" && o.run.metrics != "occupancy" &&
-      o.run.metrics != "all")
-    throw std::invalid_argument("--metrics " + o.run.metrics + ": must be seed, roofline, occupancy or all");
+  if (!o.run.metrics.empty()) metric_set(o.run.metrics);  // throws naming the set and the valid ones
   return o;
 }
 

@@ -59,7 +59,11 @@ int cmd_peaks(const CliOptions& o) {
 }
 
 void write_outputs(const CliOptions& o, const std::vector<RunResult>& runs) {
-  if (!o.csv.empty()) export_results(o.csv, runs);
+  if (!o.csv.empty()) {
+    std::ofstream out(o.csv);
+    if (!out) throw std::runtime_error("--csv " + o.csv + ": cannot write");
+    write_ncu_csv(out, runs);
+  }
   if (!o.json.empty()) export_results(o.json, runs);
 }
 

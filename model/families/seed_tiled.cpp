@@ -116,7 +116,11 @@ class SplitK final : public TiledBase {
     c.shape = s;
     c.family = name();
     c.block_m = 128, c.block_n = 128, c.block_k = 32, c.threads = 256;
-    c.split_k = 64, c.reduction = Reduction::TwoPass;
+    // 64 slices for P6 (256 blocks on 132 SMs); fewer where K has fewer BLOCK_K steps.
+    const int64_t k_tiles = (s.k + c.block_k - 1) / c.block_k;
+    c.split_k = 2;
+    while (c.split_k < 64 && c.split_k * 2 <= k_tiles) c.split_k *= 2;
+    c.reduction = Reduction::TwoPass;
     return c;
   }
   SweepSpace sweep_space(const ProblemShape&) const override {

@@ -1,5 +1,6 @@
 // Family store_bound: GEMMs whose floor is the write of C (small K, e.g. P9), from
-// kernels/store_bound.cu. Threads per block follow from the tiles: (BLOCK_M/TM) x (BLOCK_N/TN).
+// kernels/store_bound.cu. Threads per block follow from the tiles: (BLOCK_M/TM) x (BLOCK_N/TN);
+// each block walks kTilesPerBlock tile rows of one tile column (K' = K rounded up to 4).
 #include <string>
 
 #include "model/kernel_family.h"
@@ -7,7 +8,7 @@
 namespace gemmscope {
 namespace {
 
-const std::vector<int> kBlocks = {32, 64, 128, 256};
+const std::vector<int> kBlocks = {16, 32, 64, 128, 256, 512};
 const std::vector<int> kThreadTiles = {4, 8, 16};  // multiples of 4: 16-byte shared loads and stores
 const std::vector<int> kSwizzles = {1, 2, 4, 8, 16, 32};
 constexpr int kMaxAccumulators = 128;
@@ -15,7 +16,15 @@ constexpr int kMaxAccumulators = 128;
 std::string str(int64_t v) { return std::to_string(v); }
 
 int threads_of(const KernelConfig& c) { return (c.block_m / c.thread_m) * (c.block_n / c.thread_n); }
-int64_t smem_bytes(const KernelConfig& c) { return c.shape.k * (c.block_m + c.block_n) * 4; }
+constexpr int kTilesPerBlock = 8;  // tile rows a block walks, reusing its B slice
+int64_t smem_bytes(const KernelConfig& c) {
+  const int64_t kp = (c.shape.k + 3) / 4 * 4;
+  return (kp * c.block_n + 2 * int64_t(c.block_m) * (kp + 4)) * 4;
+}
+int64_t grid_blocks(const KernelConfig& c) {
+  const int64_t tiles_m = (c.shape.m + c.block_m - 1) / c.block_m, tiles_n = (c.shape.n + c.block_n - 1) / c.block_n;
+  return (tiles_m + kTilesPerBlock - 1) / kTilesPerBlock * tiles_n;
+}
 
 class StoreBound final : public KernelFamily {
  public:
@@ -42,7 +51,7 @@ class StoreBound final : public KernelFamily {
     KernelConfig c;
     c.shape = s;
     c.family = name();
-    c.block_m = 128, c.block_n = 128, c.thread_m = 8, c.thread_n = 8;
+    c.block_m = 64, c.block_n = 128, c.thread_m = 8, c.thread_n = 8;  // fastest on P9 on the H100 (3 blocks/SM)
     c.swizzle = 1, c.grid_order = GridOrder::RowMajor;
     // Larger K: shrink the tile until the A and B slices fit the 4090's 99 KB per block.
     while (smem_bytes(c) > 96 * 1024 && c.block_m > 32) {
@@ -53,12 +62,12 @@ class StoreBound final : public KernelFamily {
     return c;
   }
   SweepSpace sweep_space(const ProblemShape&) const override {
-    return {{Param::BlockM, {64, 128, 256}},
-            {Param::BlockN, {128, 256}},
+    return {{Param::BlockM, {32, 64, 128}},
+            {Param::BlockN, {64, 128, 256}},
             {Param::ThreadM, {8}},
-            {Param::ThreadN, {8, 16}},
-            {Param::Swizzle, {1, 16}},
-            {Param::GridOrder, {int(GridOrder::RowMajor)}}};
+            {Param::ThreadN, {8}},
+            {Param::Swizzle, {1}},
+            {Param::GridOrder, {int(GridOrder::RowMajor), int(GridOrder::ColMajor)}}};
   }
   Check check(const KernelConfig& c, const GpuSpec& spec) const override {
     if (c.thread_m > c.block_m)
@@ -75,19 +84,17 @@ class StoreBound final : public KernelFamily {
     const int64_t smem = smem_bytes(c);
     if (smem + spec.smem_reserved_per_block > spec.max_smem_per_block)
       return ConfigError{"K", str(c.shape.k),
-                         "the whole-K slices of A and B, K x (block_m + block_n) x 4 = " + str(smem) +
+                         "the whole-K slices of B and two of A, (K' x block_n + 2 x block_m x (K'+4)) x 4 = " + str(smem) +
                              " B, must fit the " + str(spec.max_smem_per_block - spec.smem_reserved_per_block) +
                              " B of shared memory per block on " + spec.name + " (store_bound is for small K)"};
-    const int64_t tiles = ((c.shape.m + c.block_m - 1) / c.block_m) * ((c.shape.n + c.block_n - 1) / c.block_n);
-    if (tiles > 2147483647LL)
-      return ConfigError{"block_m", str(c.block_m), str(tiles) + " tiles exceed the 2^31-1 blocks of a 1-D grid"};
+    if (grid_blocks(c) > 2147483647LL)
+      return ConfigError{"block_m", str(c.block_m), str(grid_blocks(c)) + " blocks exceed the 2^31-1 of a 1-D grid"};
     return std::nullopt;
   }
   LaunchPlan plan(const KernelConfig& c) const override {
     LaunchStep k;
     k.entry = "store_bound";
-    const int64_t tiles = ((c.shape.m + c.block_m - 1) / c.block_m) * ((c.shape.n + c.block_n - 1) / c.block_n);
-    k.grid = {tiles, 1, 1};
+    k.grid = {grid_blocks(c), 1, 1};
     k.block = {threads_of(c), 1, 1};
     k.dynamic_smem = smem_bytes(c);
     return {{k}, 0, false};
@@ -95,7 +102,8 @@ class StoreBound final : public KernelFamily {
   std::vector<std::string> defines(const KernelConfig& c) const override {
     auto d = common_defines(c);
     for (auto [k, v] : {std::pair{"BLOCK_M", c.block_m}, {"BLOCK_N", c.block_n}, {"TM", c.thread_m}, {"TN", c.thread_n},
-                        {"THREADS", threads_of(c)}, {"SWIZZLE", c.swizzle}, {"GRID_ORDER", int(c.grid_order)}})
+                        {"THREADS", threads_of(c)}, {"SWIZZLE", c.swizzle}, {"GRID_ORDER", int(c.grid_order)},
+                        {"TILES_PER_BLOCK", kTilesPerBlock}})
       d.push_back(std::string("-D") + k + "=" + std::to_string(v));
     return d;
   }

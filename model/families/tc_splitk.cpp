@@ -60,7 +60,7 @@ class TcSplitK final : public KernelFamily {
     KernelConfig c;
     c.shape = s;
     c.family = name();
-    c.block_m = 128, c.block_n = 128, c.block_k = 32, c.threads = 256, c.stages = 4;
+    c.block_m = 128, c.block_n = 128, c.block_k = 32, c.threads = 256, c.stages = 2;  // 71.7 KB: fits the 4090
     c.reduction = Reduction::Atomic;
     c.precision = Precision::TF32x3;
     const int64_t tiles = ((s.m + 127) / 128) * ((s.n + 127) / 128);
@@ -73,10 +73,10 @@ class TcSplitK final : public KernelFamily {
   SweepSpace sweep_space(const ProblemShape&) const override {
     return {{Param::BlockM, {128}},
             {Param::BlockN, {128}},
-            {Param::BlockK, {32}},
-            {Param::Threads, {128, 256}},
-            {Param::Stages, {3, 4}},
-            {Param::SplitK, {33, 66, 132}},
+            {Param::BlockK, {32, 64}},
+            {Param::Threads, {256}},
+            {Param::Stages, {2, 3}},
+            {Param::SplitK, {33, 66}},
             {Param::Reduction, {int(Reduction::Atomic)}},
             {Param::Precision, {int(Precision::TF32), int(Precision::TF32x3)}}};
   }

@@ -1,0 +1,453 @@
+// CUPTI Range Profiler wrapper: host side (config images, passes, evaluation; no context) and target
+// side (enable, set config, start/stop around one launch sequence, decode; one per context).
+#include "metrics/range_profiler.h"
+
+#include <cupti_profiler_host.h>
+#include <cupti_profiler_target.h>
+#include <cupti_range_profiler.h>
+#include <cupti_result.h>
+#include <cupti_target.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+
+#include "metrics/metric_catalog.h"
+
+namespace gemmscope {
+
+namespace {
+
+constexpr const char* kDurationMetric = "gpu__time_duration.sum";
+constexpr size_t kMaxRanges = 64;  // kernels one launch_once may issue
+
+// [SECTION] Errors
+
+std::string result_text(CUptiResult r) {
+  const char* name = nullptr;
+  const char* message = nullptr;
+  if (cuptiGetResultString(r, &name) != CUPTI_SUCCESS || !name) name = "unknown CUPTI error";
+  std::string text = name;
+  if (cuptiGetErrorMessage(r, &message) == CUPTI_SUCCESS && message && *message && std::strcmp(message, name) != 0)
+    text += std::string(" (") + message + ")";
+  return text;
+}
+
+// Results that mean "profiling cannot run here", with what to do about it; empty for other errors.
+std::string unavailable_hint(CUptiResult r) {
+  switch (r) {
+    case CUPTI_ERROR_INSUFFICIENT_PRIVILEGES:
+    case CUPTI_ERROR_VIRTUALIZED_DEVICE_INSUFFICIENT_PRIVILEGES:
+      return "GPU performance counters are restricted to administrators: run gemmscope-runner as root, or load "
+             "the NVIDIA driver with NVreg_RestrictProfilingToAdminUsers=0 "
+             "(https://developer.nvidia.com/ERR_NVGPUCTRPERM); on a vGPU the hypervisor must allow profiling";
+    case CUPTI_ERROR_MULTIPLE_SUBSCRIBERS_NOT_SUPPORTED:
+    case CUPTI_ERROR_OLD_PROFILER_API_INITIALIZED:
+    case CUPTI_ERROR_DISABLED:
+    case CUPTI_ERROR_HARDWARE_BUSY:
+      return "another profiler (Nsight Compute, Nsight Systems, cuda-gdb or another CUPTI client) holds the "
+             "counters: run the runner without it";
+    case CUPTI_ERROR_NOT_SUPPORTED:
+    case CUPTI_ERROR_VIRTUALIZED_DEVICE_NOT_SUPPORTED:
+    case CUPTI_ERROR_CONFIDENTIAL_COMPUTING_NOT_SUPPORTED:
+    case CUPTI_ERROR_CMP_DEVICE_NOT_SUPPORTED:
+    case CUPTI_ERROR_MIG_DEVICE_NOT_SUPPORTED:
+    case CUPTI_ERROR_SLI_DEVICE_NOT_SUPPORTED:
+    case CUPTI_ERROR_WSL_DEVICE_NOT_SUPPORTED:
+      return "this GPU or its configuration (vGPU, MIG, SLI, WSL, confidential computing, CMP) does not support "
+             "the range profiler; it needs compute capability 7.5 or newer on bare metal";
+    case CUPTI_ERROR_NOT_INITIALIZED:
+      return "CUPTI could not reach the CUDA driver: check the driver is installed and matches CUDA 13";
+    default:
+      return {};
+  }
+}
+
+[[noreturn]] void throw_cupti(CUptiResult r, const char* call, const char* file, int line) {
+  const char* base = std::strrchr(file, '/');
+  std::string where = std::string(base ? base + 1 : file) + ":" + std::to_string(line);
+  std::string message = std::string(call) + " failed: " + result_text(r) + " at " + where;
+  std::string hint = unavailable_hint(r);
+  if (!hint.empty()) throw CuptiUnavailable(message + ". " + hint);
+  throw std::runtime_error(message);
+}
+
+void check_cupti(CUptiResult r, const char* call, const char* file, int line) {
+  if (r != CUPTI_SUCCESS) throw_cupti(r, call, file, line);
+}
+
+// Every CUPTI call goes through this: it names the call, the error and where.
+#define GEMMSCOPE_CUPTI(fn, params) check_cupti(fn(params), #fn, __FILE__, __LINE__)
+
+// [SECTION] Host side
+
+using HostObjectPtr = std::unique_ptr<CUpti_Profiler_Host_Object, void (*)(CUpti_Profiler_Host_Object*)>;
+
+void deinit_host_object(CUpti_Profiler_Host_Object* object) {
+  if (!object) return;
+  CUpti_Profiler_Host_Deinitialize_Params p{CUpti_Profiler_Host_Deinitialize_Params_STRUCT_SIZE};
+  p.pHostObject = object;
+  cuptiProfilerHostDeinitialize(&p);  // nothing useful to do on failure while cleaning up
+}
+
+std::vector<std::string> chip_names() {
+  CUpti_Profiler_Host_GetSupportedChips_Params p{CUpti_Profiler_Host_GetSupportedChips_Params_STRUCT_SIZE};
+  GEMMSCOPE_CUPTI(cuptiProfilerHostGetSupportedChips, &p);
+  std::vector<std::string> names;
+  for (size_t i = 0; i < p.numChips; ++i) names.emplace_back(p.ppChipNames[i]);
+  return names;
+}
+
+HostObjectPtr make_host_object(const std::string& chip, const uint8_t* availability) {
+  CUpti_Profiler_Host_Initialize_Params p{CUpti_Profiler_Host_Initialize_Params_STRUCT_SIZE};
+  p.profilerType = CUPTI_PROFILER_TYPE_RANGE_PROFILER;
+  p.pChipName = chip.c_str();
+  p.pCounterAvailabilityImage = availability;
+  const CUptiResult r = cuptiProfilerHostInitialize(&p);
+  if (r == CUPTI_ERROR_INVALID_CHIP_NAME) {
+    std::string known;
+    for (const std::string& c : chip_names()) known += (known.empty() ? "" : " ") + c;
+    throw std::invalid_argument("CUPTI does not know chip '" + chip + "'; known chips: " + known);
+  }
+  check_cupti(r, "cuptiProfilerHostInitialize", __FILE__, __LINE__);
+  return HostObjectPtr(p.pHostObject, deinit_host_object);
+}
+
+CUptiResult add_metrics(CUpti_Profiler_Host_Object* object, const std::vector<const char*>& names) {
+  CUpti_Profiler_Host_ConfigAddMetrics_Params p{CUpti_Profiler_Host_ConfigAddMetrics_Params_STRUCT_SIZE};
+  p.pHostObject = object;
+  p.ppMetricNames = const_cast<const char**>(names.data());
+  p.numMetrics = names.size();
+  return cuptiProfilerHostConfigAddMetrics(&p);
+}
+
+// Why CUPTI refuses one metric, in words.
+std::string refusal_reason(const std::string& chip, const std::string& metric, CUptiResult r) {
+  if (const MetricInfo* m = find_metric(metric)) {
+    if (m->source == MetricSource::Launch)
+      return "a launch attribute, not a counter: the runner records it from the launch";
+    if (m->source == MetricSource::Derived) return "computed by gemmscope: collect its inputs (counter_metrics())";
+  }
+  HostObjectPtr probe = make_host_object(chip, nullptr);
+  const std::string base = metric.substr(0, metric.find('.'));
+  CUpti_Profiler_Host_GetMetricProperties_Params p{CUpti_Profiler_Host_GetMetricProperties_Params_STRUCT_SIZE};
+  p.pHostObject = probe.get();
+  p.pMetricName = base.c_str();
+  if (cuptiProfilerHostGetMetricProperties(&p) != CUPTI_SUCCESS)
+    return "no metric '" + base + "' on " + chip + " (" + result_text(r) + ")";
+  return "'" + base + "' exists on " + chip + " but not with this rollup/submetric (" + result_text(r) + ")";
+}
+
+// Names every metric of `names` that CUPTI refuses for the chip on its own; empty when each is accepted.
+std::string refused_metrics(const std::string& chip, const std::vector<std::string>& names) {
+  std::string refused;
+  for (const std::string& n : names) {
+    HostObjectPtr one = make_host_object(chip, nullptr);
+    const char* name = n.c_str();
+    const CUptiResult r = add_metrics(one.get(), {name});
+    if (r != CUPTI_SUCCESS) refused += (refused.empty() ? "" : "; ") + n + ": " + refusal_reason(chip, n, r);
+  }
+  return refused;
+}
+
+// A host object holding one metric set, its config image and pass count. The object evaluates the
+// counter data the config produced.
+struct HostConfig {
+  std::vector<std::string> metrics;
+  std::vector<const char*> metric_ptrs;  // into `metrics`
+  HostObjectPtr object{nullptr, deinit_host_object};
+  std::vector<uint8_t> image;
+  int passes = 0;
+
+  HostConfig(const std::string& chip, const uint8_t* availability, std::vector<std::string> names)
+      : metrics(std::move(names)) {
+    for (const std::string& m : metrics) metric_ptrs.push_back(m.c_str());
+    object = make_host_object(chip, availability);
+    const CUptiResult r = add_metrics(object.get(), metric_ptrs);
+    if (r != CUPTI_SUCCESS) {
+      const std::string refused = refused_metrics(chip, metrics);
+      if (!refused.empty()) throw std::invalid_argument("CUPTI refuses metric(s) for chip " + chip + ": " + refused);
+      check_cupti(r, "cuptiProfilerHostConfigAddMetrics", __FILE__, __LINE__);
+    }
+    CUpti_Profiler_Host_GetConfigImageSize_Params size{CUpti_Profiler_Host_GetConfigImageSize_Params_STRUCT_SIZE};
+    size.pHostObject = object.get();
+    GEMMSCOPE_CUPTI(cuptiProfilerHostGetConfigImageSize, &size);
+    image.resize(size.configImageSize);
+    CUpti_Profiler_Host_GetConfigImage_Params get{CUpti_Profiler_Host_GetConfigImage_Params_STRUCT_SIZE};
+    get.pHostObject = object.get();
+    get.configImageSize = image.size();
+    get.pConfigImage = image.data();
+    GEMMSCOPE_CUPTI(cuptiProfilerHostGetConfigImage, &get);
+    CUpti_Profiler_Host_GetNumOfPasses_Params np{CUpti_Profiler_Host_GetNumOfPasses_Params_STRUCT_SIZE};
+    np.configImageSize = image.size();
+    np.pConfigImage = image.data();
+    GEMMSCOPE_CUPTI(cuptiProfilerHostGetNumOfPasses, &np);
+    passes = static_cast<int>(np.numOfPasses);
+  }
+};
+
+std::vector<std::string> with_duration(const std::vector<std::string>& metrics) {
+  std::vector<std::string> out;
+  for (const std::string& m : metrics)
+    if (std::find(out.begin(), out.end(), m) == out.end()) out.push_back(m);
+  if (std::find(out.begin(), out.end(), kDurationMetric) == out.end()) out.emplace_back(kDurationMetric);
+  return out;
+}
+
+bool ends_with(const std::string& s, const char* suffix) {
+  const size_t n = std::strlen(suffix);
+  return s.size() >= n && s.compare(s.size() - n, n, suffix) == 0;
+}
+
+// Combines one metric's per-range values by its rollup (see the header).
+double combine_ranges(const std::string& metric, const std::vector<double>& values, const std::vector<double>& ns) {
+  if (values.size() == 1) return values[0];
+  if (ends_with(metric, ".sum")) {
+    double sum = 0;
+    for (double v : values) sum += v;
+    return sum;
+  }
+  if (ends_with(metric, ".max")) return *std::max_element(values.begin(), values.end());
+  if (ends_with(metric, ".min")) return *std::min_element(values.begin(), values.end());
+  double weighted = 0, total = 0;
+  for (size_t i = 0; i < values.size(); ++i) {
+    weighted += values[i] * ns[i];
+    total += ns[i];
+  }
+  return total > 0 ? weighted / total : NAN;
+}
+
+double ms_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+}
+
+std::string support_level(CUpti_Profiler_Support_Level level) {
+  switch (level) {
+    case CUPTI_PROFILER_CONFIGURATION_SUPPORTED: return "supported";
+    case CUPTI_PROFILER_CONFIGURATION_DISABLED: return "disabled";
+    case CUPTI_PROFILER_CONFIGURATION_UNSUPPORTED: return "unsupported";
+    default: return "unknown";
+  }
+}
+
+}  // namespace
+
+// [SECTION] Target side
+
+struct RangeProfiler::State {
+  CUcontext ctx = nullptr;
+  CUdevice dev = 0;
+  std::string chip;
+  std::vector<uint8_t> availability;
+  bool profiler_initialized = false;
+  CUpti_RangeProfiler_Object* object = nullptr;  // non-null while enabled
+  bool configured = false;                       // `object` has had a SetConfig: its config is fixed for good
+  std::unique_ptr<HostConfig> config;            // the set `object` is configured for; null: none usable
+  std::vector<uint8_t> counter_data;
+
+  void enable() {
+    CUpti_RangeProfiler_Enable_Params p{CUpti_RangeProfiler_Enable_Params_STRUCT_SIZE};
+    p.ctx = ctx;
+    GEMMSCOPE_CUPTI(cuptiRangeProfilerEnable, &p);
+    object = p.pRangeProfilerObject;
+  }
+  void disable() noexcept {
+    if (!object) return;
+    CUpti_RangeProfiler_Disable_Params p{CUpti_RangeProfiler_Disable_Params_STRUCT_SIZE};
+    p.pRangeProfilerObject = object;
+    cuptiRangeProfilerDisable(&p);
+    object = nullptr;
+  }
+  // A fresh profiler object, unconfigured: the only way a new metric set takes effect.
+  void reenable() {
+    disable();
+    config.reset();
+    configured = false;
+    enable();
+  }
+
+  ~State() {
+    disable();
+    config.reset();
+    if (profiler_initialized) {
+      CUpti_Profiler_DeInitialize_Params p{CUpti_Profiler_DeInitialize_Params_STRUCT_SIZE};
+      cuptiProfilerDeInitialize(&p);
+    }
+  }
+};
+
+RangeProfiler::RangeProfiler(CUcontext ctx, CUdevice dev) : state_(std::make_unique<State>()) {
+  State& s = *state_;
+  s.ctx = ctx;
+  s.dev = dev;
+  try {
+    CUpti_Profiler_Initialize_Params init{CUpti_Profiler_Initialize_Params_STRUCT_SIZE};
+    GEMMSCOPE_CUPTI(cuptiProfilerInitialize, &init);
+    s.profiler_initialized = true;
+
+    CUpti_Profiler_DeviceSupported_Params support{CUpti_Profiler_DeviceSupported_Params_STRUCT_SIZE};
+    support.cuDevice = dev;
+    support.api = CUPTI_PROFILER_RANGE_PROFILING;
+    GEMMSCOPE_CUPTI(cuptiProfilerDeviceSupported, &support);
+    if (support.isSupported != CUPTI_PROFILER_CONFIGURATION_SUPPORTED) {
+      std::string why;
+      auto note = [&](const char* what, CUpti_Profiler_Support_Level level) {
+        if (level != CUPTI_PROFILER_CONFIGURATION_SUPPORTED)
+          why += std::string(why.empty() ? "" : ", ") + what + " " + support_level(level);
+      };
+      note("architecture (needs compute capability 7.5+):", support.architecture);
+      note("SLI:", support.sli);
+      note("vGPU:", support.vGpu);
+      note("confidential computing:", support.confidentialCompute);
+      note("CMP:", support.cmp);
+      note("WSL:", support.wsl);
+      throw CuptiUnavailable("the CUPTI range profiler does not support this device: " + why);
+    }
+
+    // A CUdevice from cuDeviceGet(&dev, ordinal) is the ordinal, which is what CUPTI's index means.
+    CUpti_Device_GetChipName_Params chip{CUpti_Device_GetChipName_Params_STRUCT_SIZE};
+    chip.deviceIndex = static_cast<size_t>(dev);
+    GEMMSCOPE_CUPTI(cuptiDeviceGetChipName, &chip);
+    s.chip = chip.pChipName;
+
+    CUpti_Profiler_GetCounterAvailability_Params avail{CUpti_Profiler_GetCounterAvailability_Params_STRUCT_SIZE};
+    avail.ctx = ctx;
+    GEMMSCOPE_CUPTI(cuptiProfilerGetCounterAvailability, &avail);
+    s.availability.resize(avail.counterAvailabilityImageSize);
+    avail.pCounterAvailabilityImage = s.availability.data();
+    GEMMSCOPE_CUPTI(cuptiProfilerGetCounterAvailability, &avail);
+
+    // Enabled now so permission problems surface here; the first collect() configures this object.
+    s.enable();
+  } catch (const CuptiUnavailable&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw CuptiUnavailable(std::string("CUPTI range profiler unavailable: ") + e.what());
+  }
+}
+
+RangeProfiler::~RangeProfiler() = default;
+
+const std::string& RangeProfiler::chip_name() const { return state_->chip; }
+
+CounterSample RangeProfiler::collect(const std::vector<std::string>& counter_metrics,
+                                     const std::function<void()>& launch_once) {
+  State& s = *state_;
+  const auto t0 = std::chrono::steady_clock::now();
+  CounterSample sample;
+  const std::vector<std::string> metrics = with_duration(counter_metrics);
+  std::unique_ptr<HostConfig> new_config;
+  if (!s.object || !s.config || s.config->metrics != metrics)  // host side first: a refused metric changes nothing
+    new_config = std::make_unique<HostConfig>(s.chip, s.availability.data(), metrics);
+  try {
+    if (new_config) {
+      if (!s.object || s.configured) s.reenable();  // the first config after Enable sticks: a new set needs a new object
+      CUpti_RangeProfiler_GetCounterDataSize_Params size{CUpti_RangeProfiler_GetCounterDataSize_Params_STRUCT_SIZE};
+      size.pRangeProfilerObject = s.object;
+      size.pMetricNames = new_config->metric_ptrs.data();
+      size.numMetrics = new_config->metric_ptrs.size();
+      size.maxNumOfRanges = kMaxRanges;
+      size.maxNumRangeTreeNodes = kMaxRanges;
+      GEMMSCOPE_CUPTI(cuptiRangeProfilerGetCounterDataSize, &size);
+      s.counter_data.assign(size.counterDataSize, 0);
+      s.config = std::move(new_config);
+      sample.setup_ms = ms_since(t0);
+    }
+    const HostConfig& config = *s.config;
+    sample.passes = config.passes;
+
+    // A clean counter data image for every sample; then the same config again (re-using one config is safe).
+    CUpti_RangeProfiler_CounterDataImage_Initialize_Params image{
+        CUpti_RangeProfiler_CounterDataImage_Initialize_Params_STRUCT_SIZE};
+    image.pRangeProfilerObject = s.object;
+    image.counterDataSize = s.counter_data.size();
+    image.pCounterData = s.counter_data.data();
+    GEMMSCOPE_CUPTI(cuptiRangeProfilerCounterDataImageInitialize, &image);
+
+    CUpti_RangeProfiler_SetConfig_Params set{CUpti_RangeProfiler_SetConfig_Params_STRUCT_SIZE};
+    set.pRangeProfilerObject = s.object;
+    set.configSize = config.image.size();
+    set.pConfig = config.image.data();
+    set.counterDataImageSize = s.counter_data.size();
+    set.pCounterDataImage = s.counter_data.data();
+    set.range = CUPTI_AutoRange;
+    set.replayMode = CUPTI_KernelReplay;
+    set.maxRangesPerPass = kMaxRanges;
+    set.numNestingLevels = 1;
+    set.minNestingLevel = 1;
+    set.passIndex = 0;
+    set.targetNestingLevel = 1;
+    s.configured = true;
+    GEMMSCOPE_CUPTI(cuptiRangeProfilerSetConfig, &set);
+
+    CUpti_RangeProfiler_Start_Params start{CUpti_RangeProfiler_Start_Params_STRUCT_SIZE};
+    start.pRangeProfilerObject = s.object;
+    GEMMSCOPE_CUPTI(cuptiRangeProfilerStart, &start);
+    CUpti_RangeProfiler_Stop_Params stop{CUpti_RangeProfiler_Stop_Params_STRUCT_SIZE};
+    stop.pRangeProfilerObject = s.object;
+    try {
+      launch_once();
+    } catch (...) {
+      cuptiRangeProfilerStop(&stop);
+      throw;
+    }
+    GEMMSCOPE_CUPTI(cuptiRangeProfilerStop, &stop);
+    if (!stop.isAllPassSubmitted)
+      throw std::runtime_error("cuptiRangeProfilerStop: not all " + std::to_string(config.passes) +
+                               " passes were submitted under kernel replay");
+
+    CUpti_RangeProfiler_DecodeData_Params decode{CUpti_RangeProfiler_DecodeData_Params_STRUCT_SIZE};
+    decode.pRangeProfilerObject = s.object;
+    GEMMSCOPE_CUPTI(cuptiRangeProfilerDecodeData, &decode);
+    if (decode.numOfRangeDropped > 0)
+      throw std::runtime_error("cuptiRangeProfilerDecodeData dropped " + std::to_string(decode.numOfRangeDropped) +
+                               " ranges: launch_once launched more than " + std::to_string(kMaxRanges) + " kernels");
+
+    CUpti_RangeProfiler_GetCounterDataInfo_Params info{CUpti_RangeProfiler_GetCounterDataInfo_Params_STRUCT_SIZE};
+    info.pCounterDataImage = s.counter_data.data();
+    info.counterDataImageSize = s.counter_data.size();
+    GEMMSCOPE_CUPTI(cuptiRangeProfilerGetCounterDataInfo, &info);
+    if (info.numTotalRanges == 0) throw std::runtime_error("launch_once launched no kernel: nothing was profiled");
+    sample.ranges = static_cast<int>(info.numTotalRanges);
+
+    // per_range[r][m]: metric m of range r.
+    const size_t n_metrics = config.metrics.size();
+    std::vector<std::vector<double>> per_range(info.numTotalRanges, std::vector<double>(n_metrics, NAN));
+    for (size_t r = 0; r < info.numTotalRanges; ++r) {
+      CUpti_Profiler_Host_EvaluateToGpuValues_Params eval{CUpti_Profiler_Host_EvaluateToGpuValues_Params_STRUCT_SIZE};
+      eval.pHostObject = config.object.get();
+      eval.pCounterDataImage = s.counter_data.data();
+      eval.counterDataImageSize = s.counter_data.size();
+      eval.rangeIndex = r;
+      eval.ppMetricNames = const_cast<const char**>(config.metric_ptrs.data());
+      eval.numMetrics = n_metrics;
+      eval.pMetricValues = per_range[r].data();
+      GEMMSCOPE_CUPTI(cuptiProfilerHostEvaluateToGpuValues, &eval);
+    }
+    const size_t duration_index =
+        std::find(config.metrics.begin(), config.metrics.end(), kDurationMetric) - config.metrics.begin();
+    std::vector<double> ns, column;
+    for (const auto& range : per_range) ns.push_back(range[duration_index]);
+    for (size_t m = 0; m < n_metrics; ++m) {
+      column.clear();
+      for (const auto& range : per_range) column.push_back(range[m]);
+      sample.values[config.metrics[m]] = combine_ranges(config.metrics[m], column, ns);
+    }
+  } catch (...) {
+    // After a failure mid-sample the object's state is unknown: the next sample re-enables (configured stays).
+    s.config.reset();
+    throw;
+  }
+  sample.wall_ms = ms_since(t0);
+  return sample;
+}
+
+int count_passes(const std::string& chip_name, const std::vector<std::string>& counter_metrics) {
+  return HostConfig(chip_name, nullptr, with_duration(counter_metrics)).passes;
+}
+
+std::vector<std::string> supported_chips() { return chip_names(); }
+
+}  // namespace gemmscope

@@ -1,0 +1,30 @@
+// CounterCollection: the runner's counter pass. After a config has been timed and verified, it
+// replays one launch sequence under CUPTI's range profiler (never during the timed launches)
+// and adds the chosen metric set, by Nsight Compute name, to the result.
+#pragma once
+#include <functional>
+#include <memory>
+#include <string>
+#include "model/protocol.h"
+#include "runner/gpu_context.h"
+
+namespace gemmscope {
+
+class RangeProfiler;
+
+class CounterCollection {
+ public:
+  explicit CounterCollection(const GpuContext& gpu);
+  ~CounterCollection();
+  // Fills r.metrics (sources "cupti", "launch", "derived") and r.metrics_note (passes and cost,
+  // or why counters are missing and how to enable them). Never throws for CUPTI trouble: the
+  // run keeps its timing and verification.
+  void collect(const RunOptions&, const std::function<void()>& launch_once, RunResult& r);
+
+ private:
+  const GpuContext& gpu_;
+  std::unique_ptr<RangeProfiler> profiler_;
+  std::string unavailable_;  // set once CUPTI refused for good
+};
+
+}  // namespace gemmscope

@@ -1,0 +1,120 @@
+// Every family against cuBLAS pedantic FP32 on the GPU, on shapes that are not multiples of any
+// tile, in both layouts where a family takes them; and the seed baselines on the seed problems.
+#include <gtest/gtest.h>
+
+#include "controller/sweep.h"
+#include "gpu_runner.h"
+#include "model/kernel_family.h"
+#include "model/validate.h"
+
+using namespace gemmscope;
+using gemmscope::test::gpu_info;
+using gemmscope::test::gpu_runner;
+
+namespace {
+
+RunOptions quick() {
+  RunOptions o;
+  o.reps = 2;
+  o.warmup = 1;
+  o.timeout_s = 120;
+  return o;
+}
+
+// The family's defaults for the shape if valid, else the first valid point of its default sweep.
+std::optional<KernelConfig> config_for(const KernelFamily& f, const ProblemShape& s, const GpuSpec& spec) {
+  KernelConfig c = f.defaults(s);
+  if (!validate(c, spec)) return c;
+  for (const ProblemShape& seed : {problem_p9(), problem_p6()}) {
+    SweepPlan plan;
+    plan.base = f.defaults(s);
+    plan.axes = f.sweep_space(seed);
+    for (const auto& pt : expand(plan, spec))
+      if (!pt.invalid) return pt.config;
+  }
+  return std::nullopt;
+}
+
+class FamilyOnGpu : public testing::TestWithParam<std::string> {};
+
+}  // namespace
+
+TEST_P(FamilyOnGpu, MatchesCublasOnRaggedShapes) {
+  REQUIRE_GPU();
+  const KernelFamily& f = *find_family(GetParam());
+  const GpuSpec& spec = gpu_info().detected;
+  int ran = 0;
+  for (const char* shape : {"257x131x67", "1000x999x100", "333x4097x32", "96x80x20000", "129x257x3000:CC", "200x100x500:CR"}) {
+    const ProblemShape s = parse_problem(shape);
+    const auto c = config_for(f, s, spec);
+    if (!c) continue;  // the family does not serve this shape (its check() says why)
+    std::vector<KernelConfig> configs = {*c};
+    for (int p : f.choices(Param::Precision)) {
+      KernelConfig v = *c;
+      v.precision = Precision(p);
+      if (v.precision != c->precision && !validate(v, spec)) configs.push_back(v);
+    }
+    for (const auto& cfg : configs) {
+      const RunResult r = gpu_runner().run(cfg, quick());
+      ++ran;
+      EXPECT_EQ(r.disposition, Disposition::Passed) << cfg.name() << ": " << r.reason;
+      EXPECT_TRUE(r.verify.checked);
+      EXPECT_EQ(r.verify.nonfinite, 0) << cfg.name();
+      EXPECT_LE(r.verify.rel_fro_error, f.error_bound(cfg)) << cfg.name();
+      if (cfg.precision != Precision::TF32) {
+        EXPECT_LT(r.verify.rel_fro_error, 1e-5) << cfg.name();
+      }
+      EXPECT_GT(r.ms_median, 0) << cfg.name();
+      if (!f.source().empty()) {
+        EXPECT_GT(r.registers, 0) << cfg.name();
+        EXPECT_EQ(r.occupancy_blocks_per_sm, r.occupancy_blocks_per_sm_driver)
+            << cfg.name() << ": the model's occupancy calculator disagrees with the driver's";
+        EXPECT_EQ(r.registers, r.registers_driver) << cfg.name() << ": cubin registers disagree with the driver's";
+        EXPECT_EQ(r.static_smem, r.static_smem_driver) << cfg.name() << ": cubin shared memory disagrees with the driver's";
+      }
+    }
+  }
+  EXPECT_GE(ran, 2) << f.name() << " served fewer than two of the test shapes";
+}
+
+INSTANTIATE_TEST_SUITE_P(Families, FamilyOnGpu, testing::ValuesIn(family_names()),
+                         [](const testing::TestParamInfo<std::string>& i) { return i.param; });
+
+TEST(SeedBaselines, VerifyOnTheSeedProblems) {
+  REQUIRE_GPU();
+  for (const auto& [family, shape] : {std::pair{"seed_tall_skinny", problem_p9()}, {"seed_tiled", problem_p6()}}) {
+    const KernelConfig c = find_family(family)->defaults(shape);
+    const RunResult r = gpu_runner().run(c, quick());
+    EXPECT_EQ(r.disposition, Disposition::Passed) << c.name() << ": " << r.reason;
+    EXPECT_LT(r.verify.rel_fro_error, 1e-6) << c.name();
+    EXPECT_TRUE(r.verify.allclose()) << c.name() << ": " << r.verify.mismatches << " elements outside atol=rtol=1e-4";
+    EXPECT_EQ(r.grid_size, shape.m == 32768 ? 32768 / 128 * (32768 / 64) : 4);  // the seeds' launch__grid_size
+  }
+}
+
+TEST(Occupancy, CalculatorAgreesWithTheDriverAcrossTheSweepSpaces) {
+  REQUIRE_GPU();
+  const GpuSpec& spec = gpu_info().detected;
+  int checked = 0;
+  for (const auto& f : families()) {
+    if (f->source().empty()) continue;
+    for (const ProblemShape& shape : {problem_p9(), problem_p6()}) {
+      SweepPlan plan;
+      plan.base = f->defaults(parse_problem("64x64x64"));
+      plan.axes = f->sweep_space(shape);
+      int n = 0;
+      for (const auto& pt : expand(plan, spec)) {
+        if (pt.invalid || n++ >= 6) continue;
+        RunOptions o = quick();
+        o.reps = 1;
+        o.verify = false;
+        const RunResult r = gpu_runner().run(pt.config, o);
+        if (r.disposition == Disposition::Invalid) continue;  // refused after compilation (registers)
+        ASSERT_EQ(r.disposition, Disposition::Passed) << pt.config.name() << ": " << r.reason;
+        EXPECT_EQ(r.occupancy_blocks_per_sm, r.occupancy_blocks_per_sm_driver) << pt.config.name();
+        ++checked;
+      }
+    }
+  }
+  EXPECT_GT(checked, 10);
+}

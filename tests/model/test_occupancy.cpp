@@ -1,0 +1,51 @@
+#include <gtest/gtest.h>
+
+#include "model/gpu_spec.h"
+#include "model/occupancy.h"
+
+using namespace gemmscope;
+
+namespace {
+GpuSpec spec(const std::string& key) { return *find_spec(load_gpu_specs(default_gpu_spec_dir()), key); }
+}  // namespace
+
+// Expected values worked by hand with the CUDA occupancy calculator's rules.
+TEST(Occupancy, WarpLimitedSmallKernel) {
+  const Occupancy o = theoretical_occupancy(spec("h100_sxm"), 128, 32, 0);
+  EXPECT_EQ(o.blocks_per_sm, 16);  // 64 warps / 4 warps per block
+  EXPECT_DOUBLE_EQ(o.fraction, 1.0);
+  EXPECT_EQ(o.limiter, "warps");
+}
+
+TEST(Occupancy, RegisterLimited) {
+  // 128 regs x 32 = 4096 per warp; a quadrant holds 16384 / 4096 = 4 warps; 16 warps per SM.
+  const Occupancy o = theoretical_occupancy(spec("h100_sxm"), 256, 128, 0);
+  EXPECT_EQ(o.limit_by_regs, 2);
+  EXPECT_EQ(o.blocks_per_sm, 2);
+  EXPECT_DOUBLE_EQ(o.fraction, 16.0 / 64.0);
+  EXPECT_EQ(o.limiter, "registers");
+}
+
+TEST(Occupancy, SharedMemoryLimitedOnTheReferenceGpu) {
+  // 4090: 100 KB per SM; 32 KB + 1 KB reserved per block -> 3 blocks.
+  const Occupancy o = theoretical_occupancy(spec("rtx4090"), 256, 32, 32 * 1024);
+  EXPECT_EQ(o.limit_by_smem, 3);
+  EXPECT_EQ(o.blocks_per_sm, 3);
+  EXPECT_EQ(o.limiter, "shared memory");
+  EXPECT_DOUBLE_EQ(o.fraction, 24.0 / 48.0);
+}
+
+TEST(Occupancy, SeedP9BaselineOnTheReferenceGpu) {
+  // 128 threads, 1536 threads/SM -> 12 blocks by warps; 24 by the block limit.
+  const Occupancy o = theoretical_occupancy(spec("rtx4090"), 128, 80, 768);
+  EXPECT_EQ(o.limit_by_warps, 12);
+  EXPECT_EQ(o.limit_by_regs, 6);  // 80 regs: 2560 per warp, 6 warps per quadrant, 24 warps / 4 per block
+  EXPECT_EQ(o.blocks_per_sm, 6);
+  EXPECT_DOUBLE_EQ(o.fraction, 0.5);
+}
+
+TEST(Occupancy, TooManyRegistersForTheBlockGivesZero) {
+  const Occupancy o = theoretical_occupancy(spec("h100_sxm"), 1024, 128, 0);
+  EXPECT_EQ(o.limit_by_regs, 0);
+  EXPECT_EQ(o.blocks_per_sm, 0);
+}
