@@ -13,7 +13,7 @@ sudo_cmd=()
 [ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
 
 apt_pkgs=(cmake make g++ pkg-config python3 python3-pip libsqlite3-dev nlohmann-json3-dev
-          libgtest-dev libgl1-mesa-dev libx11-dev xvfb xauth mesa-utils libgl1-mesa-dri)
+          libgtest-dev libgl1-mesa-dev libx11-dev zlib1g-dev xvfb xauth mesa-utils libgl1-mesa-dri)
 missing=()
 for p in "${apt_pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

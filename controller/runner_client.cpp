@@ -196,7 +196,14 @@ std::optional<nlohmann::json> RunnerClient::call(const nlohmann::json& request, 
     if (!text) return std::nullopt;
     try {
       nlohmann::json reply = nlohmann::json::parse(*text);
-      if (reply.value("id", int64_t(-1)) == id) return reply;
+      if (reply.value("id", int64_t(-1)) != id) continue;
+      if (reply.value("exiting", false)) {
+        // The runner lost its CUDA context and exits after this answer: reap it now, so the
+        // next request starts a fresh one instead of writing to a dying process.
+        kill_runner();
+        ++restarts_;
+      }
+      return reply;
     } catch (const nlohmann::json::exception&) {
       error = "the runner wrote a line that is not JSON: " + text->substr(0, 200);
       kill_runner();

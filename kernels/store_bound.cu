@@ -1,21 +1,28 @@
 // Family store_bound: a GEMM whose time is the write of C (tall-skinny, small K, e.g. P9).
-// One block owns a BLOCK_M x BLOCK_N tile of C. It stages the A rows and B columns of that tile
-// for the whole K in dynamic shared memory (As[K][BLOCK_M], Bs[K][BLOCK_N]: K * (BLOCK_M +
-// BLOCK_N) * 4 bytes, the plan's dynamic_smem), then each thread computes a TM x TN register
-// tile in FP32 FMA and writes it with 16-byte stores (st.global.cs when STREAM_STORES, so the
+// A block owns a column strip of TILES_PER_BLOCK tiles of BLOCK_M x BLOCK_N (one tile column,
+// consecutive tile rows). It stages the B slice (K x BLOCK_N, k-major) once, and the A rows of
+// each tile (BLOCK_M x K, m-major, rows padded to KP + 4 floats) into one of two buffers with
+// cp.async, so the A of tile t+1 arrives while tile t computes and tile t's stores drain.
+// Each thread computes a TM x TN register tile in FP32 FMA (A read as float4 along k, B as
+// float4 along n) and writes it with 16-byte stores (st.global.cs when STREAM_STORES, so the
 // write-once C does not evict A and B from L2).
+// Dynamic shared memory: (KP * BLOCK_N + 2 * BLOCK_M * (KP + 4)) * 4 bytes, KP = K rounded up to 4.
 //
 // Thread map: THREADS_N = BLOCK_N / TN threads across N. Thread (tr, tc) owns rows
 // tr*TM .. tr*TM+TM-1 and, in each row, the float4 chunks (j*THREADS_N + tc), j < TN/4, so that
 // a warp's store of one chunk row covers consecutive 16-byte pieces of C.
-// Tile order: the 1-D grid walks tiles along N within groups of SWIZZLE tile rows
+// Strip order: the 1-D grid walks strips along N within groups of SWIZZLE strip rows
 // (GRID_ORDER 0), or along M within groups of SWIZZLE tile columns (GRID_ORDER 1).
-// Edges are masked (rows, columns); 16-byte paths need N % 4 == 0 (C and B rows) and
-// K % 4 == 0 (A rows) and fall back to scalar accesses otherwise.
+// Edges are masked (rows, columns, K padded with zeros); 16-byte global paths need K % 4 == 0
+// and row-major A (else A is staged with scalar loads, without the overlap) and N % 4 == 0
+// (else B and C use scalar accesses).
 #include "gemm_common.cuh"
 
 #ifndef STREAM_STORES
 #define STREAM_STORES 1
+#endif
+#ifndef TILES_PER_BLOCK
+#define TILES_PER_BLOCK 8
 #endif
 #define THREADS_N (BLOCK_N / TN)
 #define THREADS_M (BLOCK_M / TM)
@@ -36,23 +43,47 @@ __device__ __forceinline__ void store_c1(float* p, float v) {
 #endif
 }
 
-// The tile (tile_m, tile_n) of block `pid`, grouped SWIZZLE tiles deep along the minor axis.
-__device__ __forceinline__ void tile_of_block(int pid, int tiles_m, int tiles_n, int& tile_m, int& tile_n) {
+__device__ __forceinline__ void cp_async16(float* dst, const float* src, int src_bytes) {
+  asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;" ::"r"((unsigned)__cvta_generic_to_shared(dst)), "l"(src),
+               "r"(src_bytes) : "memory");
+}
+
+// The strip (strip_m, tile_n) of block `pid`, grouped SWIZZLE deep along the minor axis.
+__device__ __forceinline__ void strip_of_block(int pid, int strips_m, int tiles_n, int& strip_m, int& tile_n) {
 #if GRID_ORDER == 0
   const int per_group = SWIZZLE * tiles_n;
   const int first = (pid / per_group) * SWIZZLE;
-  const int rows = min(SWIZZLE, tiles_m - first);
+  const int rows = min(SWIZZLE, strips_m - first);
   const int in_group = pid % per_group;
-  tile_m = first + in_group % rows;
+  strip_m = first + in_group % rows;
   tile_n = in_group / rows;
 #else
-  const int per_group = SWIZZLE * tiles_m;
+  const int per_group = SWIZZLE * strips_m;
   const int first = (pid / per_group) * SWIZZLE;
   const int cols = min(SWIZZLE, tiles_n - first);
   const int in_group = pid % per_group;
   tile_n = first + in_group % cols;
-  tile_m = in_group / cols;
+  strip_m = in_group / cols;
 #endif
+}
+
+// A rows m0 .. m0+BLOCK_M-1 into As[BLOCK_M][a_stride]; zeros outside M and past K.
+__device__ __forceinline__ void stage_a(float* As, const float* __restrict__ A, int M, int K, int KP, int a_stride, int m0,
+                                        bool async_ok) {
+  if (async_ok) {
+    const int kq = KP / 4;
+    for (int e = threadIdx.x; e < BLOCK_M * kq; e += THREADS) {
+      const int i = e / kq, k = (e % kq) * 4;
+      const bool in = m0 + i < M;
+      cp_async16(As + i * a_stride + k, A + (in ? (gs_size_t)(m0 + i) * K + k : 0), in ? 16 : 0);
+    }
+  } else {
+    for (int e = threadIdx.x; e < BLOCK_M * KP; e += THREADS) {
+      const int i = e / KP, k = e % KP;
+      As[i * a_stride + k] = (m0 + i < M && k < K) ? A[a_index(m0 + i, k, M, K)] : 0.f;
+    }
+  }
+  asm volatile("cp.async.commit_group;" ::: "memory");
 }
 
 extern "C" __global__ void __launch_bounds__(THREADS)
@@ -60,97 +91,95 @@ store_bound(const float* __restrict__ A, const float* __restrict__ B, float* __r
             int M, int N, int K, float* workspace) {
   (void)workspace;
   extern __shared__ __align__(16) float smem[];
-  float* As = smem;                              // [K][BLOCK_M]
-  float* Bs = smem + (gs_size_t)K * BLOCK_M;     // [K][BLOCK_N]
+  const int KP = (K + 3) & ~3, a_stride = KP + 4;
+  float* Bs = smem;                                   // [KP][BLOCK_N]
+  float* As0 = smem + (gs_size_t)KP * BLOCK_N;        // [2][BLOCK_M][a_stride]
+  const bool async_ok = !A_COL_MAJOR && (K & 3) == 0;
 
   const int tiles_m = (M + BLOCK_M - 1) / BLOCK_M, tiles_n = (N + BLOCK_N - 1) / BLOCK_N;
-  int tile_m, tile_n;
-  tile_of_block(blockIdx.x, tiles_m, tiles_n, tile_m, tile_n);
-  const int m0 = tile_m * BLOCK_M, n0 = tile_n * BLOCK_N;
+  const int strips_m = (tiles_m + TILES_PER_BLOCK - 1) / TILES_PER_BLOCK;
+  int strip_m, tile_n;
+  strip_of_block(blockIdx.x, strips_m, tiles_n, strip_m, tile_n);
+  const int n0 = tile_n * BLOCK_N;
+  const int t_first = strip_m * TILES_PER_BLOCK;
+  const int n_tiles = min(TILES_PER_BLOCK, tiles_m - t_first);
 
-  // Stage A (transposed to k-major) and B for the whole K; zeros outside the matrix.
-#if !A_COL_MAJOR
-  if ((K & 3) == 0) {
-    const int kq = K / 4;
-    for (int e = threadIdx.x; e < BLOCK_M * kq; e += THREADS) {
-      const int i = e % BLOCK_M, k = (e / BLOCK_M) * 4;
-      float4 v = make_float4(0.f, 0.f, 0.f, 0.f);
-      if (m0 + i < M) v = __ldg(reinterpret_cast<const float4*>(A + (gs_size_t)(m0 + i) * K + k));
-      As[(k + 0) * BLOCK_M + i] = v.x;
-      As[(k + 1) * BLOCK_M + i] = v.y;
-      As[(k + 2) * BLOCK_M + i] = v.z;
-      As[(k + 3) * BLOCK_M + i] = v.w;
-    }
-  } else
-#endif
-  {
-    for (int e = threadIdx.x; e < BLOCK_M * K; e += THREADS) {
-      const int i = e % BLOCK_M, k = e / BLOCK_M;
-      As[k * BLOCK_M + i] = m0 + i < M ? __ldg(A + a_index(m0 + i, k, M, K)) : 0.f;
-    }
-  }
+  stage_a(As0, A, M, K, KP, a_stride, t_first * BLOCK_M, async_ok);
 #if !B_COL_MAJOR
   if ((N & 3) == 0) {
-    for (int e = threadIdx.x; e < K * (BLOCK_N / 4); e += THREADS) {
+    for (int e = threadIdx.x; e < KP * (BLOCK_N / 4); e += THREADS) {
       const int j = (e % (BLOCK_N / 4)) * 4, k = e / (BLOCK_N / 4);
       float4 v = make_float4(0.f, 0.f, 0.f, 0.f);
-      if (n0 + j < N) v = __ldg(reinterpret_cast<const float4*>(B + (gs_size_t)k * N + n0 + j));
+      if (n0 + j < N && k < K) v = __ldg(reinterpret_cast<const float4*>(B + (gs_size_t)k * N + n0 + j));
       *reinterpret_cast<float4*>(Bs + k * BLOCK_N + j) = v;
     }
   } else
 #endif
   {
-    for (int e = threadIdx.x; e < K * BLOCK_N; e += THREADS) {
+    for (int e = threadIdx.x; e < KP * BLOCK_N; e += THREADS) {
       const int j = e % BLOCK_N, k = e / BLOCK_N;
-      Bs[k * BLOCK_N + j] = n0 + j < N ? __ldg(B + b_index(k, n0 + j, K, N)) : 0.f;
+      Bs[k * BLOCK_N + j] = (n0 + j < N && k < K) ? __ldg(B + b_index(k, n0 + j, K, N)) : 0.f;
     }
   }
-  __syncthreads();
 
   const int tr = threadIdx.x / THREADS_N, tc = threadIdx.x % THREADS_N;
-  float acc[TM][TN];
-#pragma unroll
-  for (int i = 0; i < TM; ++i)
-#pragma unroll
-    for (int j = 0; j < TN; ++j) acc[i][j] = 0.f;
-
-  const float* a_ptr = As + tr * TM;
+  const bool vec_ok = (N & 3) == 0;
   const float* b_ptr = Bs + tc * 4;
-#pragma unroll 4
-  for (int k = 0; k < K; ++k) {
-    float a[TM], b[TN];
-#pragma unroll
-    for (int i = 0; i < TM; i += 4) {
-      const float4 v = *reinterpret_cast<const float4*>(a_ptr + k * BLOCK_M + i);
-      a[i] = v.x, a[i + 1] = v.y, a[i + 2] = v.z, a[i + 3] = v.w;
+  for (int t = 0; t < n_tiles; ++t) {
+    if (t + 1 < n_tiles) {
+      stage_a(As0 + ((t + 1) & 1) * BLOCK_M * a_stride, A, M, K, KP, a_stride, (t_first + t + 1) * BLOCK_M, async_ok);
+      asm volatile("cp.async.wait_group 1;" ::: "memory");
+    } else {
+      asm volatile("cp.async.wait_group 0;" ::: "memory");
     }
-#pragma unroll
-    for (int j = 0; j < TN / 4; ++j) {
-      const float4 v = *reinterpret_cast<const float4*>(b_ptr + k * BLOCK_N + j * THREADS_N * 4);
-      b[4 * j] = v.x, b[4 * j + 1] = v.y, b[4 * j + 2] = v.z, b[4 * j + 3] = v.w;
-    }
+    __syncthreads();  // tile t's A (and, at t = 0, B) is visible to every thread
+
+    float acc[TM][TN];
 #pragma unroll
     for (int i = 0; i < TM; ++i)
 #pragma unroll
-      for (int j = 0; j < TN; ++j) acc[i][j] = fmaf(a[i], b[j], acc[i][j]);
-  }
-
-  const bool vec_ok = (N & 3) == 0;
+      for (int j = 0; j < TN; ++j) acc[i][j] = 0.f;
+    const float* a_ptr = As0 + (t & 1) * BLOCK_M * a_stride + tr * TM * a_stride;
+#pragma unroll 2
+    for (int k = 0; k < KP; k += 4) {
+      float4 a[TM];
 #pragma unroll
-  for (int i = 0; i < TM; ++i) {
-    const int r = m0 + tr * TM + i;
-    if (r >= M) break;
-    float* c_row = C + (gs_size_t)r * N;
+      for (int i = 0; i < TM; ++i) a[i] = *reinterpret_cast<const float4*>(a_ptr + i * a_stride + k);
 #pragma unroll
-    for (int j = 0; j < TN / 4; ++j) {
-      const int c = n0 + (j * THREADS_N + tc) * 4;
-      if (vec_ok && c + 3 < N) {
-        store_c4(c_row + c, make_float4(acc[i][4 * j], acc[i][4 * j + 1], acc[i][4 * j + 2], acc[i][4 * j + 3]));
-      } else {
+      for (int q = 0; q < 4; ++q) {
+        float b[TN];
 #pragma unroll
-        for (int v = 0; v < 4; ++v)
-          if (c + v < N) store_c1(c_row + c + v, acc[i][4 * j + v]);
+        for (int j = 0; j < TN / 4; ++j) {
+          const float4 v = *reinterpret_cast<const float4*>(b_ptr + (k + q) * BLOCK_N + j * THREADS_N * 4);
+          b[4 * j] = v.x, b[4 * j + 1] = v.y, b[4 * j + 2] = v.z, b[4 * j + 3] = v.w;
+        }
+#pragma unroll
+        for (int i = 0; i < TM; ++i) {
+          const float av = q == 0 ? a[i].x : q == 1 ? a[i].y : q == 2 ? a[i].z : a[i].w;
+#pragma unroll
+          for (int j = 0; j < TN; ++j) acc[i][j] = fmaf(av, b[j], acc[i][j]);
+        }
       }
     }
+
+    const int m0 = (t_first + t) * BLOCK_M;
+#pragma unroll
+    for (int i = 0; i < TM; ++i) {
+      const int r = m0 + tr * TM + i;
+      if (r >= M) break;
+      float* c_row = C + (gs_size_t)r * N;
+#pragma unroll
+      for (int j = 0; j < TN / 4; ++j) {
+        const int c = n0 + (j * THREADS_N + tc) * 4;
+        if (vec_ok && c + 3 < N) {
+          store_c4(c_row + c, make_float4(acc[i][4 * j], acc[i][4 * j + 1], acc[i][4 * j + 2], acc[i][4 * j + 3]));
+        } else {
+#pragma unroll
+          for (int v = 0; v < 4; ++v)
+            if (c + v < N) store_c1(c_row + c + v, acc[i][4 * j + v]);
+        }
+      }
+    }
+    __syncthreads();  // every thread is done with this A buffer before it is refilled
   }
 }

@@ -1,16 +1,22 @@
 #include "model/kernel_family.h"
 
+#include <algorithm>
+#include <cmath>
+
 namespace gemmscope {
 
 double KernelFamily::error_bound(const KernelConfig& c) const {
-  // Relative Frobenius error against cuBLAS pedantic FP32. FP32 and 3xTF32 agree with it to
-  // ~1e-6 on [0,1) inputs; plain TF32 (10-bit mantissa) lands near 1e-4..1e-3.
+  // Relative Frobenius error against cuBLAS pedantic FP32. A dot product of K positive terms
+  // summed in one FP32 chain drifts like a random walk, about 0.6 sqrt(K) units of 2^-24
+  // (measured: 4.3e-5 for the P6 seed baseline, K = 524288), so FP32-level kernels get twice
+  // that, and never less than 1e-5. Plain TF32 (10-bit mantissa) lands near 1e-4.
+  const double fp32 = std::max(1e-5, 2.0 * std::sqrt(double(c.shape.k)) * std::ldexp(1.0, -24));
   switch (c.precision) {
-    case Precision::FP32: return 1e-5;
-    case Precision::TF32x3: return 1e-5;
+    case Precision::FP32: return fp32;
+    case Precision::TF32x3: return fp32;
     case Precision::TF32: return 5e-3;
   }
-  return 1e-5;
+  return fp32;
 }
 
 const KernelFamily* find_family(const std::string& name) {

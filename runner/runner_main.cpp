@@ -100,8 +100,8 @@ int main(int argc, char** argv) {
           reply = {{"id", id}, {"ok", false}, {"error", runner.init_error}};
         } else {
           RunResult r = runner.engine->run(req.config, req.options);
-          reply = {{"id", id}, {"ok", true}, {"result", to_json(r)}};
           exit_after = runner.engine->context_lost();
+          reply = {{"id", id}, {"ok", true}, {"result", to_json(r)}, {"exiting", exit_after}};
         }
       } else {
         reply = {{"id", id}, {"ok", false}, {"error", "unknown op '" + req.op + "'; ops are hello, run, shutdown"}};

@@ -39,6 +39,15 @@ class SeedTallSkinny final : public KernelFamily {
     if (tile / c.threads > 128)
       return ConfigError{"threads", std::to_string(c.threads),
                          "leaves " + std::to_string(tile / c.threads) + " accumulators per thread; at most 128 fit in registers"};
+    // The kernel gives each thread a TM x TN patch with TN = 4 adjacent columns (fewer for tiny
+    // tiles); the patches must tile the block exactly.
+    const int elems = tile / c.threads;
+    const int tn = elems >= 4 && c.block_n >= 4 ? 4 : (elems >= 2 && c.block_n >= 2 ? 2 : 1);
+    const int tm = elems / tn, threads_n = c.block_n / tn;
+    if (threads_n > c.threads || (c.threads / threads_n) * tm != c.block_m)
+      return ConfigError{"threads", std::to_string(c.threads),
+                         "cannot lay " + std::to_string(tm) + "x" + std::to_string(tn) + " patches over a " + std::to_string(c.block_m) +
+                             "x" + std::to_string(c.block_n) + " tile"};
     return std::nullopt;
   }
   LaunchPlan plan(const KernelConfig& c) const override {

@@ -44,7 +44,10 @@ TEST_P(FamilyOnGpu, MatchesCublasOnRaggedShapes) {
   const KernelFamily& f = *find_family(GetParam());
   const GpuSpec& spec = gpu_info().detected;
   int ran = 0;
-  for (const char* shape : {"257x131x67", "1000x999x100", "333x4097x32", "96x80x20000", "129x257x3000:CC", "200x100x500:CR"}) {
+  // Ragged in every dimension, then ragged M with N and K multiples of 4 (what 16-byte loads
+  // need), then both layouts.
+  for (const char* shape : {"257x131x67", "1000x999x100", "333x4097x32", "96x80x20000", "1001x260x1000", "77x132x68",
+                            "129x257x3000:CC", "200x100x500:CR"}) {
     const ProblemShape s = parse_problem(shape);
     const auto c = config_for(f, s, spec);
     if (!c) continue;  // the family does not serve this shape (its check() says why)
@@ -86,7 +89,7 @@ TEST(SeedBaselines, VerifyOnTheSeedProblems) {
     const KernelConfig c = find_family(family)->defaults(shape);
     const RunResult r = gpu_runner().run(c, quick());
     EXPECT_EQ(r.disposition, Disposition::Passed) << c.name() << ": " << r.reason;
-    EXPECT_LT(r.verify.rel_fro_error, 1e-6) << c.name();
+    EXPECT_LE(r.verify.rel_fro_error, find_family(family)->error_bound(c)) << c.name();
     EXPECT_TRUE(r.verify.allclose()) << c.name() << ": " << r.verify.mismatches << " elements outside atol=rtol=1e-4";
     EXPECT_EQ(r.grid_size, shape.m == 32768 ? 32768 / 128 * (32768 / 64) : 4);  // the seeds' launch__grid_size
   }

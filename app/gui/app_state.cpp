@@ -1,0 +1,124 @@
+#include "app/gui/app_state.h"
+
+#include <algorithm>
+
+#include "app/gui/run_figures.h"
+#include "model/kernel_family.h"
+#include "model/validate.h"
+
+namespace gemmscope {
+
+void FrameStats::add(double frame_ms, double interval_ms, bool sweeping) {
+  last_ms = frame_ms;
+  last_interval_ms = interval_ms;
+  ms[head] = float(frame_ms);
+  head = (head + 1) % int(ms.size());
+  count = std::min(count + 1, int(ms.size()));
+  if (sweeping) {
+    ++frames_sweeping;
+    sum_ms_sweeping += frame_ms;
+    max_ms_sweeping = std::max(max_ms_sweeping, frame_ms);
+    max_interval_sweeping = std::max(max_interval_sweeping, interval_ms);
+    if (frame_ms > 16.0) ++over_budget_sweeping;
+  }
+}
+
+GpuSpec AppState::here() const {
+  if (runner && runner->ok) return runner->detected;
+  if (auto s = find_spec(specs, here_key)) return *s;
+  return specs.empty() ? GpuSpec{} : specs.front();
+}
+
+GpuSpec AppState::reference() const {
+  if (auto s = find_spec(specs, reference_key)) return *s;
+  return specs.empty() ? GpuSpec{} : specs.front();
+}
+
+void AppState::request_run(GuiController& c) {
+  if (Check e = validate(config, here())) {
+    message("not run: " + e->message(), true);
+    return;
+  }
+  run_in_flight = true;
+  c.run(config, options);
+}
+
+void AppState::reset_sweep_axes() {
+  sweep_axes.clear();
+  const KernelFamily* f = find_family(config.family);
+  if (!f) return;
+  for (Param p : f->params()) sweep_axes[p] = {};
+  for (const auto& [p, values] : f->sweep_space(config.shape)) {
+    auto& a = sweep_axes[p];
+    a.enabled = true;
+    a.values.insert(values.begin(), values.end());
+  }
+  const auto params = f->params();
+  if (params.size() >= 2) heat_x = params[0], heat_y = params[1];
+  else if (!params.empty()) heat_x = heat_y = params[0];
+}
+
+void AppState::start_sweep(GuiController& c) {
+  SweepPlan plan;
+  plan.base = config;
+  plan.options = options;
+  for (const auto& [p, a] : sweep_axes)
+    if (a.enabled && !a.values.empty()) plan.axes.push_back({p, std::vector<int>(a.values.begin(), a.values.end())});
+  plan.tag = sweep_tag.empty() ? "gui-" + config.family + "@" + problem_name(config.shape) : sweep_tag;
+  sweep_results.clear();
+  sweep_progress = {};
+  sweep_running = true;
+  c.start_sweep(plan, here());
+  message("sweep '" + plan.tag + "' started");
+}
+
+const RunResult* AppState::find_run(int64_t id) const {
+  for (const auto* list : {&live_runs, &sweep_results, &history})
+    for (const auto& r : *list)
+      if (r.id == id) return &r;
+  return nullptr;
+}
+
+void AppState::set_config(const KernelConfig& c) {
+  const bool family_changed = c.family != config.family || !(c.shape == config.shape);
+  config = c;
+  if (family_changed || sweep_axes.empty()) reset_sweep_axes();
+}
+
+void AppState::message(const std::string& text, bool error) {
+  log.push_back(text);
+  if (log.size() > 200) log.erase(log.begin());
+  if (error) last_error = text;
+}
+
+void AppState::apply(ControllerEvent&& e) {
+  if (auto* h = std::get_if<HelloEvent>(&e)) {
+    runner = h->info;
+    if (h->info.ok) message("runner: " + h->info.runner_kind + " on " + h->info.detected.name);
+    else message("no GPU: " + h->info.error, true);
+  } else if (auto* r = std::get_if<RunEvent>(&e)) {
+    run_in_flight = false;
+    if (r->result.id == 0) r->result.id = next_local_id--;
+    if (!passed(r->result)) message(r->result.config_name + ": " + to_string(r->result.disposition) + ": " + r->result.reason, true);
+    live_runs.push_back(std::move(r->result));
+  } else if (auto* s = std::get_if<SweepResultEvent>(&e)) {
+    if (s->result.id == 0) s->result.id = next_local_id--;
+    sweep_results.push_back(std::move(s->result));
+  } else if (auto* p = std::get_if<SweepProgressEvent>(&e)) {
+    sweep_progress = p->progress;
+    if (p->finished && sweep_running) {
+      sweep_running = false;
+      message("sweep finished: " + std::to_string(p->progress.done) + " run, " + std::to_string(p->progress.failed) +
+              " failed, " + std::to_string(p->progress.skipped) + " skipped" + (p->progress.cancelled ? " (cancelled)" : ""));
+    }
+  } else if (auto* h = std::get_if<HistoryEvent>(&e)) {
+    history = std::move(h->rows);
+    baseline = h->baseline;
+    sweep_tags = std::move(h->tags);
+    history_loaded = true;
+  } else if (auto* m = std::get_if<MessageEvent>(&e)) {
+    message(m->text, m->error);
+  }
+}
+
+}  // namespace gemmscope

@@ -1,0 +1,118 @@
+// AppState: the one root of the GUI's state, owned by main() and touched by the UI thread only.
+// The controller thread fills it through events drained at frame start (apply()).
+#pragma once
+#include <array>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "app/gui/gui_controller.h"
+#include "model/gpu_spec.h"
+#include "model/kernel_config.h"
+#include "model/protocol.h"
+#include "model/run_result.h"
+
+namespace gemmscope {
+
+// Frame times, to keep the UI under its 16 ms budget while sweeps run.
+struct FrameStats {
+  std::array<float, 300> ms{};  // CPU time of each recent frame, ring buffer
+  int head = 0, count = 0;
+  double last_ms = 0, max_ms_sweeping = 0, sum_ms_sweeping = 0;
+  double last_interval_ms = 0, max_interval_sweeping = 0;  // wall time between frame starts (swap and vsync included)
+  int frames_sweeping = 0, over_budget_sweeping = 0;
+  void add(double frame_ms, double interval_ms, bool sweeping);
+  double avg_sweeping() const { return frames_sweeping ? sum_ms_sweeping / frames_sweeping : 0; }
+};
+
+// A request to write a PNG of the window ("" panel) or of one panel, after this frame renders.
+struct CaptureRequest {
+  std::string panel;
+  std::string path;
+};
+
+// The sweep axes as the editor holds them: per parameter, whether swept and which values.
+struct SweepAxisEdit {
+  bool enabled = false;
+  std::set<int> values;
+};
+
+// A report being written: screenshots span frames (a panel is brought to front and drawn before
+// it is read back), so report_writer.h's step_report() advances this once per frame.
+struct ReportJob {
+  std::string dir;
+  std::vector<std::string> panels;  // window titles; "" is the whole window
+  std::string title = "gemmscope report";
+  std::string preset_json;          // copied into the folder when the report came from a preset
+  size_t next = 0;
+  int wait_frames = 0;
+  bool started = false, focused = false, overlay_was_shown = false;
+  std::vector<std::string> requested;  // PNG paths asked for
+  bool write_documents = true;         // false: screenshots only
+  bool done = false;
+  bool ok = false;
+  std::string error;
+};
+
+struct AppState {
+  // [SECTION] Devices
+  std::vector<GpuSpec> specs;              // assets/gpus
+  std::optional<RunnerInfo> runner;        // set once hello answered
+  std::string here_key = "h100_sxm";       // the spec plotted as "this GPU" when no device answered
+  std::string reference_key = "rtx4090";
+  std::string runner_description;          // command line, for the report
+  GpuSpec here() const;                    // the detected GPU, else the chosen spec
+  GpuSpec reference() const;
+  bool has_device() const { return runner && runner->ok; }
+  bool is_replay() const { return runner && runner->runner_kind == "replay"; }
+
+  // [SECTION] Workload and live runs
+  KernelConfig config;
+  RunOptions options;
+  bool live = false;                       // re-run continuously
+  bool run_in_flight = false;
+  std::vector<RunResult> live_runs;        // this session's live runs, oldest first
+  void request_run(GuiController&);        // validates, then posts the current config
+
+  // [SECTION] Sweep
+  std::map<Param, SweepAxisEdit> sweep_axes;  // per family parameter
+  std::string sweep_tag;
+  bool sweep_running = false;
+  SweepProgress sweep_progress;
+  std::vector<RunResult> sweep_results;    // the current sweep's, in arrival order
+  Param heat_x = Param::BlockM, heat_y = Param::BlockN;
+  std::string heat_figure = "TFLOP/s";
+  void reset_sweep_axes();                 // the family's sweep_space() for the current shape
+  void start_sweep(GuiController&);
+
+  // [SECTION] History
+  std::vector<RunResult> history;          // the last query's rows
+  std::vector<std::string> sweep_tags;
+  std::optional<int64_t> baseline;
+  bool history_loaded = false;
+
+  // [SECTION] Selection shared by the roofline and history (run ids; unstored runs get negative ids)
+  std::set<int64_t> selected;
+  int64_t next_local_id = -1;
+  const RunResult* find_run(int64_t id) const;
+
+  // [SECTION] Messages, frames, captures
+  std::vector<std::string> log;            // newest last
+  std::string last_error;
+  FrameStats frames;
+  std::vector<CaptureRequest> captures;    // served after rendering
+  std::vector<std::string> written_pngs;
+  std::string focus_panel;                 // brought to front next frame
+  std::map<std::string, std::array<float, 4>> panel_rects;  // x, y, w, h of each panel last frame
+  std::optional<ReportJob> report;         // the report being written, if any
+  bool show_frame_overlay = true;
+  bool quit = false;
+
+  void set_config(const KernelConfig&);    // keeps sweep axes in step with the family
+  void apply(ControllerEvent&&);
+  void message(const std::string& text, bool error = false);
+};
+
+}  // namespace gemmscope

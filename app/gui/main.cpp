@@ -1,0 +1,387 @@
+// gemmscope: the GUI. One loop on the main thread (poll, drain controller events, build the
+// panels, render, serve screenshots, swap); the runner, sweeps and the store live on the
+// controller thread (gui_controller.h).
+//   gemmscope [--replay FILE.json | --runner PATH] [--store PATH | --no-store] [--reference KEY]
+//             [--report PRESET.json --out DIR] [--size WxH]
+#include <cfloat>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "imgui.h"
+#include "imgui_impl_glfw.h"
+#include "imgui_impl_opengl3.h"
+#include "imgui_internal.h"  // DockBuilder: the default layout
+#include "implot.h"
+#include <GLFW/glfw3.h>
+
+#include "app/gui/app_state.h"
+#include "app/gui/gui_controller.h"
+#include "app/gui/panel.h"
+#include "app/gui/preset.h"
+#include "app/gui/report_writer.h"
+#include "app/gui/screenshot.h"
+#include "controller/result_store.h"
+#include "controller/runner_client.h"
+#include "model/kernel_family.h"
+
+using namespace gemmscope;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Options {
+  std::string runner, replay, store, reference = "rtx4090", report_preset, out_dir;
+  bool no_store = false;
+  int replay_delay_ms = 0;
+  int width = 1600, height = 1000;
+};
+
+void usage(std::ostream& o) {
+  o << "usage: gemmscope [options]\n"
+       "  --runner PATH          the CUDA runner (default: next to this executable)\n"
+       "  --replay FILE.json     answer runs from stored results with gemmscope-replay-runner (no GPU; says REPLAY)\n"
+       "  --replay-delay-ms N    the replay runner waits N ms per run (to watch a sweep stream in)\n"
+       "  --store PATH           results store (default $GEMMSCOPE_DB or ~/.local/share/gemmscope/results.sqlite)\n"
+       "  --no-store             keep runs in memory only\n"
+       "  --reference KEY        reference GPU spec (default rtx4090)\n"
+       "  --report PRESET.json   run the preset, write its report into --out DIR, and exit (needs a display: use xvfb-run)\n"
+       "  --out DIR              the report folder for --report\n"
+       "  --size WxH             window size (default 1600x1000)\n";
+}
+
+std::optional<Options> parse_args(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    auto value = [&]() -> std::optional<std::string> {
+      if (i + 1 >= argc) {
+        std::cerr << "gemmscope: " << a << " needs a value\n";
+        return std::nullopt;
+      }
+      return std::string(argv[++i]);
+    };
+    std::optional<std::string> v;
+    if (a == "--help" || a == "-h") {
+      usage(std::cout);
+      std::exit(0);
+    } else if (a == "--no-store") {
+      o.no_store = true;
+      continue;
+    }
+    if (!(v = value())) return std::nullopt;
+    if (a == "--runner") o.runner = *v;
+    else if (a == "--replay") o.replay = *v;
+    else if (a == "--replay-delay-ms") o.replay_delay_ms = std::atoi(v->c_str());
+    else if (a == "--store") o.store = *v;
+    else if (a == "--reference") o.reference = *v;
+    else if (a == "--report") o.report_preset = *v;
+    else if (a == "--out") o.out_dir = *v;
+    else if (a == "--size") {
+      if (std::sscanf(v->c_str(), "%dx%d", &o.width, &o.height) != 2) {
+        std::cerr << "gemmscope: --size wants WxH, got " << *v << "\n";
+        return std::nullopt;
+      }
+    } else {
+      std::cerr << "gemmscope: unknown option " << a << "\n";
+      usage(std::cerr);
+      return std::nullopt;
+    }
+  }
+  if (!o.report_preset.empty() && o.out_dir.empty()) {
+    std::cerr << "gemmscope: --report needs --out DIR\n";
+    return std::nullopt;
+  }
+  return o;
+}
+
+fs::path exe_dir() {
+  std::error_code ec;
+  return fs::read_symlink("/proc/self/exe", ec).parent_path();
+}
+
+std::vector<std::string> runner_command(const Options& o) {
+  if (!o.replay.empty()) {
+    fs::path replay = exe_dir() / "gemmscope-replay-runner";
+    if (!fs::exists(replay)) replay = exe_dir() / "../replay_runner/gemmscope-replay-runner";
+    std::vector<std::string> cmd = {fs::weakly_canonical(replay).string(), "--results", fs::absolute(o.replay).string()};
+    if (o.replay_delay_ms > 0) cmd.insert(cmd.end(), {"--delay-ms", std::to_string(o.replay_delay_ms)});
+    return cmd;
+  }
+  return {o.runner.empty() ? default_runner_path() : o.runner};
+}
+
+// Workload and Report on the left; Live and Roofline side by side; Sweep and History below.
+void build_default_layout(ImGuiID dock, ImVec2 size) {
+  ImGui::DockBuilderRemoveNode(dock);
+  ImGui::DockBuilderAddNode(dock, ImGuiDockNodeFlags_DockSpace);
+  ImGui::DockBuilderSetNodeSize(dock, size);
+  ImGuiID left, rest, left_bottom, top, bottom, live, roof;
+  ImGui::DockBuilderSplitNode(dock, ImGuiDir_Left, 0.27f, &left, &rest);
+  ImGui::DockBuilderSplitNode(left, ImGuiDir_Down, 0.36f, &left_bottom, &left);
+  ImGui::DockBuilderSplitNode(rest, ImGuiDir_Down, 0.45f, &bottom, &top);
+  ImGui::DockBuilderSplitNode(top, ImGuiDir_Left, 0.42f, &live, &roof);
+  ImGui::DockBuilderDockWindow("Workload", left);
+  ImGui::DockBuilderDockWindow("Report", left_bottom);
+  ImGui::DockBuilderDockWindow("Live", live);
+  ImGui::DockBuilderDockWindow("Roofline", roof);
+  ImGui::DockBuilderDockWindow("Sweep", bottom);
+  ImGui::DockBuilderDockWindow("History", bottom);
+  ImGui::DockBuilderFinish(dock);
+}
+
+void draw_banner(const AppState& s) {
+  ImGuiViewport* vp = ImGui::GetMainViewport();
+  std::string text;
+  ImVec4 colour;
+  if (!s.runner) text = "Starting the runner...", colour = ImVec4(0.25f, 0.25f, 0.3f, 1);
+  else if (!s.runner->ok) text = "NO GPU: " + s.runner->error + "  (stored results and spec rooflines remain available)", colour = ImVec4(0.55f, 0.1f, 0.1f, 1);
+  else if (s.is_replay())
+    text = "REPLAY: results are answered from a stored file by gemmscope-replay-runner, not measured (" + s.runner->detected.name + ")",
+    colour = ImVec4(0.6f, 0.35f, 0.0f, 1);
+  else return;
+  ImGui::PushStyleColor(ImGuiCol_WindowBg, colour);
+  const ImGuiWindowFlags flags = ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_MenuBar;
+  if (ImGui::BeginViewportSideBar("##banner", vp, ImGuiDir_Up, ImGui::GetFrameHeight(), flags)) {
+    if (ImGui::BeginMenuBar()) {
+      ImGui::TextUnformatted(text.c_str());
+      ImGui::EndMenuBar();
+    }
+  }
+  ImGui::End();
+  ImGui::PopStyleColor();
+}
+
+void draw_frame_overlay(const AppState& s) {
+  if (!s.show_frame_overlay) return;
+  const ImGuiViewport* vp = ImGui::GetMainViewport();
+  // Bottom left, over the message log: the corner with the least to hide.
+  ImGui::SetNextWindowPos(ImVec2(vp->WorkPos.x + 10, vp->WorkPos.y + vp->WorkSize.y - 10), ImGuiCond_Always, ImVec2(0, 1));
+  ImGui::SetNextWindowBgAlpha(0.75f);
+  const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoSavedSettings |
+                                 ImGuiWindowFlags_NoFocusOnAppearing | ImGuiWindowFlags_NoNav | ImGuiWindowFlags_NoDocking;
+  if (ImGui::Begin("##frames", nullptr, flags)) {
+    const auto& f = s.frames;
+    const bool over = f.last_ms > 16.0;
+    ImGui::TextColored(over ? ImVec4(1, 0.4f, 0.3f, 1) : ImVec4(0.6f, 0.9f, 0.6f, 1), "frame %.2f ms CPU, %.1f ms between frames",
+                       f.last_ms, f.last_interval_ms);
+    if (f.frames_sweeping > 0)
+      ImGui::Text("during sweeps: CPU mean %.2f, max %.2f ms, %d of %d over 16 ms; max between frames %.1f ms", f.avg_sweeping(),
+                  f.max_ms_sweeping, f.over_budget_sweeping, f.frames_sweeping, f.max_interval_sweeping);
+    ImGui::PlotLines("##ft", f.ms.data(), f.count, f.count < int(f.ms.size()) ? 0 : f.head, nullptr, 0.0f, 32.0f, ImVec2(260, 36));
+  }
+  ImGui::End();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const auto parsed = parse_args(argc, argv);
+  if (!parsed) return 2;
+  const Options& opt = *parsed;
+
+  std::optional<PresetDriver> driver;
+  std::string preset_error;
+  if (!opt.report_preset.empty()) {
+    try {
+      std::ifstream in(opt.report_preset);
+      if (!in) throw std::invalid_argument("cannot open " + opt.report_preset);
+      driver.emplace(nlohmann::json::parse(in), opt.out_dir);
+    } catch (const std::exception& e) {
+      std::cerr << "gemmscope: preset " << opt.report_preset << ": " << e.what() << "\n";
+      return 2;
+    }
+  }
+
+  AppState s;
+  try {
+    s.specs = load_gpu_specs(default_gpu_spec_dir());
+  } catch (const std::exception& e) {
+    s.message(std::string("GPU specs: ") + e.what(), true);
+  }
+  s.reference_key = opt.reference;
+  s.set_config(find_family("seed_tall_skinny")->defaults(problem_p9()));
+
+  glfwSetErrorCallback([](int code, const char* text) { std::cerr << "gemmscope: GLFW error " << code << ": " << text << "\n"; });
+  // With an X display and no Wayland one, ask for X11 directly (GLFW 3.4 would probe Wayland first).
+  if (std::getenv("DISPLAY") && !std::getenv("WAYLAND_DISPLAY")) glfwInitHint(GLFW_PLATFORM, GLFW_PLATFORM_X11);
+  if (!glfwInit()) {
+    std::cerr << "gemmscope: no display could be opened (GLFW init failed). Run under X11/Wayland, or headless with\n"
+                 "  xvfb-run -a -s \"-screen 0 1600x1000x24\" gemmscope --report PRESET.json --out DIR\n"
+                 "or use gemmscope-cli.\n";
+    return 1;
+  }
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
+  GLFWwindow* window = glfwCreateWindow(opt.width, opt.height, "gemmscope", nullptr, nullptr);
+  if (!window) {
+    std::cerr << "gemmscope: could not create an OpenGL 3.0 window\n";
+    glfwTerminate();
+    return 1;
+  }
+  glfwMakeContextCurrent(window);
+  glfwSwapInterval(driver ? 0 : 1);
+
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  ImPlot::CreateContext();
+  ImGuiIO& io = ImGui::GetIO();
+  io.ConfigFlags |= ImGuiConfigFlags_DockingEnable;
+  // Scripted runs start from the default layout every time; interactive ones keep the user's.
+  std::string ini;
+  bool fresh_layout = true;
+  if (!driver) {
+    const char* xdg = std::getenv("XDG_CONFIG_HOME");
+    const char* home = std::getenv("HOME");
+    fs::path dir = xdg ? fs::path(xdg) / "gemmscope" : home ? fs::path(home) / ".config/gemmscope" : fs::path(".");
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    ini = (dir / "imgui.ini").string();
+    fresh_layout = !fs::exists(ini);
+    io.IniFilename = ini.c_str();
+  } else {
+    io.IniFilename = nullptr;
+  }
+  ImGui::StyleColorsDark();
+  ImGui_ImplGlfw_InitForOpenGL(window, true);
+  ImGui_ImplOpenGL3_Init("#version 130");
+
+  const auto command = runner_command(opt);
+  for (const auto& part : command) s.runner_description += (s.runner_description.empty() ? "" : " ") + part;
+  const std::string store_path = opt.no_store ? "" : opt.store.empty() ? default_store_path() : opt.store;
+  if (!store_path.empty()) {
+    std::error_code ec;
+    fs::create_directories(fs::path(store_path).parent_path(), ec);
+  }
+  auto controller = std::make_unique<GuiController>(command, store_path);
+  controller->hello();
+
+  auto panels = make_panels();
+  std::vector<bool> open(panels.size(), true);
+  bool title_set = false;
+  const auto started = std::chrono::steady_clock::now();
+  auto previous_frame_start = started;
+  int exit_code = 0;
+
+  while (!glfwWindowShouldClose(window) && !s.quit) {
+    glfwPollEvents();
+    if (glfwGetWindowAttrib(window, GLFW_ICONIFIED)) {
+      ImGui_ImplGlfw_Sleep(10);
+      continue;
+    }
+    const auto frame_start = std::chrono::steady_clock::now();
+    const double interval_ms = std::chrono::duration<double, std::milli>(frame_start - previous_frame_start).count();
+    previous_frame_start = frame_start;
+    for (auto& e : controller->drain()) s.apply(std::move(e));
+    if (s.runner && !title_set) {
+      const std::string title = s.is_replay() ? "gemmscope - REPLAY (" + s.runner->detected.name + ")"
+                                : s.has_device() ? "gemmscope - " + s.runner->detected.name
+                                                 : "gemmscope - no GPU";
+      glfwSetWindowTitle(window, title.c_str());
+      title_set = true;
+    }
+    if (driver) {
+      driver->step(s, *controller);
+      if (driver->finished()) {
+        exit_code = driver->exit_code();
+        break;
+      }
+      if (std::chrono::duration<double>(frame_start - started).count() > driver->timeout_s()) {
+        std::cerr << "gemmscope: the preset did not finish within " << driver->timeout_s() << " s\n";
+        for (const auto& line : s.log) std::cerr << "  " << line << "\n";
+        exit_code = 1;
+        break;
+      }
+    }
+    if (s.report) step_report(*s.report, s);
+
+    ImGui_ImplOpenGL3_NewFrame();
+    ImGui_ImplGlfw_NewFrame();
+    // Scripted runs keep the (unmoving) pointer off the UI, so no tooltip lands in a screenshot.
+    if (driver) io.AddMousePosEvent(-FLT_MAX, -FLT_MAX);
+    ImGui::NewFrame();
+
+    if (ImGui::BeginMainMenuBar()) {
+      if (ImGui::BeginMenu("View")) {
+        for (size_t i = 0; i < panels.size(); ++i) {
+          bool v = open[i];
+          if (ImGui::MenuItem(panels[i]->title(), nullptr, &v)) open[i] = v;
+        }
+        ImGui::MenuItem("Frame-time overlay", nullptr, &s.show_frame_overlay);
+        if (ImGui::MenuItem("Reset layout")) fresh_layout = true;
+        ImGui::EndMenu();
+      }
+      if (ImGui::BeginMenu("File")) {
+        if (ImGui::MenuItem("Quit")) s.quit = true;
+        ImGui::EndMenu();
+      }
+      ImGui::TextDisabled("  store: %s", controller->store_open() ? controller->store_path().c_str() : "(none)");
+      ImGui::SameLine(ImGui::GetWindowWidth() - 190);
+      ImGui::TextDisabled("frame %.1f ms, %.0f fps", s.frames.last_ms, ImGui::GetIO().Framerate);
+      ImGui::EndMainMenuBar();
+    }
+    draw_banner(s);
+    const ImGuiID dock = ImGui::GetID("gemmscope-dock");
+    if (fresh_layout) {
+      build_default_layout(dock, ImGui::GetMainViewport()->WorkSize);
+      fresh_layout = false;
+    }
+    ImGui::DockSpaceOverViewport(dock, ImGui::GetMainViewport());
+
+    s.panel_rects.clear();
+    const std::string focus = s.focus_panel;
+    s.focus_panel.clear();
+    for (size_t i = 0; i < panels.size(); ++i) {
+      if (!open[i]) {
+        if (focus != panels[i]->title()) continue;
+        open[i] = true;
+      }
+      if (focus == panels[i]->title()) ImGui::SetNextWindowFocus();
+      bool keep = true;
+      if (ImGui::Begin(panels[i]->title(), &keep)) {
+        const ImVec2 pos = ImGui::GetWindowPos(), size = ImGui::GetWindowSize();
+        s.panel_rects[panels[i]->title()] = {pos.x, pos.y, size.x, size.y};
+        panels[i]->draw(s, *controller);
+      }
+      ImGui::End();
+      open[i] = keep;
+    }
+    draw_frame_overlay(s);
+
+    ImGui::Render();
+    int fb_w = 0, fb_h = 0;
+    glfwGetFramebufferSize(window, &fb_w, &fb_h);
+    glViewport(0, 0, fb_w, fb_h);
+    glClearColor(0.1f, 0.1f, 0.12f, 1.0f);
+    glClear(GL_COLOR_BUFFER_BIT);
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    if (!s.captures.empty())
+      serve_captures(s, fb_w, fb_h, io.DisplayFramebufferScale.x, io.DisplayFramebufferScale.y);
+    const double frame_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - frame_start).count();
+    s.frames.add(frame_ms, interval_ms, s.sweep_running);
+    glfwSwapBuffers(window);
+  }
+
+  controller.reset();  // stops the runner before the window goes
+  ImGui_ImplOpenGL3_Shutdown();
+  ImGui_ImplGlfw_Shutdown();
+  ImPlot::DestroyContext();
+  ImGui::DestroyContext();
+  glfwDestroyWindow(window);
+  glfwTerminate();
+  if (driver) {
+    for (const auto& line : s.log) std::cout << "gemmscope: " << line << "\n";
+    if (s.frames.frames_sweeping > 0)
+      std::cout << "gemmscope: frame time during sweep: mean " << s.frames.avg_sweeping() << " ms, max " << s.frames.max_ms_sweeping
+                << " ms, " << s.frames.over_budget_sweeping << "/" << s.frames.frames_sweeping << " frames over 16 ms\n";
+  }
+  return exit_code;
+}

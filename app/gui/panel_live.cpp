@@ -1,0 +1,166 @@
+// Live panel: the last runs over time (ms, TFLOP/s, GB/s), and the latest run's seed metrics
+// against 100 % of peak, occupancy (achieved / here / reference), resources and verification.
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "imgui.h"
+#include "implot.h"
+
+#include "app/gui/app_state.h"
+#include "app/gui/panel.h"
+#include "app/gui/run_figures.h"
+#include "model/kernel_family.h"
+#include "model/occupancy.h"
+
+namespace gemmscope {
+namespace {
+
+const ImVec4 kRed(1.0f, 0.35f, 0.3f, 1.0f);
+const ImVec4 kGreen(0.4f, 0.85f, 0.4f, 1.0f);
+const ImVec4 kGrey(0.55f, 0.55f, 0.55f, 1.0f);
+constexpr int kShown = 60;  // runs in the time series
+
+// A bar from 0 to 100 % with the value written on it.
+void percent_bar(const char* label, double pct, const char* note = nullptr) {
+  char text[96];
+  if (std::isnan(pct)) std::snprintf(text, sizeof text, "not collected");
+  else std::snprintf(text, sizeof text, "%.1f %%", pct);
+  ImGui::TextUnformatted(label);
+  ImGui::SameLine(170);
+  ImGui::ProgressBar(std::isnan(pct) ? 0.0f : float(std::clamp(pct / 100.0, 0.0, 1.0)), ImVec2(-FLT_MIN, 0), text);
+  if (note && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", note);
+}
+
+double metric(const RunResult& r, const std::string& name) {
+  auto it = r.metrics.find(name);
+  return it == r.metrics.end() ? std::nan("") : it->second.value;
+}
+
+class LivePanel final : public Panel {
+ public:
+  const char* title() const override { return "Live"; }
+
+  void draw(AppState& s, GuiController&) override {
+    if (s.live_runs.empty()) {
+      ImGui::TextColored(kGrey, "No run yet: pick a problem and parameters in Workload.");
+      return;
+    }
+    draw_series(s);
+    const RunResult& r = s.live_runs.back();
+    const bool ok = passed(r);
+    ImGui::SeparatorText("Latest run");
+    ImGui::TextWrapped("%s", r.config_name.c_str());
+    ImGui::TextColored(ok ? kGreen : kRed, "%s", to_string(r.disposition).c_str());
+    if (!r.reason.empty()) {
+      ImGui::SameLine();
+      ImGui::TextColored(ok ? kGrey : kRed, "%s", r.reason.c_str());
+    }
+    ImGui::Text("time %s (min %s)   %.2f TFLOP/s   %.0f GB/s", short_time(r.ms_median).c_str(), short_time(r.ms_min).c_str(),
+                r.tflops, r.gbps);
+    draw_verification(r);
+    draw_metrics(s, r);
+    draw_occupancy(s, r);
+  }
+
+ private:
+  void draw_series(const AppState& s) {
+    const int n = std::min<int>(kShown, int(s.live_runs.size()));
+    const size_t first = s.live_runs.size() - size_t(n);
+    xs_.assign(size_t(n), 0), ms_.assign(size_t(n), 0), tf_.assign(size_t(n), 0), gb_.assign(size_t(n), 0);
+    for (int i = 0; i < n; ++i) {
+      const RunResult& r = s.live_runs[first + size_t(i)];
+      xs_[size_t(i)] = double(first + size_t(i) + 1);
+      ms_[size_t(i)] = r.ms_median > 0 ? r.ms_median : std::nan("");
+      tf_[size_t(i)] = r.ms_median > 0 ? r.tflops : std::nan("");
+      gb_[size_t(i)] = r.ms_median > 0 ? r.gbps : std::nan("");
+    }
+    const float h = 150;
+    if (ImPlot::BeginSubplots("##series", 1, 3, ImVec2(-1, h), ImPlotSubplotFlags_NoTitle)) {
+      plot_one("time (ms)", ms_);
+      plot_one("TFLOP/s", tf_);
+      plot_one("GB/s", gb_);
+      ImPlot::EndSubplots();
+    }
+  }
+
+  void plot_one(const char* label, const std::vector<double>& ys) {
+    if (ImPlot::BeginPlot(label, ImVec2(-1, -1), ImPlotFlags_NoLegend | ImPlotFlags_NoMenus)) {
+      // Run numbers are integers; fractional tick labels would only clutter three small plots.
+      ImPlot::SetupAxes("last runs", nullptr, ImPlotAxisFlags_AutoFit | ImPlotAxisFlags_NoTickLabels, ImPlotAxisFlags_AutoFit);
+      ImPlotSpec spec;
+      spec.Marker = ImPlotMarker_Circle;
+      spec.MarkerSize = 3;
+      ImPlot::PlotLine(label, xs_.data(), ys.data(), int(ys.size()), spec);
+      ImPlot::EndPlot();
+    }
+  }
+
+  void draw_verification(const RunResult& r) {
+    const KernelFamily* f = find_family(r.config.family);
+    const double bound = f ? f->error_bound(r.config) : 0;
+    if (!r.verify.checked) {
+      ImGui::TextColored(kGrey, "not verified");
+      return;
+    }
+    const bool good = r.verify.allclose() && (bound == 0 || r.verify.rel_fro_error <= bound) && r.disposition != Disposition::Incorrect;
+    ImGui::PushStyleColor(ImGuiCol_Text, good ? kGreen : kRed);
+    ImGui::TextWrapped("rel. Frobenius error %.2e (bound %.0e); allclose %s (atol %.0e, rtol %.0e): %lld mismatches, %lld non-finite",
+                       r.verify.rel_fro_error, bound, r.verify.allclose() ? "PASS" : "FAIL", r.verify.atol, r.verify.rtol,
+                       (long long)r.verify.mismatches, (long long)r.verify.nonfinite);
+    ImGui::PopStyleColor();
+  }
+
+  void draw_metrics(const AppState& s, const RunResult& r) {
+    ImGui::SeparatorText("Seed metrics (share of peak)");
+    if (r.metrics.empty()) {
+      ImGui::TextColored(kGrey, "No counters%s%s", r.metrics_note.empty() ? "" : ": ", r.metrics_note.c_str());
+      return;
+    }
+    for (const auto& name : seed_metric_names()) {
+      if (name == "launch__grid_size") {
+        const double grid = std::isnan(metric(r, name)) ? double(r.grid_size) : metric(r, name);
+        const GpuSpec here = s.here();
+        const double slots = double(here.sms) * std::max(1, r.occupancy_blocks_per_sm);
+        ImGui::TextUnformatted("Grid size");
+        ImGui::SameLine(170);
+        if (slots > 0) ImGui::Text("%.0f blocks = %.2f waves on %d SMs", grid, grid / slots, here.sms);
+        else ImGui::Text("%.0f blocks", grid);
+        continue;
+      }
+      percent_bar(metric_label(name).c_str(), metric(r, name), name.c_str());
+    }
+  }
+
+  void draw_occupancy(const AppState& s, const RunResult& r) {
+    ImGui::SeparatorText("Occupancy and resources");
+    if (r.registers == 0 && r.block_size == 0) {
+      ImGui::TextColored(kGrey, "No compiled kernel to read resources from.");
+      return;
+    }
+    const GpuSpec here = s.here(), ref = s.reference();
+    const long long smem = r.static_smem + r.dynamic_smem;
+    const int threads = int(r.block_size > 0 ? r.block_size : r.config.threads);
+    const Occupancy oh = theoretical_occupancy(here, threads, r.registers, smem);
+    const Occupancy orf = theoretical_occupancy(ref, threads, r.registers, smem);
+    percent_bar("achieved", metric(r, "sm__warps_active.avg.pct_of_peak_sustained_active"));
+    const std::string here_label = "theoretical (this GPU)", ref_label = "theoretical (" + ref.key + ")";
+    const std::string here_note = here.name + ": " + std::to_string(oh.blocks_per_sm) + " blocks/SM, limited by " + oh.limiter;
+    const std::string ref_note = ref.name + ": " + std::to_string(orf.blocks_per_sm) + " blocks/SM, limited by " + orf.limiter;
+    percent_bar(here_label.c_str(), 100.0 * oh.fraction, here_note.c_str());
+    percent_bar(ref_label.c_str(), 100.0 * orf.fraction, ref_note.c_str());
+    ImGui::Text("registers %d/thread   shared memory %lld B/block (static %lld, dynamic %lld)   local %lld B", r.registers, smem,
+                (long long)r.static_smem, (long long)r.dynamic_smem, (long long)r.local_bytes);
+    ImGui::Text("block %lld threads, grid %lld blocks; limiter here: %s, on %s: %s", (long long)r.block_size,
+                (long long)r.grid_size, oh.limiter.c_str(), ref.key.c_str(), orf.limiter.c_str());
+  }
+
+  std::vector<double> xs_, ms_, tf_, gb_;
+};
+
+}  // namespace
+
+std::unique_ptr<Panel> make_live_panel() { return std::make_unique<LivePanel>(); }
+
+}  // namespace gemmscope

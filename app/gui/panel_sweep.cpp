@@ -1,0 +1,319 @@
+// Sweep panel: the axes editor (valid values of any parameter), start / cancel with progress and
+// time left, a heatmap over two axes coloured by a chosen figure, and a sortable results table
+// whose rows can be applied to the live view. Results stream in while the sweep runs.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "imgui.h"
+#include "implot.h"
+
+#include "app/gui/app_state.h"
+#include "app/gui/panel.h"
+#include "app/gui/run_figures.h"
+#include "controller/sweep.h"
+#include "model/kernel_family.h"
+
+namespace gemmscope {
+namespace {
+
+const ImVec4 kRed(1.0f, 0.35f, 0.3f, 1.0f);
+const ImVec4 kGrey(0.55f, 0.55f, 0.55f, 1.0f);
+
+std::string duration(double s) {
+  char buf[32];
+  if (s < 10) std::snprintf(buf, sizeof buf, "%.1f s", s);
+  else if (s < 60) std::snprintf(buf, sizeof buf, "%.0f s", s);
+  else std::snprintf(buf, sizeof buf, "%d min %02d s", int(s) / 60, int(s) % 60);
+  return buf;
+}
+
+class SweepPanel final : public Panel {
+ public:
+  const char* title() const override { return "Sweep"; }
+
+  void draw(AppState& s, GuiController& c) override {
+    if (ImGui::BeginTable("##sweep_layout", 2, ImGuiTableFlags_Resizable | ImGuiTableFlags_BordersInnerV)) {
+      ImGui::TableSetupColumn("editor", ImGuiTableColumnFlags_WidthStretch, 0.38f);
+      ImGui::TableSetupColumn("results", ImGuiTableColumnFlags_WidthStretch, 0.62f);
+      ImGui::TableNextColumn();
+      draw_editor(s);
+      draw_controls(s, c);
+      ImGui::TableNextColumn();
+      draw_heatmap(s);
+      draw_table(s, c);
+      ImGui::EndTable();
+    }
+  }
+
+ private:
+  void draw_editor(AppState& s) {
+    const KernelFamily* f = find_family(s.config.family);
+    if (!f) return;
+    ImGui::Text("Axes for %s @ %s", f->name().c_str(), problem_name(s.config.shape).c_str());
+    ImGui::BeginDisabled(s.sweep_running);
+    for (Param p : f->params()) {
+      auto& axis = s.sweep_axes[p];
+      const std::string name = param_name(p);
+      ImGui::PushID(name.c_str());
+      ImGui::Checkbox(name.c_str(), &axis.enabled);
+      if (!axis.enabled) {
+        ImGui::SameLine(120);
+        ImGui::TextColored(kGrey, "fixed at %s", param_value_string(p, get_param(s.config, p)).c_str());
+      } else {
+        for (int v : f->choices(p)) {
+          ImGui::SameLine();
+          bool on = axis.values.count(v) > 0;
+          if (ImGui::Checkbox(param_value_string(p, v).c_str(), &on)) {
+            if (on) axis.values.insert(v);
+            else axis.values.erase(v);
+          }
+        }
+      }
+      ImGui::PopID();
+    }
+    // The CLI's axis syntax works here too: "threads=64..512" or "block_m=32,64".
+    ImGui::SetNextItemWidth(-90);
+    const bool entered = ImGui::InputTextWithHint("##axis", "block_m=32..256", axis_text_, sizeof axis_text_,
+                                                  ImGuiInputTextFlags_EnterReturnsTrue);
+    ImGui::SameLine();
+    if (ImGui::Button("Set axis") || entered) {
+      try {
+        auto [p, values] = parse_axis(axis_text_);
+        auto& axis = s.sweep_axes[p];
+        axis.enabled = true;
+        axis.values = {values.begin(), values.end()};
+        axis_error_.clear();
+      } catch (const std::exception& e) {
+        axis_error_ = e.what();
+      }
+    }
+    if (!axis_error_.empty()) ImGui::TextColored(kRed, "%s", axis_error_.c_str());
+    if (ImGui::SmallButton("family defaults")) s.reset_sweep_axes();
+    ImGui::EndDisabled();
+  }
+
+  void draw_controls(AppState& s, GuiController& c) {
+    ImGui::Separator();
+    // expand() validates every point; recompute only when the plan text changes.
+    SweepPlan plan;
+    plan.base = s.config;
+    std::string key = s.config.name() + "|" + s.here().key;
+    for (const auto& [p, a] : s.sweep_axes)
+      if (a.enabled && !a.values.empty()) {
+        plan.axes.push_back({p, std::vector<int>(a.values.begin(), a.values.end())});
+        key += param_name(p);
+        for (int v : a.values) key += "," + std::to_string(v);
+      }
+    if (key != preview_key_) {
+      preview_key_ = key;
+      preview_total_ = preview_invalid_ = 0;
+      try {
+        for (const auto& pt : expand(plan, s.here())) {
+          ++preview_total_;
+          if (pt.invalid) ++preview_invalid_;
+        }
+      } catch (const std::exception& e) {
+        axis_error_ = e.what();
+      }
+    }
+    ImGui::TextWrapped("%d points, %d invalid on %s (skipped with their reason)", preview_total_, preview_invalid_, s.here().name.c_str());
+    ImGui::SetNextItemWidth(200);
+    if (s.sweep_tag != tag_) std::snprintf(tag_, sizeof tag_, "%s", s.sweep_tag.c_str());
+    if (ImGui::InputTextWithHint("tag", "gui-<family>@<problem>", tag_, sizeof tag_)) s.sweep_tag = tag_;
+    if (!s.sweep_running) {
+      ImGui::BeginDisabled(preview_total_ == preview_invalid_);
+      if (ImGui::Button("Start sweep")) s.start_sweep(c);
+      ImGui::EndDisabled();
+    } else if (ImGui::Button("Cancel sweep")) {
+      c.cancel_sweep();
+    }
+    const SweepProgress& p = s.sweep_progress;
+    if (p.total > 0) {
+      char text[128];
+      std::snprintf(text, sizeof text, "%d / %d", p.done, p.total);
+      ImGui::ProgressBar(float(p.done) / float(p.total), ImVec2(-FLT_MIN, 0), text);
+      ImGui::Text("%d failed, %d skipped, %s elapsed%s%s", p.failed, p.skipped, duration(p.elapsed_s).c_str(),
+                  s.sweep_running ? ", about " : "", s.sweep_running ? (duration(p.eta_s) + " left").c_str() : "");
+    }
+  }
+
+  // Best value per (x, y) cell over the other axes: max for figures where higher is better.
+  void draw_heatmap(AppState& s) {
+    const KernelFamily* f = find_family(s.config.family);
+    if (!f) return;
+    const auto params = f->params();
+    auto param_combo = [&](const char* label, Param& target) {
+      ImGui::SetNextItemWidth(110);
+      if (ImGui::BeginCombo(label, param_name(target).c_str())) {
+        for (Param p : params)
+          if (ImGui::Selectable(param_name(p).c_str(), p == target)) target = p;
+        ImGui::EndCombo();
+      }
+    };
+    param_combo("x", s.heat_x);
+    ImGui::SameLine();
+    param_combo("y", s.heat_y);
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(170);
+    bool higher_better = true;
+    if (ImGui::BeginCombo("colour by", s.heat_figure.c_str())) {
+      for (const auto& fi : figure_list())
+        if (ImGui::Selectable(fi.name.c_str(), fi.name == s.heat_figure)) s.heat_figure = fi.name;
+      ImGui::EndCombo();
+    }
+    for (const auto& fi : figure_list())
+      if (fi.name == s.heat_figure) higher_better = fi.higher_is_better;
+
+    std::vector<int> xv, yv;
+    for (const auto& r : s.sweep_results) {
+      xv.push_back(get_param(r.config, s.heat_x));
+      yv.push_back(get_param(r.config, s.heat_y));
+    }
+    auto uniq = [](std::vector<int>& v) {
+      std::sort(v.begin(), v.end());
+      v.erase(std::unique(v.begin(), v.end()), v.end());
+    };
+    uniq(xv), uniq(yv);
+    const int nx = int(xv.size()), ny = int(yv.size());
+    const GpuSpec here = s.here();
+    cells_.assign(size_t(nx) * size_t(ny), std::numeric_limits<double>::quiet_NaN());
+    double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+    for (const auto& r : s.sweep_results) {
+      const double v = passed(r) ? figure_value(r, s.heat_figure, here) : std::nan("");
+      if (std::isnan(v)) continue;
+      const int xi = int(std::lower_bound(xv.begin(), xv.end(), get_param(r.config, s.heat_x)) - xv.begin());
+      const int yi = int(std::lower_bound(yv.begin(), yv.end(), get_param(r.config, s.heat_y)) - yv.begin());
+      double& cell = cells_[size_t(ny - 1 - yi) * size_t(nx) + size_t(xi)];  // row 0 is drawn at the top
+      if (std::isnan(cell) || (higher_better ? v > cell : v < cell)) cell = v;
+      lo = std::min(lo, v), hi = std::max(hi, v);
+    }
+    if (!(hi >= lo)) lo = 0, hi = 1;
+    if (hi == lo) hi = lo + 1;
+    const float h = std::max(200.0f, ImGui::GetContentRegionAvail().y * 0.55f);
+    ImPlot::PushColormap(ImPlotColormap_Viridis);
+    if (ImPlot::BeginPlot("##heatmap", ImVec2(ImGui::GetContentRegionAvail().x - 90, h), ImPlotFlags_NoLegend | ImPlotFlags_NoMenus)) {
+      ImPlot::SetupAxes(param_name(s.heat_x).c_str(), param_name(s.heat_y).c_str(), ImPlotAxisFlags_AutoFit | ImPlotAxisFlags_NoGridLines,
+                        ImPlotAxisFlags_AutoFit | ImPlotAxisFlags_NoGridLines);
+      labels_x_.clear(), labels_y_.clear(), ticks_x_.clear(), ticks_y_.clear();
+      for (int i = 0; i < nx; ++i) labels_x_.push_back(param_value_string(s.heat_x, xv[size_t(i)])), ticks_x_.push_back(i + 0.5);
+      for (int i = 0; i < ny; ++i) labels_y_.push_back(param_value_string(s.heat_y, yv[size_t(i)])), ticks_y_.push_back(i + 0.5);
+      std::vector<const char*> lx, ly;
+      for (auto& l : labels_x_) lx.push_back(l.c_str());
+      for (auto& l : labels_y_) ly.push_back(l.c_str());
+      if (nx > 0) ImPlot::SetupAxisTicks(ImAxis_X1, ticks_x_.data(), nx, lx.data());
+      if (ny > 0) ImPlot::SetupAxisTicks(ImAxis_Y1, ticks_y_.data(), ny, ly.data());
+      if (nx > 0 && ny > 0) {
+        // ImPlot cannot colour NaN: empty cells (not run yet, failed, invalid) get the low colour
+        // and are then covered in grey, so they never read as slow.
+        shown_ = cells_;
+        for (double& v : shown_)
+          if (std::isnan(v)) v = lo;
+        ImPlot::PlotHeatmap("##cells", shown_.data(), ny, nx, lo, hi, nx * ny <= 64 ? "%.3g" : nullptr, ImPlotPoint(0, 0),
+                            ImPlotPoint(nx, ny));
+        ImPlot::PushPlotClipRect();
+        ImDrawList* draw = ImPlot::GetPlotDrawList();
+        for (int row = 0; row < ny; ++row)
+          for (int col = 0; col < nx; ++col)
+            if (std::isnan(cells_[size_t(row) * size_t(nx) + size_t(col)])) {
+              const double y_top = ny - row;  // row 0 is the top row
+              draw->AddRectFilled(ImPlot::PlotToPixels(col, y_top), ImPlot::PlotToPixels(col + 1, y_top - 1), IM_COL32(70, 70, 70, 255));
+            }
+        ImPlot::PopPlotClipRect();
+      }
+      ImPlot::EndPlot();
+    }
+    ImGui::SameLine();
+    ImPlot::ColormapScale(s.heat_figure.c_str(), lo, hi, ImVec2(80, h));
+    ImPlot::PopColormap();
+  }
+
+  void draw_table(AppState& s, GuiController& c) {
+    const ImGuiTableFlags flags = ImGuiTableFlags_Sortable | ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg |
+                                  ImGuiTableFlags_ScrollY | ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingFixedFit;
+    if (!ImGui::BeginTable("sweep_results", 8, flags, ImVec2(-1, std::max(120.0f, ImGui::GetContentRegionAvail().y)))) return;
+    ImGui::TableSetupScrollFreeze(0, 1);
+    ImGui::TableSetupColumn("config", ImGuiTableColumnFlags_WidthStretch);
+    ImGui::TableSetupColumn("result");
+    ImGui::TableSetupColumn("time", ImGuiTableColumnFlags_DefaultSort | ImGuiTableColumnFlags_PreferSortAscending);
+    ImGui::TableSetupColumn("TFLOP/s", ImGuiTableColumnFlags_PreferSortDescending);
+    ImGui::TableSetupColumn("GB/s", ImGuiTableColumnFlags_PreferSortDescending);
+    ImGui::TableSetupColumn("regs");
+    ImGui::TableSetupColumn("occ. %");
+    ImGui::TableSetupColumn("", ImGuiTableColumnFlags_NoSort);
+    ImGui::TableHeadersRow();
+
+    order_.resize(s.sweep_results.size());
+    for (size_t i = 0; i < order_.size(); ++i) order_[i] = i;
+    const GpuSpec here = s.here();
+    if (const ImGuiTableSortSpecs* spec = ImGui::TableGetSortSpecs(); spec && spec->SpecsCount > 0) {
+      const int col = spec->Specs[0].ColumnIndex;
+      const bool asc = spec->Specs[0].SortDirection == ImGuiSortDirection_Ascending;
+      auto key = [&](const RunResult& r) -> double {
+        switch (col) {
+          case 1: return double(r.disposition);
+          case 2: return r.ms_median > 0 ? r.ms_median : 1e30;
+          case 3: return r.tflops;
+          case 4: return r.gbps;
+          case 5: return r.registers;
+          case 6: return figure_value(r, "theoretical occupancy", here);
+          default: return 0;
+        }
+      };
+      std::stable_sort(order_.begin(), order_.end(), [&](size_t a, size_t b) {
+        if (col == 0) return asc ? s.sweep_results[a].config_name < s.sweep_results[b].config_name
+                                 : s.sweep_results[a].config_name > s.sweep_results[b].config_name;
+        const double ka = key(s.sweep_results[a]), kb = key(s.sweep_results[b]);
+        return asc ? ka < kb : ka > kb;
+      });
+    }
+    ImGuiListClipper clipper;
+    clipper.Begin(int(order_.size()));
+    while (clipper.Step())
+      for (int row = clipper.DisplayStart; row < clipper.DisplayEnd; ++row) {
+        const RunResult& r = s.sweep_results[order_[size_t(row)]];
+        ImGui::PushID(row);
+        ImGui::TableNextRow();
+        ImGui::TableNextColumn(), ImGui::TextUnformatted(r.config_name.c_str());
+        ImGui::TableNextColumn();
+        if (passed(r)) ImGui::TextUnformatted("passed");
+        else ImGui::TextColored(kRed, "%s", to_string(r.disposition).c_str());
+        if (!r.reason.empty() && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", r.reason.c_str());
+        ImGui::TableNextColumn(), ImGui::TextUnformatted(short_time(r.ms_median).c_str());
+        ImGui::TableNextColumn(), ImGui::Text("%.2f", r.tflops);
+        ImGui::TableNextColumn(), ImGui::Text("%.0f", r.gbps);
+        ImGui::TableNextColumn(), ImGui::Text("%d", r.registers);
+        ImGui::TableNextColumn();
+        if (const double occ = figure_value(r, "theoretical occupancy", here); std::isnan(occ)) ImGui::TextUnformatted("-");
+        else ImGui::Text("%.0f", occ);
+        ImGui::TableNextColumn();
+        ImGui::BeginDisabled(s.sweep_running);
+        if (ImGui::SmallButton("apply")) {
+          s.set_config(r.config);
+          s.request_run(c);
+          s.focus_panel = "Live";
+        }
+        ImGui::EndDisabled();
+        ImGui::PopID();
+      }
+    ImGui::EndTable();
+  }
+
+  char axis_text_[128] = "";
+  char tag_[96] = "";
+  std::string axis_error_, preview_key_;
+  int preview_total_ = 0, preview_invalid_ = 0;
+  std::vector<double> cells_, shown_, ticks_x_, ticks_y_;
+  std::vector<std::string> labels_x_, labels_y_;
+  std::vector<size_t> order_;
+};
+
+}  // namespace
+
+std::unique_ptr<Panel> make_sweep_panel() { return std::make_unique<SweepPanel>(); }
+
+}  // namespace gemmscope

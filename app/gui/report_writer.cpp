@@ -1,0 +1,301 @@
+#include "app/gui/report_writer.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "app/gui/panel.h"
+#include "app/gui/run_figures.h"
+#include "controller/export.h"
+#include "model/occupancy.h"
+#include "model/protocol.h"
+#include "model/roofline.h"
+
+namespace fs = std::filesystem;
+
+namespace gemmscope {
+namespace {
+
+// The report as blocks, written out twice: as Markdown and as HTML.
+struct Block {
+  enum class Kind { Heading, Text, Warning, Table, Image, Code } kind;
+  std::string text;
+  std::vector<std::vector<std::string>> rows;  // Table: first row is the header
+};
+
+std::string fmt(const char* f, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, f, v);
+  return buf;
+}
+
+std::string html_escape(const std::string& s) {
+  std::string o;
+  for (char c : s) {
+    if (c == '<') o += "&lt;";
+    else if (c == '>') o += "&gt;";
+    else if (c == '&') o += "&amp;";
+    else o += c;
+  }
+  return o;
+}
+
+std::string md_cell(std::string s) {
+  std::replace(s.begin(), s.end(), '|', '/');
+  return s;
+}
+
+std::string now_utc() {
+  const std::time_t t = std::time(nullptr);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+  return buf;
+}
+
+std::vector<std::vector<std::string>> spec_table(const GpuSpec& here, const GpuSpec& ref) {
+  std::vector<std::vector<std::string>> t = {{"", "this GPU: " + here.name, "reference: " + ref.name}};
+  auto row = [&](const std::string& name, double a, double b, const char* f) { t.push_back({name, fmt(f, a), fmt(f, b)}); };
+  row("SMs", here.sms, ref.sms, "%.0f");
+  row("DRAM GB/s", here.dram_gbps, ref.dram_gbps, "%.0f");
+  row("L2 GB/s (0 = unpublished)", here.l2_gbps, ref.l2_gbps, "%.0f");
+  row("FP32 TFLOP/s", here.fp32_tflops, ref.fp32_tflops, "%.1f");
+  row("TF32 TFLOP/s", here.tf32_tflops, ref.tf32_tflops, "%.1f");
+  row("FP16 TFLOP/s", here.fp16_tflops, ref.fp16_tflops, "%.1f");
+  row("max warps/SM", here.max_warps_per_sm, ref.max_warps_per_sm, "%.0f");
+  row("shared memory/SM (KiB)", double(here.smem_per_sm) / 1024, double(ref.smem_per_sm) / 1024, "%.0f");
+  for (const auto& c : ceilings(here))
+    if (c.measured) t.push_back({c.label, fmt("%.1f", c.value), "-"});
+  return t;
+}
+
+std::vector<std::string> run_row(const RunResult& r, const GpuSpec& here, const GpuSpec& ref) {
+  const RunPoint p = roofline_point(r);
+  const RooflineVerdict v = judge(p.point, here, r.config.precision);
+  const Projection pr = project(p.point, here, ref, r.config.precision);
+  return {r.config_name, to_string(r.disposition), short_time(r.ms_median), fmt("%.2f", r.tflops), fmt("%.0f", r.gbps),
+          fmt("%.2f", p.point.intensity()), r.ms_median > 0 ? (v.memory_bound ? "memory" : "compute") : "-",
+          fmt("%.1f", v.pct_of_attainable), short_time(pr.projected_seconds * 1e3)};
+}
+
+const std::vector<std::string> kRunHeader = {"config", "result", "time", "TFLOP/s", "GB/s", "FLOP/B", "bound",
+                                             "% of attainable", "projected on reference"};
+
+std::vector<Block> build(const std::string& title, const AppState& s, const std::vector<std::string>& pngs) {
+  std::vector<Block> b;
+  const GpuSpec here = s.here(), ref = s.reference();
+  b.push_back({Block::Kind::Heading, title});
+  b.push_back({Block::Kind::Text, "Written " + now_utc() + " by gemmscope."});
+  if (s.is_replay())
+    b.push_back({Block::Kind::Warning,
+                 "REPLAY: every figure below was answered by gemmscope-replay-runner from stored results, not measured now."});
+  if (!s.has_device())
+    b.push_back({Block::Kind::Warning, "No GPU: " + (s.runner ? s.runner->error : std::string("the runner did not answer")) +
+                                           ". Rooflines use the " + here.key + " spec."});
+  std::string runner = "Runner: " + (s.runner ? s.runner->runner_kind : std::string("none"));
+  if (s.runner && s.runner->ok)
+    runner += " on " + here.name + " (" + here.arch() + "), driver " + s.runner->cuda_driver + ", NVRTC " + s.runner->nvrtc +
+              ", cuBLAS " + s.runner->cublas;
+  b.push_back({Block::Kind::Text, runner + ". Command: `" + s.runner_description + "`."});
+
+  b.push_back({Block::Kind::Heading, "GPUs"});
+  b.push_back({Block::Kind::Table, "", spec_table(here, ref)});
+
+  b.push_back({Block::Kind::Heading, "Configuration"});
+  b.push_back({Block::Kind::Text, "Current config `" + s.config.name() + "`:"});
+  b.push_back({Block::Kind::Code, nlohmann::json{{"config", to_json(s.config)}, {"options", to_json(s.options)}}.dump(2)});
+
+  if (!s.live_runs.empty()) {
+    const RunResult& r = s.live_runs.back();
+    b.push_back({Block::Kind::Heading, "Latest run"});
+    b.push_back({Block::Kind::Table, "", {kRunHeader, run_row(r, here, ref)}});
+    if (!r.reason.empty()) b.push_back({Block::Kind::Text, "Reason: " + r.reason});
+    std::vector<std::vector<std::string>> m = {{"metric", "value", "unit"}};
+    for (const auto& name : seed_metric_names()) {
+      auto it = r.metrics.find(name);
+      m.push_back({name, it == r.metrics.end() ? "not collected" : fmt("%.4g", it->second.value),
+                   it == r.metrics.end() ? "" : it->second.unit});
+    }
+    const long long smem = r.static_smem + r.dynamic_smem;
+    const int threads = int(r.block_size > 0 ? r.block_size : r.config.threads);
+    m.push_back({"theoretical occupancy (" + here.key + ")", fmt("%.1f", 100 * theoretical_occupancy(here, threads, r.registers, smem).fraction), "%"});
+    m.push_back({"theoretical occupancy (" + ref.key + ")", fmt("%.1f", 100 * theoretical_occupancy(ref, threads, r.registers, smem).fraction), "%"});
+    m.push_back({"registers", std::to_string(r.registers), "register/thread"});
+    m.push_back({"shared memory", std::to_string(smem), "byte/block"});
+    m.push_back({"relative Frobenius error", r.verify.checked ? fmt("%.3e", r.verify.rel_fro_error) : "not verified", ""});
+    m.push_back({"allclose", r.verify.checked ? (r.verify.allclose() ? "pass" : "FAIL") : "not verified", ""});
+    b.push_back({Block::Kind::Table, "", m});
+  }
+  if (!s.live_runs.empty()) {
+    b.push_back({Block::Kind::Heading, "Live runs"});
+    std::vector<std::vector<std::string>> t = {kRunHeader};
+    for (const auto& r : s.live_runs) t.push_back(run_row(r, here, ref));
+    b.push_back({Block::Kind::Table, "", t});
+  }
+  if (!s.sweep_results.empty()) {
+    b.push_back({Block::Kind::Heading, "Sweep"});
+    const auto& p = s.sweep_progress;
+    b.push_back({Block::Kind::Text, std::to_string(s.sweep_results.size()) + " results (" + std::to_string(p.failed) + " failed, " +
+                                        std::to_string(p.skipped) + " skipped" + (p.cancelled ? ", cancelled" : "") + ") in " +
+                                        fmt("%.1f", p.elapsed_s) + " s. Ten fastest:"});
+    std::vector<const RunResult*> best;
+    for (const auto& r : s.sweep_results)
+      if (passed(r)) best.push_back(&r);
+    std::sort(best.begin(), best.end(), [](auto* a, auto* c) { return a->ms_median < c->ms_median; });
+    std::vector<std::vector<std::string>> t = {kRunHeader};
+    for (size_t i = 0; i < std::min<size_t>(10, best.size()); ++i) t.push_back(run_row(*best[i], here, ref));
+    b.push_back({Block::Kind::Table, "", t});
+  }
+  b.push_back({Block::Kind::Heading, "Frame time"});
+  const auto& f = s.frames;
+  b.push_back({Block::Kind::Text, f.frames_sweeping > 0 ? "While the sweep ran: " + std::to_string(f.frames_sweeping) + " frames, mean " +
+                                                              fmt("%.2f", f.avg_sweeping()) + " ms, max " + fmt("%.2f", f.max_ms_sweeping) +
+                                                              " ms, " + std::to_string(f.over_budget_sweeping) + " over 16 ms (CPU time to build and submit a frame); longest gap between frames " + fmt("%.1f", f.max_interval_sweeping) + " ms (swap included)."
+                                                        : "No sweep ran in this session; last frame " + fmt("%.2f", f.last_ms) + " ms."});
+  if (!pngs.empty()) {
+    b.push_back({Block::Kind::Heading, "Screenshots"});
+    for (const auto& p : pngs) b.push_back({Block::Kind::Image, fs::path(p).filename().string()});
+  }
+  b.push_back({Block::Kind::Heading, "Files"});
+  b.push_back({Block::Kind::Text, "results.csv and results.json hold every run of this session (export_results); config.json the "
+                                  "current config; gpus.json both GPU specs."});
+  return b;
+}
+
+void write_markdown(std::ostream& o, const std::vector<Block>& blocks) {
+  bool first = true;
+  for (const auto& b : blocks) {
+    switch (b.kind) {
+      case Block::Kind::Heading: o << (first ? "# " : "\n## ") << b.text << "\n\n"; break;
+      case Block::Kind::Text: o << b.text << "\n\n"; break;
+      case Block::Kind::Warning: o << "> **" << b.text << "**\n\n"; break;
+      case Block::Kind::Code: o << "```json\n" << b.text << "\n```\n\n"; break;
+      case Block::Kind::Image: o << "![" << b.text << "](" << b.text << ")\n\n"; break;
+      case Block::Kind::Table:
+        for (size_t i = 0; i < b.rows.size(); ++i) {
+          o << "|";
+          for (const auto& c : b.rows[i]) o << " " << md_cell(c) << " |";
+          o << "\n";
+          if (i == 0) {
+            o << "|";
+            for (size_t k = 0; k < b.rows[0].size(); ++k) o << " --- |";
+            o << "\n";
+          }
+        }
+        o << "\n";
+        break;
+    }
+    first = false;
+  }
+}
+
+void write_html(std::ostream& o, const std::vector<Block>& blocks) {
+  o << "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>gemmscope report</title>\n"
+       "<style>body{font-family:sans-serif;max-width:1700px;margin:2em auto;padding:0 1em}"
+       "table{border-collapse:collapse;margin:0.5em 0}td,th{border:1px solid #999;padding:2px 8px;text-align:right}"
+       "td:first-child,th:first-child{text-align:left}.warn{background:#fdd;border:2px solid #c00;padding:0.5em;font-weight:bold}"
+       "img{max-width:100%;border:1px solid #888;margin:0.5em 0}pre{background:#eee;padding:0.5em}</style></head><body>\n";
+  bool first = true;
+  for (const auto& b : blocks) {
+    switch (b.kind) {
+      case Block::Kind::Heading: o << (first ? "<h1>" : "<h2>") << html_escape(b.text) << (first ? "</h1>\n" : "</h2>\n"); break;
+      case Block::Kind::Text: o << "<p>" << html_escape(b.text) << "</p>\n"; break;
+      case Block::Kind::Warning: o << "<p class=\"warn\">" << html_escape(b.text) << "</p>\n"; break;
+      case Block::Kind::Code: o << "<pre>" << html_escape(b.text) << "</pre>\n"; break;
+      case Block::Kind::Image: o << "<p><img src=\"" << b.text << "\" alt=\"" << b.text << "\"></p>\n"; break;
+      case Block::Kind::Table:
+        o << "<table>\n";
+        for (size_t i = 0; i < b.rows.size(); ++i) {
+          o << "<tr>";
+          for (const auto& c : b.rows[i]) o << (i == 0 ? "<th>" : "<td>") << html_escape(c) << (i == 0 ? "</th>" : "</td>");
+          o << "</tr>\n";
+        }
+        o << "</table>\n";
+        break;
+    }
+    first = false;
+  }
+  o << "</body></html>\n";
+}
+
+}  // namespace
+
+bool write_report(const std::string& dir, const std::string& title, const AppState& s, const std::vector<std::string>& pngs,
+                  const std::string& preset_json, std::string& error) {
+  try {
+    fs::create_directories(dir);
+    const auto blocks = build(title, s, pngs);
+    std::ofstream md(fs::path(dir) / "report.md"), html(fs::path(dir) / "report.html");
+    write_markdown(md, blocks);
+    write_html(html, blocks);
+    std::vector<RunResult> all = s.live_runs;
+    all.insert(all.end(), s.sweep_results.begin(), s.sweep_results.end());
+    export_results((fs::path(dir) / "results.csv").string(), all);
+    export_results((fs::path(dir) / "results.json").string(), all);
+    std::ofstream(fs::path(dir) / "config.json") << nlohmann::json{{"config", to_json(s.config)}, {"options", to_json(s.options)}}.dump(2)
+                                                 << "\n";
+    nlohmann::json gpus = {{"this_gpu", to_json(s.here())}, {"reference", to_json(s.reference())},
+                           {"runner_kind", s.runner ? s.runner->runner_kind : ""}, {"device_detected", s.has_device()}};
+    std::ofstream(fs::path(dir) / "gpus.json") << gpus.dump(2) << "\n";
+    if (!preset_json.empty()) std::ofstream(fs::path(dir) / "preset.json") << preset_json << "\n";
+    if (!md || !html) {
+      error = "cannot write the report documents in " + dir;
+      return false;
+    }
+    return true;
+  } catch (const std::exception& e) {
+    error = e.what();
+    return false;
+  }
+}
+
+void step_report(ReportJob& job, AppState& s) {
+  if (job.done) return;
+  if (job.wait_frames > 0) {
+    --job.wait_frames;
+    return;
+  }
+  if (!job.started) {
+    std::error_code ec;
+    fs::create_directories(job.dir, ec);
+    job.started = true;
+  }
+  if (job.next < job.panels.size()) {
+    const std::string& panel = job.panels[job.next];
+    if (!panel.empty() && !job.focused) {
+      // Bring the panel's tab to front and let the layout settle before reading it back; the
+      // frame-time overlay floats over panels, so it is hidden while one is captured.
+      s.focus_panel = panel;
+      job.overlay_was_shown = job.overlay_was_shown || s.show_frame_overlay;
+      s.show_frame_overlay = false;
+      job.focused = true;
+      job.wait_frames = 3;
+      return;
+    }
+    const std::string name = panel.empty() ? std::string("window") : panel_key(panel.c_str());
+    job.requested.push_back((fs::path(job.dir) / (name + ".png")).string());
+    s.captures.push_back({panel, job.requested.back()});
+    ++job.next;
+    if (panel.empty() && job.overlay_was_shown) s.show_frame_overlay = true;
+    job.focused = false;
+    job.wait_frames = 1;  // the capture is served after this frame renders
+    return;
+  }
+  if (job.overlay_was_shown) s.show_frame_overlay = true;
+  if (!job.write_documents) {
+    job.done = job.ok = true;
+    return;
+  }
+  std::vector<std::string> pngs;
+  for (const auto& p : job.requested)
+    if (std::find(s.written_pngs.begin(), s.written_pngs.end(), p) != s.written_pngs.end()) pngs.push_back(p);
+  job.ok = write_report(job.dir, job.title, s, pngs, job.preset_json, job.error);
+  job.done = true;
+  s.message(job.ok ? "report written to " + job.dir : "report failed: " + job.error, !job.ok);
+}
+
+}  // namespace gemmscope

@@ -1,0 +1,21 @@
+// Report folders: PNGs of the window and panels, report.md and report.html (configs, figures,
+// device and reference specs, frame times), results.csv and results.json via export_results().
+// Taking the screenshots spans frames (a panel must be brought to front and drawn before it is
+// read back), so a report is a small job advanced once per frame by step_report().
+#pragma once
+#include <string>
+#include <vector>
+#include "app/gui/app_state.h"
+
+namespace gemmscope {
+
+
+// Advances the job (AppState::report) by one frame: focus the next panel, capture it a few frames later, then
+// write the documents. Call before the panels are drawn.
+void step_report(ReportJob&, AppState&);
+
+// Writes report.md, report.html, results.csv/json, config.json, gpus.json into `dir`, listing `pngs`.
+bool write_report(const std::string& dir, const std::string& title, const AppState&, const std::vector<std::string>& pngs,
+                  const std::string& preset_json, std::string& error);
+
+}  // namespace gemmscope

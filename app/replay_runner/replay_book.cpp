@@ -1,0 +1,106 @@
+#include "app/replay_runner/replay_book.h"
+
+#include <cmath>
+#include <fstream>
+#include <limits>
+#include <map>
+#include <stdexcept>
+#include <nlohmann/json.hpp>
+
+#include "model/kernel_family.h"
+#include "model/protocol.h"
+#include "model/validate.h"
+
+namespace gemmscope {
+
+namespace {
+
+// Distance between two configs of one problem: log2 steps over every tunable, and a large
+// step for another family, so a neighbour of the same family always wins.
+double distance(const KernelConfig& a, const KernelConfig& b) {
+  double d = a.family == b.family ? 0 : 1000;
+  for (Param p : all_params()) {
+    const double x = get_param(a, p), y = get_param(b, p);
+    if (x == y) continue;
+    d += (x > 0 && y > 0) ? std::fabs(std::log2(x) - std::log2(y)) : 1;
+  }
+  return d;
+}
+
+}  // namespace
+
+ReplayBook::ReplayBook(const std::string& path) : path_(path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("replay file " + path + ": cannot be opened");
+  nlohmann::json j;
+  try {
+    in >> j;
+  } catch (const nlohmann::json::exception& e) {
+    throw std::runtime_error("replay file " + path + ": not JSON (" + e.what() + ")");
+  }
+  if (!j.is_array()) throw std::runtime_error("replay file " + path + ": must be a JSON array of run results");
+  for (size_t i = 0; i < j.size(); ++i) {
+    try {
+      RunResult r = result_from_json(j[i]);
+      if (r.config_name.empty()) r.config_name = r.config.name();
+      results_.push_back(std::move(r));
+    } catch (const std::exception& e) {
+      throw std::runtime_error("replay file " + path + ": entry " + std::to_string(i) + ": " + e.what());
+    }
+  }
+}
+
+std::string ReplayBook::device() const {
+  std::map<std::string, int> count;
+  for (const auto& r : results_) ++count[r.device];
+  std::string best;
+  int n = 0;
+  for (const auto& [d, c] : count)
+    if (c > n) best = d, n = c;
+  return best;
+}
+
+RunResult ReplayBook::answer(const KernelConfig& requested, const GpuSpec& spec) const {
+  RunResult out;
+  out.config = requested;
+  out.config_name = requested.name();
+  out.device = spec.name;
+  out.arch = spec.arch();
+  if (Check e = validate(requested, spec)) {
+    out.disposition = Disposition::Invalid;
+    out.reason = "replayed: " + e->message();
+    return out;
+  }
+  const RunResult* best = nullptr;
+  double best_d = std::numeric_limits<double>::infinity();
+  for (const auto& r : results_) {
+    if (r.config_name == out.config_name) {
+      best = &r, best_d = 0;
+      break;
+    }
+    if (!(r.config.shape == requested.shape)) continue;
+    const double d = distance(r.config, requested);
+    if (d < best_d) best = &r, best_d = d;
+  }
+  if (!best) {
+    out.disposition = Disposition::NotRun;
+    out.reason = "replayed: " + path_ + " holds no result for problem " + problem_name(requested.shape);
+    return out;
+  }
+  out = *best;
+  out.id = 0;
+  out.config = requested;
+  out.config_name = requested.name();
+  const std::string what = best_d == 0 ? "replayed from " + path_
+                                       : "replayed from the nearest stored config " + best->config_name + " in " + path_;
+  out.reason = best->reason.empty() ? what : what + "; stored reason: " + best->reason;
+  // The launch geometry follows from the config alone, so it is the requested one's.
+  if (const KernelFamily* f = find_family(requested.family))
+    if (const LaunchStep* k = f->plan(requested).main_kernel()) {
+      out.grid_size = k->grid.count();
+      out.block_size = k->block.count();
+    }
+  return out;
+}
+
+}  // namespace gemmscope

@@ -1,0 +1,28 @@
+// ReplayBook: stored RunResults (the export format, a JSON array of to_json(RunResult)) looked
+// up by config name, or by the nearest stored config of the same problem when none matches.
+#pragma once
+#include <string>
+#include <vector>
+#include "model/gpu_spec.h"
+#include "model/run_result.h"
+
+namespace gemmscope {
+
+class ReplayBook {
+ public:
+  // Throws std::runtime_error naming the file and what is wrong with it.
+  explicit ReplayBook(const std::string& path);
+  // The answer to a run request: the stored figures, with the requested config and a reason
+  // that always starts with "replayed" so no one mistakes it for a measurement.
+  RunResult answer(const KernelConfig& requested, const GpuSpec& spec) const;
+  // The device most results were stored from ("" when the file is empty).
+  std::string device() const;
+  size_t size() const { return results_.size(); }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+  std::vector<RunResult> results_;
+};
+
+}  // namespace gemmscope
