@@ -36,6 +36,29 @@ std::vector<std::string> common_defines(const KernelConfig& c) {
           "-DB_COL_MAJOR=" + std::to_string(c.shape.b_layout == Layout::ColMajor ? 1 : 0)};
 }
 
+std::vector<int> split_k_candidates(const ProblemShape& s, int block_m, int block_n, int block_k, const GpuSpec& spec) {
+  const int64_t tiles = ((s.m + block_m - 1) / block_m) * ((s.n + block_n - 1) / block_n);
+  const int64_t k_steps = (s.k + block_k - 1) / block_k;
+  std::vector<int> v;
+  for (int slots : {spec.sms, 2 * spec.sms, 4 * spec.sms}) {
+    const int64_t exact = slots / std::max<int64_t>(1, tiles);
+    int64_t pow2 = 1;
+    while (pow2 * 2 <= exact) pow2 *= 2;
+    for (int64_t x : {exact, pow2})
+      if (x >= 2 && x <= k_steps && x <= 1024) v.push_back(int(x));
+  }
+  std::sort(v.begin(), v.end());
+  v.erase(std::unique(v.begin(), v.end()), v.end());
+  if (v.empty()) v.push_back(1);
+  return v;
+}
+
+std::vector<int> integer_range(int lo, int hi) {
+  std::vector<int> v;
+  for (int i = lo; i <= hi; ++i) v.push_back(i);
+  return v;
+}
+
 const LaunchStep* LaunchPlan::main_kernel() const {
   for (const auto& s : steps)
     if (s.kind == LaunchStep::Kind::Kernel) return &s;

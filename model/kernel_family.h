@@ -28,8 +28,9 @@ class KernelFamily {
   virtual std::vector<int> choices(Param p) const = 0;
   // The config a user starts from for this shape (the seed's tiles where the family is a seed).
   virtual KernelConfig defaults(const ProblemShape&) const = 0;
-  // The space the default sweep of this shape walks.
-  virtual SweepSpace sweep_space(const ProblemShape&) const = 0;
+  // The space the default sweep of this shape walks on this GPU (split-K counts, for one, follow
+  // its SM count so that the grid fills whole waves).
+  virtual SweepSpace sweep_space(const ProblemShape&, const GpuSpec&) const = 0;
   // Family rules beyond the shared ones (run after validate()'s shape/choice checks).
   virtual Check check(const KernelConfig&, const GpuSpec&) const = 0;
   virtual LaunchPlan plan(const KernelConfig&) const = 0;
@@ -45,5 +46,11 @@ std::vector<std::string> family_names();
 
 // Shared define set every family passes (layouts, shape-independent names).
 std::vector<std::string> common_defines(const KernelConfig&);
+
+// Split-K counts worth sweeping for a tile shape on a GPU: those that make the grid one or more
+// whole waves of 1 or 2 blocks per SM, and the powers of two among them, up to the K steps there are.
+std::vector<int> split_k_candidates(const ProblemShape&, int block_m, int block_n, int block_k, const GpuSpec&);
+// Every integer in [lo, hi], for parameters a control offers as a number (split_k).
+std::vector<int> integer_range(int lo, int hi);
 
 }  // namespace gemmscope

@@ -92,11 +92,6 @@ int cmd_sweep(const CliOptions& o) {
   SweepPlan plan;
   plan.base = build_config(o);
   plan.options = o.run;
-  const KernelFamily* f = find_family(plan.base.family);
-  if (o.axes.empty()) plan.axes = f->sweep_space(plan.base.shape);
-  for (const auto& a : o.axes) plan.axes.push_back(parse_axis(a));
-  plan.tag = o.tag.empty() ? plan.base.family + "@" + problem_name(plan.base.shape) + "@" + utc_now() : o.tag;
-
   const auto specs = load_specs();
   const GpuSpec ref = reference_spec(o, specs);
   ResultStore store(o.db.empty() ? default_store_path() : o.db);
@@ -106,6 +101,10 @@ int cmd_sweep(const CliOptions& o) {
     std::fprintf(stderr, "gemmscope-cli: cannot sweep: %s\n", info.error.c_str());
     return 3;
   }
+  const KernelFamily* f = find_family(plan.base.family);
+  if (o.axes.empty()) plan.axes = f->sweep_space(plan.base.shape, info.detected);
+  for (const auto& a : o.axes) plan.axes.push_back(parse_axis(a));
+  plan.tag = o.tag.empty() ? plan.base.family + "@" + problem_name(plan.base.shape) + "@" + utc_now() : o.tag;
   std::vector<RunResult> results;
   std::mutex mu;
   std::signal(SIGINT, [](int) { g_interrupted = true; });

@@ -48,7 +48,7 @@ void AppState::reset_sweep_axes() {
   const KernelFamily* f = find_family(config.family);
   if (!f) return;
   for (Param p : f->params()) sweep_axes[p] = {};
-  for (const auto& [p, values] : f->sweep_space(config.shape)) {
+  for (const auto& [p, values] : f->sweep_space(config.shape, here())) {
     auto& a = sweep_axes[p];
     a.enabled = true;
     a.values.insert(values.begin(), values.end());

@@ -22,7 +22,7 @@ class Cublas final : public KernelFamily {
     c.precision = Precision::FP32;
     return c;
   }
-  SweepSpace sweep_space(const ProblemShape&) const override {
+  SweepSpace sweep_space(const ProblemShape&, const GpuSpec&) const override {
     return {{Param::Precision, {int(Precision::FP32), int(Precision::TF32)}}};
   }
   Check check(const KernelConfig&, const GpuSpec&) const override { return std::nullopt; }

@@ -27,7 +27,7 @@ class SeedTallSkinny final : public KernelFamily {
     c.block_m = 128, c.block_n = 64, c.threads = 128;  // the seed: 128x64 tile, Triton's 4 warps
     return c;
   }
-  SweepSpace sweep_space(const ProblemShape&) const override {
+  SweepSpace sweep_space(const ProblemShape&, const GpuSpec&) const override {
     return {{Param::BlockM, {32, 64, 128, 256}}, {Param::BlockN, {32, 64, 128, 256}}, {Param::Threads, {64, 128, 256, 512}}};
   }
   Check check(const KernelConfig& c, const GpuSpec&) const override {

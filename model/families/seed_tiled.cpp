@@ -29,7 +29,7 @@ class TiledBase : public KernelFamily {
       case Param::BlockN: return kBlocksMN;
       case Param::BlockK: return kBlocksK;
       case Param::Threads: return kThreads;
-      case Param::SplitK: return {2, 4, 8, 16, 32, 64, 128, 256, 512};
+      case Param::SplitK: return integer_range(2, 1024);
       case Param::Reduction: return {int(Reduction::Atomic), int(Reduction::TwoPass)};
       default: return {};
     }
@@ -99,7 +99,7 @@ class SeedTiled final : public TiledBase {
     c.block_m = 128, c.block_n = 128, c.block_k = 32, c.threads = 256;  // the seed: 128x128x32, 8 warps
     return c;
   }
-  SweepSpace sweep_space(const ProblemShape&) const override {
+  SweepSpace sweep_space(const ProblemShape&, const GpuSpec&) const override {
     return {{Param::BlockM, {32, 64, 128}}, {Param::BlockN, {32, 64, 128}}, {Param::BlockK, {16, 32}}, {Param::Threads, {64, 128, 256}}};
   }
 };
@@ -123,9 +123,10 @@ class SplitK final : public TiledBase {
     c.reduction = Reduction::TwoPass;
     return c;
   }
-  SweepSpace sweep_space(const ProblemShape&) const override {
+  SweepSpace sweep_space(const ProblemShape& s, const GpuSpec& spec) const override {
     return {{Param::BlockM, {64, 128}}, {Param::BlockN, {64, 128}}, {Param::Threads, {128, 256}},
-            {Param::SplitK, {16, 32, 64, 128}}, {Param::Reduction, {int(Reduction::Atomic), int(Reduction::TwoPass)}}};
+            {Param::SplitK, split_k_candidates(s, 128, 128, 32, spec)},
+            {Param::Reduction, {int(Reduction::Atomic), int(Reduction::TwoPass)}}};
   }
 };
 

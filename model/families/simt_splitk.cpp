@@ -12,8 +12,6 @@ const std::vector<int> kBlocksK = {8, 16, 32, 64};  // multiples of 4: 16-byte c
 const std::vector<int> kThreadM = {2, 4, 8, 16};
 const std::vector<int> kThreadN = {4, 8, 16};       // multiples of 4: float4 shared loads and stores
 const std::vector<int> kStages = {2, 3, 4, 5, 6};
-// Powers of two, and multiples of 33 so that 4 tiles x split_k fill 132 SMs evenly.
-const std::vector<int> kSplits = {1, 2, 4, 8, 16, 32, 33, 64, 66, 128, 132, 256, 264, 512, 1024};
 constexpr int kMaxAccumulators = 128;
 
 std::string str(int64_t v) { return std::to_string(v); }
@@ -41,7 +39,7 @@ class SimtSplitK final : public KernelFamily {
       case Param::ThreadM: return kThreadM;
       case Param::ThreadN: return kThreadN;
       case Param::Stages: return kStages;
-      case Param::SplitK: return kSplits;
+      case Param::SplitK: return integer_range(1, 1024);
       case Param::Reduction: return {int(Reduction::Atomic), int(Reduction::TwoPass)};
       default: return {};
     }
@@ -52,23 +50,23 @@ class SimtSplitK final : public KernelFamily {
     c.family = name();
     c.block_m = 128, c.block_n = 128, c.block_k = 32, c.thread_m = 8, c.thread_n = 8, c.stages = 2;  // 69.6 KB: fits the 4090
     c.reduction = Reduction::Atomic;
-    // The most slices that keep one wave of 2 blocks per SM on a 132-SM H100 (P6: 4 tiles x 66).
     const int64_t tiles = ((s.m + 127) / 128) * ((s.n + 127) / 128);
     const int64_t k_tiles = (s.k + c.block_k - 1) / c.block_k;
+    // GPU-independent start: the largest power of two that keeps the grid at or under 256 blocks
+    // (about one wave on a 128- or 132-SM GPU); the sweep then tries the counts that fill this GPU.
     c.split_k = 1;
-    for (int v : kSplits)
-      if (tiles * v <= 264 && v <= k_tiles) c.split_k = v;
+    while (tiles * c.split_k * 2 <= 256 && c.split_k * 2 <= k_tiles) c.split_k *= 2;
     c.threads = threads_of(c);
     return c;
   }
-  SweepSpace sweep_space(const ProblemShape&) const override {
+  SweepSpace sweep_space(const ProblemShape& s, const GpuSpec& spec) const override {
     return {{Param::BlockM, {128}},
             {Param::BlockN, {128}},
             {Param::BlockK, {16, 32}},
             {Param::ThreadM, {8}},
             {Param::ThreadN, {8}},
             {Param::Stages, {2, 3, 4}},
-            {Param::SplitK, {33, 66, 132}},
+            {Param::SplitK, split_k_candidates(s, 128, 128, 32, spec)},
             {Param::Reduction, {int(Reduction::Atomic)}}};
   }
   Check check(const KernelConfig& c, const GpuSpec& spec) const override {

@@ -61,7 +61,7 @@ class StoreBound final : public KernelFamily {
     c.threads = threads_of(c);
     return c;
   }
-  SweepSpace sweep_space(const ProblemShape&) const override {
+  SweepSpace sweep_space(const ProblemShape&, const GpuSpec&) const override {
     return {{Param::BlockM, {32, 64, 128}},
             {Param::BlockN, {64, 128, 256}},
             {Param::ThreadM, {8}},

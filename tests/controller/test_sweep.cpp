@@ -33,7 +33,7 @@ TEST(Sweep, DefaultSpacesHaveValidPointsWhereverTheFamilysDefaultsAreValid) {
       if (validate(f->defaults(p), spec("h100_sxm"))) continue;  // the family does not serve this problem
       SweepPlan plan;
       plan.base = f->defaults(p);
-      plan.axes = f->sweep_space(p);
+      plan.axes = f->sweep_space(p, spec("h100_sxm"));
       int valid = 0;
       for (const auto& pt : expand(plan, spec("h100_sxm"))) valid += pt.invalid ? 0 : 1;
       EXPECT_GT(valid, 0) << f->name() << " on " << problem_name(p);

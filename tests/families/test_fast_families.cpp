@@ -21,9 +21,9 @@ GpuSpec spec(const std::string& key) {
 ProblemShape problem_for(const std::string& family) { return family == "store_bound" ? problem_p9() : problem_p6(); }
 
 // Every point of a family's default sweep, the defaults with each axis value applied.
-std::vector<KernelConfig> sweep_points(const KernelFamily& f, const ProblemShape& s) {
+std::vector<KernelConfig> sweep_points(const KernelFamily& f, const ProblemShape& s, const GpuSpec& g) {
   std::vector<KernelConfig> points{f.defaults(s)};
-  for (const auto& [p, values] : f.sweep_space(s)) {
+  for (const auto& [p, values] : f.sweep_space(s, g)) {
     std::vector<KernelConfig> next;
     for (const auto& c : points)
       for (int v : values) {
@@ -71,7 +71,7 @@ TEST(FastFamilies, SweepSpacesAreSmallAndMostlyValid) {
   const GpuSpec h100 = spec("h100_sxm");
   for (const auto& name : kFast) {
     const KernelFamily* f = find_family(name);
-    const auto points = sweep_points(*f, problem_for(name));
+    const auto points = sweep_points(*f, problem_for(name), h100);
     EXPECT_LE(points.size(), 40u) << name;
     const auto valid = std::count_if(points.begin(), points.end(), [&](const KernelConfig& c) { return !validate(c, h100); });
     EXPECT_GE(valid * 4, int64_t(points.size()) * 3) << name << ": " << valid << " of " << points.size() << " valid";

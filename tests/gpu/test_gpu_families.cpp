@@ -28,7 +28,7 @@ std::optional<KernelConfig> config_for(const KernelFamily& f, const ProblemShape
   for (const ProblemShape& seed : {problem_p9(), problem_p6()}) {
     SweepPlan plan;
     plan.base = f.defaults(s);
-    plan.axes = f.sweep_space(seed);
+    plan.axes = f.sweep_space(seed, spec);
     for (const auto& pt : expand(plan, spec))
       if (!pt.invalid) return pt.config;
   }
@@ -104,7 +104,7 @@ TEST(Occupancy, CalculatorAgreesWithTheDriverAcrossTheSweepSpaces) {
     for (const ProblemShape& shape : {problem_p9(), problem_p6()}) {
       SweepPlan plan;
       plan.base = f->defaults(parse_problem("64x64x64"));
-      plan.axes = f->sweep_space(shape);
+      plan.axes = f->sweep_space(shape, spec);
       int n = 0;
       for (const auto& pt : expand(plan, spec)) {
         if (pt.invalid || n++ >= 6) continue;

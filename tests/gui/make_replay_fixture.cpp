@@ -128,7 +128,7 @@ int main(int argc, char** argv) {
     for (const auto& name : fams) {
       const KernelFamily* f = find_family(name);
       configs.push_back(f->defaults(shape));
-      walk(f->defaults(shape), f->sweep_space(shape), 0, configs);
+      walk(f->defaults(shape), f->sweep_space(shape, spec), 0, configs);
     }
   nlohmann::json out = nlohmann::json::array();
   std::vector<std::string> seen;

@@ -69,7 +69,7 @@ TEST_P(JitCompile, EveryDefaultSweepConfigCompilesAndReportsItsResources) {
   for (const ProblemShape& shape : {problem_p9(), problem_p6()}) {
     SweepPlan plan;
     plan.base = family.defaults(shape);
-    plan.axes = family.sweep_space(shape);
+    plan.axes = family.sweep_space(shape, spec);
     for (const auto& pt : expand(plan, spec)) {
       if (pt.invalid) continue;
       const auto defines = family.defines(pt.config);
