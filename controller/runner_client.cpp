@@ -1,5 +1,7 @@
 #include "controller/runner_client.h"
 
+#include "controller/ceiling_cache.h"
+
 #include <cerrno>
 #include <chrono>
 #include <csignal>
@@ -226,6 +228,8 @@ RunnerInfo RunnerClient::hello() {
     const auto& i = reply->at("info");
     try {
       info.detected = spec_from_json(i.at("spec"), "detected");
+      if (info.detected.measured.empty())
+        if (auto m = load_ceilings(default_ceiling_cache_path(), info.detected.name)) info.detected.measured = *m;
       info.ok = true;
     } catch (const std::exception& e) {
       info.error = std::string("the runner's device description is unreadable: ") + e.what();
@@ -237,6 +241,24 @@ RunnerInfo RunnerClient::hello() {
   }
   info_ = info;
   return info;
+}
+
+std::optional<MeasuredCeilings> RunnerClient::measure_ceilings(std::string& error) {
+  auto reply = call({{"op", "measure_peaks"}}, kHelloTimeoutS, error);
+  if (!reply) return std::nullopt;
+  if (!reply->value("ok", false)) {
+    error = reply->value("error", std::string("the runner refused measure_peaks"));
+    return std::nullopt;
+  }
+  try {
+    const GpuSpec s = spec_from_json(reply->at("spec"), "detected");
+    save_ceilings(default_ceiling_cache_path(), s.name, s.measured);
+    if (info_) info_->detected.measured = s.measured;
+    return s.measured;
+  } catch (const std::exception& e) {
+    error = std::string("the measured ceilings are unreadable: ") + e.what();
+    return std::nullopt;
+  }
 }
 
 RunResult RunnerClient::run(const KernelConfig& config, const RunOptions& options) {

@@ -29,6 +29,9 @@ class RunnerClient {
 
   // Starts the runner if needed and asks for its device. Never throws.
   RunnerInfo hello();
+  // Measures the device's ceilings (a few seconds of GPU time) and caches them per device; the
+  // detected spec of later hello() calls carries them. nullopt with `error` set on failure.
+  std::optional<MeasuredCeilings> measure_ceilings(std::string& error);
   // Runs one config; always returns a result (failures have a disposition and reason).
   RunResult run(const KernelConfig&, const RunOptions&);
   // Sends any request; returns the response or nullopt with `error` set (runner died / timed out).

@@ -23,7 +23,7 @@ struct RunOptions {
 };
 
 // Requests: {"id":N,"op":"hello"} | {"id":N,"op":"run","config":{...},"options":{...}}
-//           | {"id":N,"op":"measure_peaks"} | {"id":N,"op":"crash_test","kind":"fault"|"hang"}
+//           | {"id":N,"op":"measure_peaks"} (answers {"spec":{... "measured":{...}}})
 //           | {"id":N,"op":"shutdown"}
 // Responses: {"id":N,"ok":true,...} or {"id":N,"ok":false,"error":"..."}; a run answers with
 // {"id":N,"ok":true,"result":{RunResult}} even when the kernel failed (the disposition says so).

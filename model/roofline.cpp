@@ -1,6 +1,7 @@
 #include "model/roofline.h"
 
 #include <algorithm>
+#include <cstdio>
 
 namespace gemmscope {
 
@@ -45,6 +46,32 @@ RooflineVerdict judge(const RooflinePoint& p, const GpuSpec& s, Precision prec) 
   const double t_memory = s.dram_gbps > 0 ? p.bytes / (s.dram_gbps * 1e9) : 0;
   v.floor_seconds = std::max(t_compute, t_memory);
   return v;
+}
+
+PhysicalFloor physical_floor(const ProblemShape& s, const GpuSpec& g, Precision p) {
+  PhysicalFloor f;
+  const double read_bytes = 4.0 * (double(s.m) * s.k + double(s.k) * s.n), write_bytes = 4.0 * double(s.m) * s.n;
+  const auto& m = g.measured;
+  const double read_bw = (m.dram_read_gbps > 0 ? m.dram_read_gbps : g.dram_gbps) * 1e9;
+  const double write_bw = (m.dram_write_gbps > 0 ? m.dram_write_gbps : g.dram_gbps) * 1e9;
+  // Reads and writes share the DRAM bus, so their times add.
+  f.memory_seconds = read_bytes / read_bw + write_bytes / write_bw;
+  double rate = compute_peak_tflops(g, p);
+  bool rate_measured = false;
+  if (p == Precision::FP32 && m.fp32_tflops > 0) rate = m.fp32_tflops, rate_measured = true;
+  if (p == Precision::TF32 && m.tf32_mma_tflops > 0) rate = m.tf32_mma_tflops, rate_measured = true;
+  if (p == Precision::TF32x3 && m.tf32_mma_tflops > 0) rate = m.tf32_mma_tflops / 3, rate_measured = true;
+  f.compute_seconds = rate > 0 ? s.flops() / (rate * 1e12) : 0;
+  f.measured = rate_measured && m.dram_read_gbps > 0 && m.dram_write_gbps > 0;
+  char buf[256];
+  if (f.memory_bound())
+    snprintf(buf, sizeof buf, "%.3g GB read at %.0f GB/s + %.3g GB written at %.0f GB/s (%s)", read_bytes / 1e9, read_bw / 1e9,
+             write_bytes / 1e9, write_bw / 1e9, m.dram_write_gbps > 0 ? "measured" : "datasheet");
+  else
+    snprintf(buf, sizeof buf, "%.3g GFLOP at %.1f TFLOP/s %s (%s)", s.flops() / 1e9, rate, to_string(p).c_str(),
+             rate_measured ? "measured" : "datasheet");
+  f.basis = buf;
+  return f;
 }
 
 Projection project(const RooflinePoint& p, const GpuSpec& measured_on, const GpuSpec& target, Precision prec) {

@@ -35,6 +35,19 @@ struct RooflineVerdict {
 };
 RooflineVerdict judge(const RooflinePoint&, const GpuSpec&, Precision);
 
+// The physical floor of a problem on a GPU: the compulsory bytes (A and B read once, C written
+// once) at the measured read and write bandwidths where known (else the datasheet DRAM figure),
+// and the FLOPs at the precision's measured rate where known (else the datasheet). The floor is
+// the larger: no kernel runs much faster.
+struct PhysicalFloor {
+  double memory_seconds = 0, compute_seconds = 0;
+  double seconds() const { return memory_seconds > compute_seconds ? memory_seconds : compute_seconds; }
+  bool memory_bound() const { return memory_seconds >= compute_seconds; }
+  bool measured = false;       // both terms came from measured ceilings
+  std::string basis;           // e.g. "4.29 GB written at 3180 GB/s (measured)"
+};
+PhysicalFloor physical_floor(const ProblemShape&, const GpuSpec&, Precision);
+
 // Time the same work would take on another GPU: at its roofline floor, and at the same
 // fraction of attainable as achieved here (the usual first-order projection).
 struct Projection {

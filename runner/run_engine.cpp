@@ -11,9 +11,7 @@
 #include "model/validate.h"
 #include "runner/cuda_check.h"
 
-#ifndef GEMMSCOPE_COMMIT
-#define GEMMSCOPE_COMMIT "unknown"
-#endif
+#include "gemmscope_commit.h"
 
 namespace gemmscope {
 

@@ -8,6 +8,7 @@
 #include <cublas_v2.h>
 
 #include "model/protocol.h"
+#include "runner/ceiling_measurement.h"
 #include "runner/counter_collection.h"
 #include "runner/cuda_check.h"
 #include "runner/gpu_context.h"
@@ -95,6 +96,21 @@ int main(int argc, char** argv) {
       } else if (req.op == "shutdown") {
         std::cout << json{{"id", id}, {"ok", true}}.dump() << std::endl;
         return 0;
+      } else if (req.op == "measure_peaks") {
+        if (!runner.ready()) {
+          reply = {{"id", id}, {"ok", false}, {"error", runner.init_error}};
+        } else {
+          try {
+            GpuSpec s = runner.gpu->spec();
+            s.measured = measure_ceilings(*runner.gpu, *runner.jit);
+            reply = {{"id", id}, {"ok", true}, {"spec", to_json(s)}};
+          } catch (const CudaError& e) {
+            reply = {{"id", id}, {"ok", false}, {"error", std::string("measuring the ceilings failed: ") + e.what()}, {"exiting", e.sticky_context}};
+            exit_after = e.sticky_context;
+          } catch (const std::exception& e) {
+            reply = {{"id", id}, {"ok", false}, {"error", std::string("measuring the ceilings failed: ") + e.what()}};
+          }
+        }
       } else if (req.op == "run") {
         if (!runner.ready()) {
           reply = {{"id", id}, {"ok", false}, {"error", runner.init_error}};
@@ -104,7 +120,7 @@ int main(int argc, char** argv) {
           reply = {{"id", id}, {"ok", true}, {"result", to_json(r)}, {"exiting", exit_after}};
         }
       } else {
-        reply = {{"id", id}, {"ok", false}, {"error", "unknown op '" + req.op + "'; ops are hello, run, shutdown"}};
+        reply = {{"id", id}, {"ok", false}, {"error", "unknown op '" + req.op + "'; ops are hello, run, measure_peaks, shutdown"}};
       }
     } catch (const std::exception& e) {
       reply = {{"id", id}, {"ok", false}, {"error", std::string("bad request: ") + e.what()}};

@@ -11,7 +11,8 @@ std::string usage() {
   return R"(usage: gemmscope-cli <command> [flags]
 
 commands:
-  peaks    the GPU spec table and the detected GPU            [--measure]
+  peaks    the GPU spec table, the detected GPU, its measured ceilings and the seed problems'
+           physical floors                                    [--measure: measure and cache the ceilings]
   run      one config: time, rates, % of peak, error, registers, occupancy
   sweep    every combination of --axis values (default: the family's sweep space)
   export   write stored runs as CSV or JSON                    --out FILE.csv|FILE.json

@@ -17,6 +17,7 @@
 #include "controller/runner_client.h"
 #include "controller/sweep.h"
 #include "model/kernel_family.h"
+#include "model/roofline.h"
 #include "model/validate.h"
 
 using namespace gemmscope;
@@ -55,6 +56,34 @@ int cmd_peaks(const CliOptions& o) {
   std::printf("%s\n", spec_row(info.detected).c_str());
   std::printf("\ndetected: %s, %s runner, driver %s, NVRTC %s, cuBLAS %s\n  %s\n", info.detected.name.c_str(), info.runner_kind.c_str(),
               info.cuda_driver.c_str(), info.nvrtc.c_str(), info.cublas.c_str(), info.detected.source.c_str());
+  GpuSpec here = info.detected;
+  if (o.measure) {
+    std::string error;
+    const auto m = runner->measure_ceilings(error);
+    if (!m) {
+      std::fprintf(stderr, "gemmscope-cli: measuring the ceilings failed: %s\n", error.c_str());
+      return 1;
+    }
+    here.measured = *m;
+  }
+  const auto& m = here.measured;
+  if (m.empty()) {
+    std::printf("\nmeasured ceilings: none yet for this device (run `peaks --measure`)\n");
+  } else {
+    std::printf("\nmeasured ceilings (%s)          measured   datasheet\n", o.measure ? "just now" : "cached");
+    std::printf("  DRAM write bandwidth    %8.0f GB/s  %6.0f GB/s\n", m.dram_write_gbps, here.dram_gbps);
+    std::printf("  DRAM read bandwidth     %8.0f GB/s  %6.0f GB/s\n", m.dram_read_gbps, here.dram_gbps);
+    std::printf("  DRAM copy (r+w)         %8.0f GB/s  %6.0f GB/s\n", m.dram_copy_gbps, here.dram_gbps);
+    std::printf("  FP32 FMA rate           %8.1f TFLOP/s %5.1f TFLOP/s\n", m.fp32_tflops, here.fp32_tflops);
+    std::printf("  TF32 mma.sync rate      %8.1f TFLOP/s %5.1f TFLOP/s (dense, all tensor paths)\n", m.tf32_mma_tflops, here.tf32_tflops);
+  }
+  std::printf("\nphysical floors on %s:\n", here.name.c_str());
+  for (const auto& [label, shape] : {std::pair{"p9", problem_p9()}, {"p6", problem_p6()}})
+    for (Precision p : {Precision::FP32, Precision::TF32x3, Precision::TF32}) {
+      const PhysicalFloor f = physical_floor(shape, here, p);
+      std::printf("  %-3s %-7s %8.3f ms  (%s-bound: %s)\n", label, to_string(p).c_str(), f.seconds() * 1e3,
+                  f.memory_bound() ? "memory" : "compute", f.basis.c_str());
+    }
   return 0;
 }
 
