@@ -333,7 +333,8 @@ RangeProfiler::~RangeProfiler() = default;
 const std::string& RangeProfiler::chip_name() const { return state_->chip; }
 
 CounterSample RangeProfiler::collect(const std::vector<std::string>& counter_metrics,
-                                     const std::function<void()>& launch_once) {
+                                     const std::function<void()>& launch_once,
+                                     const std::function<void()>& before_each_pass) {
   State& s = *state_;
   const auto t0 = std::chrono::steady_clock::now();
   CounterSample sample;
@@ -373,7 +374,10 @@ CounterSample RangeProfiler::collect(const std::vector<std::string>& counter_met
     set.counterDataImageSize = s.counter_data.size();
     set.pCounterDataImage = s.counter_data.data();
     set.range = CUPTI_AutoRange;
-    set.replayMode = CUPTI_KernelReplay;
+    // With a per-pass hook the caller replays the whole sequence itself (user replay): the hook
+    // runs outside the profiled region, e.g. to flush L2 as Nsight Compute does between passes.
+    // launch_once must then rewrite everything it reads back (it does: outputs are reset by it).
+    set.replayMode = before_each_pass ? CUPTI_UserReplay : CUPTI_KernelReplay;
     set.maxRangesPerPass = kMaxRanges;
     set.numNestingLevels = 1;
     set.minNestingLevel = 1;
@@ -382,21 +386,27 @@ CounterSample RangeProfiler::collect(const std::vector<std::string>& counter_met
     s.configured = true;
     GEMMSCOPE_CUPTI(cuptiRangeProfilerSetConfig, &set);
 
-    CUpti_RangeProfiler_Start_Params start{CUpti_RangeProfiler_Start_Params_STRUCT_SIZE};
-    start.pRangeProfilerObject = s.object;
-    GEMMSCOPE_CUPTI(cuptiRangeProfilerStart, &start);
     CUpti_RangeProfiler_Stop_Params stop{CUpti_RangeProfiler_Stop_Params_STRUCT_SIZE};
     stop.pRangeProfilerObject = s.object;
-    try {
-      launch_once();
-    } catch (...) {
-      cuptiRangeProfilerStop(&stop);
-      throw;
+    for (int pass = 0; !stop.isAllPassSubmitted; ++pass) {
+      if (pass > config.passes + 1)
+        throw std::runtime_error("cuptiRangeProfilerStop: not all " + std::to_string(config.passes) + " passes were submitted after " +
+                                 std::to_string(pass) + " replays");
+      if (before_each_pass) before_each_pass();
+      CUpti_RangeProfiler_Start_Params start{CUpti_RangeProfiler_Start_Params_STRUCT_SIZE};
+      start.pRangeProfilerObject = s.object;
+      GEMMSCOPE_CUPTI(cuptiRangeProfilerStart, &start);
+      try {
+        launch_once();
+      } catch (...) {
+        cuptiRangeProfilerStop(&stop);
+        throw;
+      }
+      GEMMSCOPE_CUPTI(cuptiRangeProfilerStop, &stop);
+      if (!before_each_pass && !stop.isAllPassSubmitted)
+        throw std::runtime_error("cuptiRangeProfilerStop: not all " + std::to_string(config.passes) +
+                                 " passes were submitted under kernel replay");
     }
-    GEMMSCOPE_CUPTI(cuptiRangeProfilerStop, &stop);
-    if (!stop.isAllPassSubmitted)
-      throw std::runtime_error("cuptiRangeProfilerStop: not all " + std::to_string(config.passes) +
-                               " passes were submitted under kernel replay");
 
     CUpti_RangeProfiler_DecodeData_Params decode{CUpti_RangeProfiler_DecodeData_Params_STRUCT_SIZE};
     decode.pRangeProfilerObject = s.object;

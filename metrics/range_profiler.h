@@ -60,7 +60,10 @@ class RangeProfiler {
   // std::invalid_argument naming any metric CUPTI refuses (Launch and Derived names included),
   // CuptiUnavailable for permission-like failures, std::runtime_error naming the CUPTI call and its
   // error otherwise. An exception from launch_once propagates after the profiler is stopped.
-  CounterSample collect(const std::vector<std::string>& counter_metrics, const std::function<void()>& launch_once);
+  // With before_each_pass set, the profiler uses user replay: it calls before_each_pass (outside
+  // the profiled region), then launch_once, once per pass; launch_once must be repeatable.
+  CounterSample collect(const std::vector<std::string>& counter_metrics, const std::function<void()>& launch_once,
+                        const std::function<void()>& before_each_pass = {});
 
   const std::string& chip_name() const;  // "GH100", "AD102", ...
 

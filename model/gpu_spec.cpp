@@ -64,6 +64,10 @@ GpuSpec spec_from_attributes(const DeviceAttributes& a) {
   s.max_grid_y = a.max_grid_y;
   s.max_grid_z = a.max_grid_z;
   s.warp_size = a.warp_size;
+  // Carveout sizes by architecture (CUDA programming guide, compute capabilities table).
+  if (s.cc_major == 9 || s.cc_major == 10) s.smem_carveouts_kb = {0, 8, 16, 32, 64, 100, 132, 164, 196, 228};
+  else if (s.cc_major == 8 && (s.cc_minor == 0 || s.cc_minor == 7)) s.smem_carveouts_kb = {0, 8, 16, 32, 64, 100, 132, 164};
+  else if (s.cc_major == 8 || s.cc_major == 12) s.smem_carveouts_kb = {0, 8, 16, 32, 64, 100};
   s.source = "detected: driver attributes; peaks = SMs x per-SM rate of sm_" + std::to_string(r.cc) +
              " x max clock " + std::to_string(int(s.boost_clock_mhz)) + " MHz";
   return s;

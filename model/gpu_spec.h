@@ -30,6 +30,9 @@ struct GpuSpec {
   long long smem_per_sm = 0, max_smem_per_block = 0;    // bytes; per-block is the opt-in maximum
   int smem_reserved_per_block = 1024;                   // the driver's per-block reservation
   int reg_alloc_unit = 256, warp_alloc_granularity = 4, smem_alloc_unit = 128;
+  // The shared-memory sizes an SM can be configured with (the L1/shared carveout), in KB; the
+  // driver picks the smallest that keeps a kernel's occupancy. Empty: only smem_per_sm.
+  std::vector<int> smem_carveouts_kb;
   int max_grid_x = 2147483647, max_grid_y = 65535, max_grid_z = 65535;
   int warp_size = 32;
   std::string source;       // where the figures come from

@@ -33,15 +33,24 @@ Occupancy theoretical_occupancy(const GpuSpec& s, int threads, int registers, lo
     }
   }
 
-  // Shared memory: the driver reserves some per block and allocates in units.
+  // Shared memory: the driver reserves some per block and allocates in units. It configures the
+  // smallest carveout that still holds as many blocks as the other limits allow.
   const long long per_block = round_up(smem_bytes + s.smem_reserved_per_block, s.smem_alloc_unit);
+  const int others = std::min({o.limit_by_blocks, o.limit_by_warps, o.limit_by_regs});
   if (smem_bytes > s.max_smem_per_block) {
     o.limit_by_smem = 0;
+    o.smem_config_bytes = s.smem_per_sm;
   } else {
-    o.limit_by_smem = per_block > 0 ? int(s.smem_per_sm / per_block) : INT_MAX;
+    o.smem_config_bytes = s.smem_per_sm;
+    for (int kb : s.smem_carveouts_kb)
+      if (kb * 1024LL >= per_block * others && kb * 1024LL <= s.smem_per_sm) {
+        o.smem_config_bytes = kb * 1024LL;
+        break;
+      }
+    o.limit_by_smem = int(o.smem_config_bytes / per_block);
   }
 
-  o.blocks_per_sm = std::min({o.limit_by_blocks, o.limit_by_warps, o.limit_by_regs, o.limit_by_smem});
+  o.blocks_per_sm = std::min(others, o.limit_by_smem);
   o.warps_per_sm = o.blocks_per_sm * warps_per_block;
   o.fraction = s.max_warps_per_sm > 0 ? double(o.warps_per_sm) / s.max_warps_per_sm : 0;
   // Name the tightest limit; ties go to the first in this order, as ncu lists them.

@@ -97,6 +97,7 @@ json to_json(const GpuSpec& s) {
             {"max_smem_per_block", s.max_smem_per_block},
             {"smem_reserved_per_block", s.smem_reserved_per_block},
             {"max_grid", {s.max_grid_x, s.max_grid_y, s.max_grid_z}},
+            {"smem_carveouts_kb", s.smem_carveouts_kb},
             {"source", s.source}};
   if (!s.measured.empty())
     j["measured"] = {{"dram_write_gbps", s.measured.dram_write_gbps}, {"dram_read_gbps", s.measured.dram_read_gbps},
@@ -141,6 +142,7 @@ GpuSpec spec_from_json(const json& j, const std::string& key) {
   read(j, "max_smem_per_block", s.max_smem_per_block);
   read(j, "smem_reserved_per_block", s.smem_reserved_per_block);
   read(j, "source", s.source);
+  read(j, "smem_carveouts_kb", s.smem_carveouts_kb);
   if (j.contains("max_grid")) {
     auto g = j.at("max_grid");
     if (!g.is_array() || g.size() != 3) throw std::invalid_argument("field 'max_grid' must be [x, y, z]");

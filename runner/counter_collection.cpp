@@ -12,7 +12,8 @@ namespace gemmscope {
 CounterCollection::CounterCollection(const GpuContext& gpu) : gpu_(gpu) {}
 CounterCollection::~CounterCollection() = default;
 
-void CounterCollection::collect(const RunOptions& o, const std::function<void()>& launch_once, RunResult& r) {
+void CounterCollection::collect(const RunOptions& o, const std::function<void()>& launch_once, const std::function<void()>& prepare_pass,
+                                RunResult& r) {
   const std::vector<std::string> wanted = metric_set(o.metrics);
   for (const auto& [name, v] : launch_metrics(r, gpu_.spec()))
     if (std::find(wanted.begin(), wanted.end(), name) != wanted.end()) r.metrics[name] = v;
@@ -27,7 +28,7 @@ void CounterCollection::collect(const RunOptions& o, const std::function<void()>
   }
   try {
     if (!profiler_) profiler_ = std::make_unique<RangeProfiler>(gpu_.context(), gpu_.device());
-    const CounterSample s = profiler_->collect(counters, launch_once);
+    const CounterSample s = profiler_->collect(counters, launch_once, prepare_pass);
     std::map<std::string, double> values = s.values;
     add_derived_metrics(values);
     for (const auto& [name, v] : values) {
@@ -35,9 +36,9 @@ void CounterCollection::collect(const RunOptions& o, const std::function<void()>
       const bool derived = m && m->source == MetricSource::Derived;
       r.metrics[name] = {v, m ? m->unit : "", derived ? "derived" : "cupti"};
     }
-    char note[200];
-    std::snprintf(note, sizeof note, "%s set: %d replay passes over %d kernel range(s), %.0f ms of profiling (not part of the timing)",
-                  o.metrics.c_str(), s.passes, s.ranges, s.wall_ms);
+    char note[256];
+    std::snprintf(note, sizeof note, "%s set: %d replay passes over %d kernel range(s), %.0f ms of profiling (not part of the timing)%s",
+                  o.metrics.c_str(), s.passes, s.ranges, s.wall_ms, prepare_pass ? ", L2 flushed before each pass" : "");
     r.metrics_note += note;
   } catch (const CuptiUnavailable& e) {
     unavailable_ = std::string("hardware counters unavailable: ") + e.what();

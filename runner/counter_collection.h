@@ -19,7 +19,8 @@ class CounterCollection {
   // Fills r.metrics (sources "cupti", "launch", "derived") and r.metrics_note (passes and cost,
   // or why counters are missing and how to enable them). Never throws for CUPTI trouble: the
   // run keeps its timing and verification.
-  void collect(const RunOptions&, const std::function<void()>& launch_once, RunResult& r);
+  // prepare_pass (may be empty) runs before every replay pass, outside the profiled region.
+  void collect(const RunOptions&, const std::function<void()>& launch_once, const std::function<void()>& prepare_pass, RunResult& r);
 
  private:
   const GpuContext& gpu_;

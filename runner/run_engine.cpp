@@ -63,6 +63,8 @@ RunEngine::RunEngine(GpuContext& gpu, const JitCompiler& jit) : gpu_(gpu), jit_(
   verify_ = std::make_unique<LoadedModule>(verify.cubin, "verify_allclose.cu");
   // Twice the L2, so a flush leaves none of the previous rep's lines resident.
   flush_ = DeviceBuffer(size_t(std::max<long long>(gpu_.spec().l2_bytes, 1 << 20)) * 2, "L2 flush buffer");
+  CU_CHECK(cuMemsetD32Async(flush_.get(), 0x3f800000u, flush_.bytes() / 4, gpu_.stream()), "L2 flush buffer fill");  // 1.0f
+  flush_sink_ = DeviceBuffer(16, "L2 flush sink");
 }
 
 RunEngine::~RunEngine() {
@@ -235,7 +237,13 @@ void RunEngine::run_checked(const KernelConfig& config, const RunOptions& option
     };
   }
   auto poison = [&] { CU_CHECK(cuMemsetD32Async(pc, 0xFFFFFFFFu, c_words, stream), ctx + " poisoning C"); };  // NaN
-  auto flush = [&](int rep) { CU_CHECK(cuMemsetD32Async(flush_.get(), unsigned(rep), flush_.bytes() / 4, stream), "L2 flush"); };
+  CUfunction flush_fn = utility_->function("l2_flush_read");
+  CUdeviceptr flush_buf = flush_.get(), flush_sink = flush_sink_.get();
+  unsigned long long flush_n4 = flush_.bytes() / 16;
+  auto flush = [&] {
+    void* fargs[] = {&flush_buf, &flush_n4, &flush_sink};
+    launch(flush_fn, {int64_t(spec.sms) * 4, 1, 1}, {512, 1, 1}, 0, stream, fargs, "L2 flush");
+  };
 
   for (int i = 0; i < options.warmup; ++i) {
     poison();
@@ -248,7 +256,7 @@ void RunEngine::run_checked(const KernelConfig& config, const RunOptions& option
   for (int i = 0; i < options.reps; ++i) {
     events.emplace_back();
     poison();
-    if (options.flush_l2) flush(i);
+    if (options.flush_l2) flush();
     CU_CHECK(cuEventRecord(events.back().start, stream), ctx + " start event");
     launch_once();
     CU_CHECK(cuEventRecord(events.back().stop, stream), ctx + " stop event");
@@ -307,7 +315,11 @@ void RunEngine::run_checked(const KernelConfig& config, const RunOptions& option
     r.reason = "not verified (verification off)";
   }
 
-  if (counter_hook_ && !options.metrics.empty()) counter_hook_(options, launch_once, r);
+  if (counter_hook_ && !options.metrics.empty()) {
+    std::function<void()> prepare;
+    if (options.flush_l2) prepare = flush;
+    counter_hook_(options, launch_once, prepare, r);
+  }
 }
 
 }  // namespace gemmscope

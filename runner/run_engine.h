@@ -23,7 +23,9 @@ class RunEngine {
   bool context_lost() const { return context_lost_; }
 
   // Hooks for counter collection: called with a launch sequence that runs the config once.
-  using CounterHook = std::function<void(const RunOptions&, const std::function<void()>& launch_once, RunResult&)>;
+  // prepare_pass flushes L2 (when the run flushes it), for a cold-cache pass like the timed ones.
+  using CounterHook = std::function<void(const RunOptions&, const std::function<void()>& launch_once,
+                                         const std::function<void()>& prepare_pass, RunResult&)>;
   void set_counter_hook(CounterHook h) { counter_hook_ = std::move(h); }
 
  private:
@@ -38,7 +40,7 @@ class RunEngine {
   std::unique_ptr<LoadedModule> utility_;  // input fill
   std::unique_ptr<LoadedModule> verify_;   // verification and the deliberate fault/hang kernels
   std::unique_ptr<ProblemData> data_;
-  DeviceBuffer flush_;
+  DeviceBuffer flush_, flush_sink_;
   bool context_lost_ = false;
   CounterHook counter_hook_;
 };

@@ -36,8 +36,9 @@ struct Runner {
       jit = std::make_unique<JitCompiler>(default_jit_cache_dir());
       engine = std::make_unique<RunEngine>(*gpu, *jit);
       counters = std::make_unique<CounterCollection>(*gpu);
-      engine->set_counter_hook([this](const RunOptions& o, const std::function<void()>& launch_once, RunResult& r) {
-        counters->collect(o, launch_once, r);
+      engine->set_counter_hook([this](const RunOptions& o, const std::function<void()>& launch_once,
+                                      const std::function<void()>& prepare_pass, RunResult& r) {
+        counters->collect(o, launch_once, prepare_pass, r);
       });
     } catch (const std::exception& e) {
       init_error = std::string("no usable GPU: ") + e.what();

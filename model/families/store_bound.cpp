@@ -1,6 +1,7 @@
 // Family store_bound: GEMMs whose floor is the write of C (small K, e.g. P9), from
 // kernels/store_bound.cu. Threads per block follow from the tiles: (BLOCK_M/TM) x (BLOCK_N/TN);
 // each block walks kTilesPerBlock tile rows of one tile column (K' = K rounded up to 4).
+#include <algorithm>
 #include <string>
 
 #include "model/kernel_family.h"
@@ -19,7 +20,14 @@ int threads_of(const KernelConfig& c) { return (c.block_m / c.thread_m) * (c.blo
 constexpr int kTilesPerBlock = 8;  // tile rows a block walks, reusing its B slice
 int64_t smem_bytes(const KernelConfig& c) {
   const int64_t kp = (c.shape.k + 3) / 4 * 4;
-  return (kp * c.block_n + 2 * int64_t(c.block_m) * (kp + 4)) * 4;
+  return (kp * c.block_n + 2 * kp * int64_t(c.block_m + 4)) * 4;
+}
+// Blocks per SM the register cap aims at: about TM x TN accumulators + 64 other registers per
+// thread, within the 64K registers and 1536 threads (the 4090's limit) of one SM.
+int min_blocks(const KernelConfig& c) {
+  const int threads = threads_of(c);
+  const int regs = c.thread_m * c.thread_n + 64;
+  return std::max(1, std::min(65536 / (regs * threads), 1536 / threads));
 }
 int64_t grid_blocks(const KernelConfig& c) {
   const int64_t tiles_m = (c.shape.m + c.block_m - 1) / c.block_m, tiles_n = (c.shape.n + c.block_n - 1) / c.block_n;
@@ -64,7 +72,7 @@ class StoreBound final : public KernelFamily {
   SweepSpace sweep_space(const ProblemShape&, const GpuSpec&) const override {
     return {{Param::BlockM, {32, 64, 128}},
             {Param::BlockN, {64, 128, 256}},
-            {Param::ThreadM, {8}},
+            {Param::ThreadM, {8, 16}},
             {Param::ThreadN, {8}},
             {Param::Swizzle, {1}},
             {Param::GridOrder, {int(GridOrder::RowMajor), int(GridOrder::ColMajor)}}};
@@ -84,7 +92,7 @@ class StoreBound final : public KernelFamily {
     const int64_t smem = smem_bytes(c);
     if (smem + spec.smem_reserved_per_block > spec.max_smem_per_block)
       return ConfigError{"K", str(c.shape.k),
-                         "the whole-K slices of B and two of A, (K' x block_n + 2 x block_m x (K'+4)) x 4 = " + str(smem) +
+                         "the whole-K slices of B and two of A, (K' x block_n + 2 x K' x (block_m+4)) x 4 = " + str(smem) +
                              " B, must fit the " + str(spec.max_smem_per_block - spec.smem_reserved_per_block) +
                              " B of shared memory per block on " + spec.name + " (store_bound is for small K)"};
     if (grid_blocks(c) > 2147483647LL)
@@ -103,7 +111,8 @@ class StoreBound final : public KernelFamily {
     auto d = common_defines(c);
     for (auto [k, v] : {std::pair{"BLOCK_M", c.block_m}, {"BLOCK_N", c.block_n}, {"TM", c.thread_m}, {"TN", c.thread_n},
                         {"THREADS", threads_of(c)}, {"SWIZZLE", c.swizzle}, {"GRID_ORDER", int(c.grid_order)},
-                        {"TILES_PER_BLOCK", kTilesPerBlock}})
+                        {"TILES_PER_BLOCK", kTilesPerBlock}, {"MIN_BLOCKS", min_blocks(c)},
+                        {"KC", int((c.shape.k + 3) / 4 * 4)}})
       d.push_back(std::string("-D") + k + "=" + std::to_string(v));
     return d;
   }

@@ -140,7 +140,8 @@ class TcSplitK final : public KernelFamily {
     const WarpGrid w = warp_grid(c);
     for (auto [k, v] : {std::pair{"BLOCK_M", c.block_m}, {"BLOCK_N", c.block_n}, {"BLOCK_K", c.block_k}, {"THREADS", c.threads},
                         {"WARPS_M", w.warps_m}, {"WARPS_N", w.warps_n}, {"STAGES", c.stages}, {"SPLIT_K", c.split_k},
-                        {"REDUCTION", split ? int(c.reduction) : 0}, {"PRECISION", int(c.precision)}})
+                        {"REDUCTION", split ? int(c.reduction) : 0}, {"PRECISION", int(c.precision)},
+                        {"MIN_BLOCKS", c.precision == Precision::TF32 && c.threads <= 512 ? 2 : 1}})
       d.push_back(std::string("-D") + k + "=" + std::to_string(v));
     return d;
   }

@@ -49,3 +49,18 @@ TEST(Occupancy, TooManyRegistersForTheBlockGivesZero) {
   EXPECT_EQ(o.limit_by_regs, 0);
   EXPECT_EQ(o.blocks_per_sm, 0);
 }
+
+TEST(Occupancy, SharedMemoryLimitFollowsTheCarveoutTheDriverPicks) {
+  // Nsight Compute on the H100 reported launch__occupancy_limit_shared_mem = 18 for the P9 seed
+  // baseline (768 B static): 16 blocks fit by warps, so the driver configures the 32 KB carveout,
+  // which holds 32768 / (768 + 1024) = 18 blocks.
+  const Occupancy o = theoretical_occupancy(spec("h100_sxm"), 128, 32, 768);
+  EXPECT_EQ(o.smem_config_bytes, 32 * 1024);
+  EXPECT_EQ(o.limit_by_smem, 18);
+  EXPECT_EQ(o.blocks_per_sm, 16);
+  // And 3 for the P6 seed baseline (32896 B, 2 blocks by registers): the 100 KB carveout.
+  const Occupancy p6 = theoretical_occupancy(spec("h100_sxm"), 256, 128, 32896);
+  EXPECT_EQ(p6.smem_config_bytes, 100 * 1024);
+  EXPECT_EQ(p6.limit_by_smem, 3);
+  EXPECT_EQ(p6.blocks_per_sm, 2);
+}
