@@ -11,9 +11,10 @@
 // PRECISION 1 (tf32): operands rounded to TF32 with cvt.rna, one mma per step.
 // PRECISION 2 (tf32x3): x = big + small with big = rna(x), small = rna(x - big); three mmas,
 // the small terms first (big*small, small*big, then big*big); small*small is dropped.
-// The tensor cores' own accumulation is not IEEE round-to-nearest, so each BLOCK_K step
-// accumulates into a fresh register tile that is then added to the FP32 accumulator with
-// ordinary FADDs: the inexact chain stays BLOCK_K/8 steps long whatever K is.
+// The tensor cores' own accumulation is not IEEE round-to-nearest, so in tf32x3 each BLOCK_K
+// step accumulates into a fresh register tile that is then added to the FP32 accumulator with
+// ordinary FADDs: the inexact chain stays BLOCK_K/8 steps long whatever K is (plain tf32
+// accumulates in place: its operand rounding dominates). A fragments come from ldmatrix.x4.
 // Reduction across slices as in simt_splitk: REDUCTION 1 red.global.add into a zeroed C,
 // 2 workspace[SPLIT_K][M][N] + tc_splitk_reduce.
 #include "gemm_common.cuh"
@@ -46,10 +47,21 @@ __device__ __forceinline__ unsigned to_tf32(float x) {
   return r;
 }
 
+// Not volatile: the compiler may interleave independent mmas (the passes of one tile are a chain).
 __device__ __forceinline__ void mma_tf32(float (&d)[4], const unsigned (&a)[4], const unsigned (&b)[2]) {
-  asm volatile("mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, {%0,%1,%2,%3};"
+  asm("mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, {%0,%1,%2,%3};"
                : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])
                : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]));
+}
+
+// The A fragment of one m16k8 tile: ldmatrix.x4 of four 8x(4 x 32-bit) matrices (rows 0-7 and
+// 8-15, k 0-3 and 4-7) gives a0..a3 = (g,t), (g+8,t), (g,t+4), (g+8,t+4). Lane l points at row
+// l & 15, k (l >> 4) * 4; rows of A_STRIDE floats (16-byte multiple) are free of bank conflicts.
+__device__ __forceinline__ void ldmatrix_x4(float (&x)[4], const float* p) {
+  unsigned r0, r1, r2, r3;
+  asm volatile("ldmatrix.sync.aligned.m8n8.x4.shared.b16 {%0,%1,%2,%3}, [%4];"
+               : "=r"(r0), "=r"(r1), "=r"(r2), "=r"(r3) : "r"(smem_addr(p)));
+  x[0] = __uint_as_float(r0), x[1] = __uint_as_float(r1), x[2] = __uint_as_float(r2), x[3] = __uint_as_float(r3);
 }
 
 __device__ __forceinline__ void load_stage(float* stage, const float* __restrict__ A, const float* __restrict__ B,
@@ -114,9 +126,10 @@ tc_splitk(const float* __restrict__ A, const float* __restrict__ B, float* __res
         load_stage(smem + (next % STAGES) * STAGE_FLOATS, A, B, M, N, K, m0, n0, (t_begin + next) * BLOCK_K, k_end);
       cp_async_commit();
     }
-    const float* As = smem + (kt % STAGES) * STAGE_FLOATS + (wm * WARP_TILE_M + g) * A_STRIDE + t;
+    const float* As = smem + (kt % STAGES) * STAGE_FLOATS + (wm * WARP_TILE_M + (lane & 15)) * A_STRIDE + (lane >> 4) * 4;
     const float* Bs = smem + (kt % STAGES) * STAGE_FLOATS + A_STAGE + t * B_STRIDE + wn * WARP_TILE_N + g;
 
+#if PRECISION == 2
     float part[MT][NT][4];
 #pragma unroll
     for (int i = 0; i < MT; ++i)
@@ -124,6 +137,9 @@ tc_splitk(const float* __restrict__ A, const float* __restrict__ B, float* __res
       for (int j = 0; j < NT; ++j)
 #pragma unroll
         for (int v = 0; v < 4; ++v) part[i][j][v] = 0.f;
+#else
+#define part acc
+#endif
 
 #pragma unroll
     for (int kk = 0; kk < BLOCK_K; kk += 8) {
@@ -133,8 +149,8 @@ tc_splitk(const float* __restrict__ A, const float* __restrict__ B, float* __res
 #endif
 #pragma unroll
       for (int i = 0; i < MT; ++i) {
-        const float* p = As + i * 16 * A_STRIDE + kk;
-        const float x[4] = {p[0], p[8 * A_STRIDE], p[4], p[8 * A_STRIDE + 4]};
+        float x[4];
+        ldmatrix_x4(x, As + i * 16 * A_STRIDE + kk);
 #pragma unroll
         for (int v = 0; v < 4; ++v) {
           a_big[i][v] = to_tf32(x[v]);
@@ -155,23 +171,32 @@ tc_splitk(const float* __restrict__ A, const float* __restrict__ B, float* __res
 #endif
         }
       }
+      // One pass over every tile per product, so consecutive mmas are independent.
+#if PRECISION == 2
 #pragma unroll
       for (int i = 0; i < MT; ++i)
 #pragma unroll
-        for (int j = 0; j < NT; ++j) {
-#if PRECISION == 2
-          mma_tf32(part[i][j], a_big[i], b_small[j]);
-          mma_tf32(part[i][j], a_small[i], b_big[j]);
+        for (int j = 0; j < NT; ++j) mma_tf32(part[i][j], a_big[i], b_small[j]);
+#pragma unroll
+      for (int i = 0; i < MT; ++i)
+#pragma unroll
+        for (int j = 0; j < NT; ++j) mma_tf32(part[i][j], a_small[i], b_big[j]);
 #endif
-          mma_tf32(part[i][j], a_big[i], b_big[j]);
-        }
+#pragma unroll
+      for (int i = 0; i < MT; ++i)
+#pragma unroll
+        for (int j = 0; j < NT; ++j) mma_tf32(part[i][j], a_big[i], b_big[j]);
     }
+#if PRECISION == 2
 #pragma unroll
     for (int i = 0; i < MT; ++i)
 #pragma unroll
       for (int j = 0; j < NT; ++j)
 #pragma unroll
         for (int v = 0; v < 4; ++v) acc[i][j][v] += part[i][j][v];
+#else
+#undef part
+#endif
   }
   cp_async_wait<0>();
 

@@ -8,7 +8,7 @@ namespace gemmscope {
 namespace {
 
 const std::vector<int> kBlocksMN = {32, 64, 128, 256};
-const std::vector<int> kBlocksK = {8, 16, 32, 64};  // multiples of 8: A is staged in 8 k x 4 row pieces
+const std::vector<int> kBlocksK = {8, 16, 32, 64};  // multiples of 4: 16-byte cp.async chunks
 const std::vector<int> kThreadM = {2, 4, 8, 16};
 const std::vector<int> kThreadN = {4, 8, 16};       // multiples of 4: float4 shared loads and stores
 const std::vector<int> kStages = {2, 3, 4, 5, 6};
@@ -18,10 +18,8 @@ std::string str(int64_t v) { return std::to_string(v); }
 
 int threads_of(const KernelConfig& c) { return (c.block_m / c.thread_m) * (c.block_n / c.thread_n); }
 int64_t smem_bytes(const KernelConfig& c) {
-  return int64_t(c.stages) * (int64_t(c.block_k) * (c.block_m + 4) + int64_t(c.block_k) * c.block_n) * 4;
+  return int64_t(c.stages) * (int64_t(c.block_m) * (c.block_k + 4) + int64_t(c.block_k) * c.block_n) * 4;
 }
-// Two blocks per SM (a 128-register cap) where the register tile leaves room for it.
-int min_blocks(const KernelConfig& c) { return c.thread_m * c.thread_n <= 64 && threads_of(c) <= 512 ? 2 : 1; }
 
 class SimtSplitK final : public KernelFamily {
  public:
@@ -50,7 +48,7 @@ class SimtSplitK final : public KernelFamily {
     KernelConfig c;
     c.shape = s;
     c.family = name();
-    c.block_m = 128, c.block_n = 128, c.block_k = 32, c.thread_m = 8, c.thread_n = 8, c.stages = 2;  // 66.5 KB: fits the 4090
+    c.block_m = 128, c.block_n = 128, c.block_k = 32, c.thread_m = 8, c.thread_n = 8, c.stages = 2;  // 69.6 KB: fits the 4090
     c.reduction = Reduction::Atomic;
     const int64_t tiles = ((s.m + 127) / 128) * ((s.n + 127) / 128);
     const int64_t k_tiles = (s.k + c.block_k - 1) / c.block_k;
@@ -90,7 +88,7 @@ class SimtSplitK final : public KernelFamily {
     const int64_t smem = smem_bytes(c);
     if (smem + spec.smem_reserved_per_block > spec.max_smem_per_block)
       return ConfigError{"stages", str(c.stages),
-                         str(smem) + " B of shared memory (stages x (block_k x (block_m+4) + block_k x block_n) x 4) exceed the " +
+                         str(smem) + " B of shared memory (stages x (block_m x (block_k+4) + block_k x block_n) x 4) exceed the " +
                              str(spec.max_smem_per_block - spec.smem_reserved_per_block) + " B per block on " + spec.name};
     const int64_t k_tiles = (s.k + c.block_k - 1) / c.block_k;
     if (c.split_k > k_tiles)
@@ -125,7 +123,7 @@ class SimtSplitK final : public KernelFamily {
     const bool split = c.split_k > 1;
     for (auto [k, v] : {std::pair{"BLOCK_M", c.block_m}, {"BLOCK_N", c.block_n}, {"BLOCK_K", c.block_k}, {"TM", c.thread_m},
                         {"TN", c.thread_n}, {"THREADS", threads_of(c)}, {"STAGES", c.stages}, {"SPLIT_K", c.split_k},
-                        {"REDUCTION", split ? int(c.reduction) : 0}, {"MIN_BLOCKS", min_blocks(c)}})
+                        {"REDUCTION", split ? int(c.reduction) : 0}})
       d.push_back(std::string("-D") + k + "=" + std::to_string(v));
     return d;
   }
