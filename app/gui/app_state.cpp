@@ -43,6 +43,12 @@ void AppState::request_run(GuiController& c) {
   c.run(config, options);
 }
 
+void AppState::apply(const KernelConfig& c, GuiController& controller) {
+  set_config(c);
+  request_run(controller);
+  focus_panel = "Live";
+}
+
 void AppState::reset_sweep_axes() {
   sweep_axes.clear();
   const KernelFamily* f = find_family(config.family);

@@ -75,6 +75,7 @@ struct AppState {
   bool run_in_flight = false;
   std::vector<RunResult> live_runs;        // this session's live runs, oldest first
   void request_run(GuiController&);        // validates, then posts the current config
+  void apply(const KernelConfig&, GuiController&);  // a stored or swept config into the live view, run at once
 
   // [SECTION] Sweep
   std::map<Param, SweepAxisEdit> sweep_axes;  // per family parameter

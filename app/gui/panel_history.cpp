@@ -138,11 +138,7 @@ class HistoryPanel final : public Panel {
         }
         ImGui::SameLine();
         ImGui::BeginDisabled(s.sweep_running);
-        if (ImGui::SmallButton("apply")) {
-          s.set_config(r.config);
-          s.request_run(c);
-          s.focus_panel = "Live";
-        }
+        if (ImGui::SmallButton("apply")) s.apply(r.config, c);
         ImGui::EndDisabled();
         ImGui::PopID();
       }

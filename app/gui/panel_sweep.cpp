@@ -292,11 +292,7 @@ class SweepPanel final : public Panel {
         else ImGui::Text("%.0f", occ);
         ImGui::TableNextColumn();
         ImGui::BeginDisabled(s.sweep_running);
-        if (ImGui::SmallButton("apply")) {
-          s.set_config(r.config);
-          s.request_run(c);
-          s.focus_panel = "Live";
-        }
+        if (ImGui::SmallButton("apply")) s.apply(r.config, c);
         ImGui::EndDisabled();
         ImGui::PopID();
       }
