@@ -9,7 +9,7 @@
 namespace gemmscope {
 namespace {
 
-const std::vector<std::string> kFast = {"store_bound", "simt_splitk", "tc_splitk"};
+const std::vector<std::string> kFast = {"store_bound", "simt_splitk", "tc_splitk", "tc_store_bound"};
 
 GpuSpec spec(const std::string& key) {
   const auto specs = load_gpu_specs(default_gpu_spec_dir());
@@ -18,7 +18,9 @@ GpuSpec spec(const std::string& key) {
   return *s;
 }
 
-ProblemShape problem_for(const std::string& family) { return family == "store_bound" ? problem_p9() : problem_p6(); }
+ProblemShape problem_for(const std::string& family) {
+  return family == "store_bound" || family == "tc_store_bound" ? problem_p9() : problem_p6();
+}
 
 // Every point of a family's default sweep, the defaults with each axis value applied.
 std::vector<KernelConfig> sweep_points(const KernelFamily& f, const ProblemShape& s, const GpuSpec& g) {
@@ -240,6 +242,100 @@ TEST(TcSplitK, ErrorBoundsArePerPrecision) {
   EXPECT_LE(f->error_bound(c), 1e-5);
   c.precision = Precision::TF32;
   EXPECT_GT(f->error_bound(c), 1e-4);
+}
+
+TEST(TcStoreBound, DefaultsAreTf32x3AndPlanCoversP9) {
+  const KernelFamily* f = find_family("tc_store_bound");
+  const KernelConfig c = f->defaults(problem_p9());
+  EXPECT_EQ(c.precision, Precision::TF32x3);
+  EXPECT_DOUBLE_EQ(f->error_bound(c), 1e-5);  // the base class's FP32 bound at K = 32
+  const LaunchPlan p = f->plan(c);
+  ASSERT_EQ(p.steps.size(), 1u);
+  const LaunchStep& k = p.steps[0];
+  EXPECT_EQ(k.entry, "tc_store_bound");
+  // Strips of 8 tile rows, times the tile columns.
+  EXPECT_EQ(k.grid.count(), (32768 / c.block_m / 8) * (32768 / c.block_n));
+  EXPECT_EQ(k.block.count(), c.threads);
+  // B's 32 x block_n and two buffers of A's block_m x 32, big and small parts, no epilogue tile.
+  ASSERT_EQ(c.stages, 1);
+  EXPECT_EQ(k.dynamic_smem, (32 * c.block_n * 2 + 2 * 32 * c.block_m * 2) * 4);
+  EXPECT_EQ(p.workspace_bytes, 0);
+  const auto d = f->defines(c);
+  for (const char* want : {"-DPRECISION=2", "-DKC=32", "-DEPILOGUE=1"})
+    EXPECT_NE(std::find(d.begin(), d.end(), want), d.end()) << want;
+}
+
+TEST(TcStoreBound, StagedEpilogueAndTf32ChangeSharedMemory) {
+  const KernelFamily* f = find_family("tc_store_bound");
+  KernelConfig c = f->defaults(problem_p9());
+  c.block_m = 64, c.block_n = 128, c.threads = 256, c.stages = 1;
+  const int64_t base = f->plan(c).steps[0].dynamic_smem;
+  c.stages = 2;  // 8 warps x 16 rows x (32 + 16) floats
+  EXPECT_EQ(f->plan(c).steps[0].dynamic_smem, base + 8 * 16 * 48 * 4);
+  c.stages = 1, c.precision = Precision::TF32;  // no small parts
+  EXPECT_EQ(f->plan(c).steps[0].dynamic_smem, base / 2);
+  EXPECT_FALSE(validate(c, spec("rtx4090")));
+  EXPECT_GT(f->error_bound(c), 1e-4);
+  c.precision = Precision::TF32x3;
+  EXPECT_LE(f->error_bound(c), 1e-5);
+}
+
+TEST(TcStoreBound, RaggedShapesAreServedWithKPaddedTo8) {
+  const KernelFamily* f = find_family("tc_store_bound");
+  for (const char* shape : {"1000x999x100", "257x131x67", "333x4097x32", "77x132x68", "129x257x20:CC"}) {
+    const KernelConfig c = f->defaults(parse_problem(shape));
+    EXPECT_FALSE(validate(c, spec("rtx4090"))) << shape << ": " << validate(c, spec("rtx4090"))->message();
+    EXPECT_FALSE(validate(c, spec("h100_sxm"))) << shape;
+  }
+  const KernelConfig c = f->defaults(parse_problem("1000x999x100"));
+  const auto d = f->defines(c);
+  EXPECT_NE(std::find(d.begin(), d.end(), "-DKC=104"), d.end());
+  const int64_t tiles_m = (1000 + c.block_m - 1) / c.block_m;
+  EXPECT_EQ(f->plan(c).steps[0].grid.count(), (tiles_m + 7) / 8 * ((999 + c.block_n - 1) / c.block_n));
+}
+
+TEST(TcStoreBound, RefusesLargeKFp32AndBadWarpTiles) {
+  const KernelFamily* f = find_family("tc_store_bound");
+  const GpuSpec h100 = spec("h100_sxm");
+  KernelConfig c = f->defaults(problem_p9());
+  c.shape.k = 4096;
+  Check e = validate(c, h100);
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->param, "K");
+  EXPECT_NE(e->rule.find("whole K"), std::string::npos) << e->message();
+  c = f->defaults(problem_p9());
+  c.shape.k = 128, c.block_m = 256, c.block_n = 512, c.threads = 512;  // 2 x 128 x (512 + 512) x 4 B
+  e = validate(c, spec("rtx4090"));
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->param, "K");
+  EXPECT_NE(e->rule.find("shared memory"), std::string::npos) << e->message();
+  c = f->defaults(problem_p9());
+  c.precision = Precision::FP32;
+  e = validate(c, h100);
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->param, "precision");
+  c = f->defaults(problem_p9());
+  c.block_m = 128, c.block_n = 256, c.threads = 256;  // 64x64 warp tiles: 32 mma tiles
+  e = validate(c, h100);
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->param, "threads");
+  EXPECT_NE(e->rule.find("mma tiles"), std::string::npos) << e->message();
+  c = f->defaults(problem_p9());
+  c.block_m = 64, c.block_n = 32, c.threads = 256;  // 4 warps along N leave 8 columns each
+  e = validate(c, h100);
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->param, "threads");
+}
+
+TEST(TcStoreBound, SweepFitsBothGpusWithoutSmCounts) {
+  const KernelFamily* f = find_family("tc_store_bound");
+  for (const std::string key : {"rtx4090", "h100_sxm"}) {
+    const GpuSpec g = spec(key);
+    const auto points = sweep_points(*f, problem_p9(), g);
+    EXPECT_LE(points.size(), 40u);
+    const auto valid = std::count_if(points.begin(), points.end(), [&](const KernelConfig& c) { return !validate(c, g); });
+    EXPECT_GE(valid * 2, int64_t(points.size())) << key;
+  }
 }
 
 }  // namespace

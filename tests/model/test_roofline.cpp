@@ -56,3 +56,27 @@ TEST(Roofline, ThreeTF32CostsAThirdOfTheTensorRate) {
   const GpuSpec h = spec("h100_sxm");
   EXPECT_DOUBLE_EQ(compute_peak_tflops(h, Precision::TF32x3), h.tf32_tflops / 3);
 }
+
+TEST(Roofline, PhysicalFloorsUseMeasuredCeilingsWhenPresent) {
+  GpuSpec h = spec("h100_sxm");
+  // Datasheet only: P9 is the 4.29 GB write at 3352 GB/s.
+  const PhysicalFloor sheet = physical_floor(problem_p9(), h, Precision::FP32);
+  EXPECT_TRUE(sheet.memory_bound());
+  EXPECT_FALSE(sheet.measured);
+  EXPECT_NEAR(sheet.seconds(), (4.0 * 32768 * 32 * 2) / 3352e9 + 4.0 * 32768.0 * 32768 / 3352e9, 1e-9);
+  // With the ceilings measured on the H100 (2026-11-23): write 3139, read 3059 GB/s, FMA 62.7,
+  // mma.sync 318.6 TFLOP/s.
+  h.measured = {3139, 3059, 2820, 62.7, 318.6};
+  const PhysicalFloor p9 = physical_floor(problem_p9(), h, Precision::FP32);
+  EXPECT_TRUE(p9.measured);
+  EXPECT_NEAR(p9.seconds() * 1e3, 1.371, 0.001);
+  const PhysicalFloor p6 = physical_floor(problem_p6(), h, Precision::FP32);
+  EXPECT_FALSE(p6.memory_bound());
+  EXPECT_NEAR(p6.seconds() * 1e3, 1.096, 0.001);  // 68.7 GFLOP at 62.7 TFLOP/s
+  const PhysicalFloor p6x3 = physical_floor(problem_p6(), h, Precision::TF32x3);
+  EXPECT_NEAR(p6x3.seconds() * 1e3, 68.72 / (318.6 / 3), 0.002);
+  const PhysicalFloor p6tf = physical_floor(problem_p6(), h, Precision::TF32);
+  EXPECT_TRUE(p6tf.memory_bound());
+  EXPECT_NEAR(p6tf.seconds() * 1e3, 0.351, 0.001);
+  EXPECT_NE(p6tf.basis.find("measured"), std::string::npos);
+}
