@@ -42,6 +42,7 @@ struct Options {
   std::string runner, replay, store, reference = "rtx4090", report_preset, out_dir;
   bool no_store = false;
   int replay_delay_ms = 0;
+  std::string replay_spec;  // the spec (a key or a JSON file, e.g. the measured one a bench wrote) the replay claims
   int width = 1600, height = 1000;
 };
 
@@ -50,6 +51,7 @@ void usage(std::ostream& o) {
        "  --runner PATH          the CUDA runner (default: next to this executable)\n"
        "  --replay FILE.json     answer runs from stored results with gemmscope-replay-runner (no GPU; says REPLAY)\n"
        "  --replay-delay-ms N    the replay runner waits N ms per run (to watch a sweep stream in)\n"
+       "  --replay-spec KEY|FILE the GPU spec the replayed results were measured on (default: matched by name)\n"
        "  --store PATH           results store (default $GEMMSCOPE_DB or ~/.local/share/gemmscope/results.sqlite)\n"
        "  --no-store             keep runs in memory only\n"
        "  --reference KEY        reference GPU spec (default rtx4090)\n"
@@ -81,6 +83,7 @@ std::optional<Options> parse_args(int argc, char** argv) {
     if (a == "--runner") o.runner = *v;
     else if (a == "--replay") o.replay = *v;
     else if (a == "--replay-delay-ms") o.replay_delay_ms = std::atoi(v->c_str());
+    else if (a == "--replay-spec") o.replay_spec = *v;
     else if (a == "--store") o.store = *v;
     else if (a == "--reference") o.reference = *v;
     else if (a == "--report") o.report_preset = *v;
@@ -114,6 +117,7 @@ std::vector<std::string> runner_command(const Options& o) {
     if (!fs::exists(replay)) replay = exe_dir() / "../replay_runner/gemmscope-replay-runner";
     std::vector<std::string> cmd = {fs::weakly_canonical(replay).string(), "--results", fs::absolute(o.replay).string()};
     if (o.replay_delay_ms > 0) cmd.insert(cmd.end(), {"--delay-ms", std::to_string(o.replay_delay_ms)});
+    if (!o.replay_spec.empty()) cmd.insert(cmd.end(), {"--spec", o.replay_spec});
     return cmd;
   }
   return {o.runner.empty() ? default_runner_path() : o.runner};
