@@ -2,6 +2,8 @@
 // tile, in both layouts where a family takes them; and the seed baselines on the seed problems.
 #include <gtest/gtest.h>
 
+#include <random>
+
 #include "controller/sweep.h"
 #include "gpu_runner.h"
 #include "model/kernel_family.h"
@@ -13,12 +15,34 @@ using gemmscope::test::gpu_runner;
 
 namespace {
 
+// Fresh inputs for every check: the seed changes per run, and is printed on failure.
+int64_t next_seed() {
+  static std::mt19937_64 rng(std::random_device{}());
+  return int64_t(rng() % 1000000);
+}
+
 RunOptions quick() {
   RunOptions o;
   o.reps = 2;
   o.warmup = 1;
   o.timeout_s = 120;
+  o.seed = next_seed();
   return o;
+}
+
+// Three random shapes per test run (printed), ragged in every dimension, random layouts.
+std::vector<std::string> random_shapes() {
+  static const std::vector<std::string> shapes = [] {
+    std::mt19937 rng(std::random_device{}());
+    std::vector<std::string> v;
+    for (int i = 0; i < 3; ++i) {
+      const int m = 1 + int(rng() % 1500), n = 1 + int(rng() % 1500), k = 1 + int(rng() % 3000);
+      const char* layouts[] = {"RR", "RC", "CR", "CC"};
+      v.push_back(std::to_string(m) + "x" + std::to_string(n) + "x" + std::to_string(k) + ":" + layouts[rng() % 4]);
+    }
+    return v;
+  }();
+  return shapes;
 }
 
 // The family's defaults for the shape if valid, else the first valid point of its default sweep.
@@ -46,8 +70,10 @@ TEST_P(FamilyOnGpu, MatchesCublasOnRaggedShapes) {
   int ran = 0;
   // Ragged in every dimension, then ragged M with N and K multiples of 4 (what 16-byte loads
   // need), then both layouts.
-  for (const char* shape : {"257x131x67", "1000x999x100", "333x4097x32", "96x80x20000", "1001x260x1000", "77x132x68",
-                            "129x257x3000:CC", "200x100x500:CR"}) {
+  std::vector<std::string> shapes = {"257x131x67", "1000x999x100", "333x4097x32", "96x80x20000", "1001x260x1000", "77x132x68",
+                                     "129x257x3000:CC", "200x100x500:CR"};
+  for (const auto& r : random_shapes()) shapes.push_back(r);
+  for (const auto& shape : shapes) {
     const ProblemShape s = parse_problem(shape);
     const auto c = config_for(f, s, spec);
     if (!c) continue;  // the family does not serve this shape (its check() says why)
@@ -60,7 +86,7 @@ TEST_P(FamilyOnGpu, MatchesCublasOnRaggedShapes) {
     for (const auto& cfg : configs) {
       const RunResult r = gpu_runner().run(cfg, quick());
       ++ran;
-      EXPECT_EQ(r.disposition, Disposition::Passed) << cfg.name() << ": " << r.reason;
+      EXPECT_EQ(r.disposition, Disposition::Passed) << cfg.name() << " (input seed " << r.seed << "): " << r.reason;
       EXPECT_TRUE(r.verify.checked);
       EXPECT_EQ(r.verify.nonfinite, 0) << cfg.name();
       EXPECT_LE(r.verify.rel_fro_error, f.error_bound(cfg)) << cfg.name();
