@@ -1,9 +1,14 @@
 // Family simt_splitk: FP32 SIMT GEMM for large K (e.g. P6), K split across the grid's z axis.
-// Block (x: N tile, y: M tile, z: K slice) owns a BLOCK_M x BLOCK_N tile of one K slice. A and
-// B tiles of BLOCK_K stream through STAGES shared-memory buffers with 16-byte cp.async (zero
-// filled outside the matrix); each thread keeps a TM x TN register tile and reads A four k at a
-// time (LDS.128 along k) and B as float4 along n.
-// Dynamic shared memory: STAGES * (BLOCK_M * (BLOCK_K + 4) + BLOCK_K * BLOCK_N) * 4 bytes.
+// Block (x: N tile, y: M tile, z: K slice) owns a BLOCK_M x BLOCK_N tile of one K slice. Tiles
+// of BLOCK_K stream through STAGES shared-memory buffers, both operands k-major so that a thread
+// reads its TM rows of A and TN columns of B of one k as float4s:
+//   B: 16-byte cp.async of B rows (zero filled outside the matrix), Bs[k][BLOCK_N];
+//   A: 16-byte global loads along k into registers (issued STAGES-1 tiles ahead, before the
+//      compute of the current tile), then transposed by scalar st.shared into As[k][BLOCK_M]
+//      after it. Row i of k is stored at column i ^ SW(k) (an XOR on multiples of 4 rows, so
+//      float4 groups stay whole): the scalar stores of a warp (rows x 4-k groups) hit 32 banks.
+// The fragments of k+1 are read while k's TM x TN FMAs run (double-buffered registers).
+// Dynamic shared memory: STAGES * BLOCK_K * (BLOCK_M + BLOCK_N) * 4 bytes.
 // Needs row-major A and B, K % 4 == 0 and N % 4 == 0 (16-byte rows); the family refuses others.
 // SPLIT_K == 1 stores C; REDUCTION 1 adds into a zeroed C with red.global.add (v4 on sm_90);
 // REDUCTION 2 writes slice partials to workspace[SPLIT_K][M][N] and simt_splitk_reduce sums
@@ -14,10 +19,14 @@
 #include "gemm_common.cuh"
 
 #define THREADS_N (BLOCK_N / TN)
-#define A_STRIDE (BLOCK_K + 4)
-#define A_STAGE (BLOCK_M * A_STRIDE)
+#define A_STAGE (BLOCK_K * BLOCK_M)
 #define B_STAGE (BLOCK_K * BLOCK_N)
 #define STAGE_FLOATS (A_STAGE + B_STAGE)
+#define KQ (BLOCK_K / 4)  // float4 chunks per A row of a tile
+#define A_CHUNKS ((BLOCK_M * KQ + THREADS - 1) / THREADS)
+// A warp's 32 chunks cover 32/KQ rows x KQ chunks; the XOR spreads the KQ chunk groups over banks.
+#define SW_ROWS ((32 / KQ) < 4 ? 4 : (32 / KQ))
+#define SW(k) (((((k) >> 2) & (KQ - 1)) * SW_ROWS) & (BLOCK_M - 1))
 
 __device__ __forceinline__ unsigned smem_addr(const void* p) { return (unsigned)__cvta_generic_to_shared(p); }
 
@@ -29,20 +38,9 @@ __device__ __forceinline__ void cp_async_commit() { asm volatile("cp.async.commi
 template <int N_>
 __device__ __forceinline__ void cp_async_wait() { asm volatile("cp.async.wait_group %0;" ::"n"(N_) : "memory"); }
 
-// One BLOCK_K step of A (BLOCK_M rows) and B (BLOCK_K rows) into a stage. k_end is a multiple of 4.
-__device__ __forceinline__ void load_stage(float* stage, const float* __restrict__ A, const float* __restrict__ B,
-                                           int M, int N, int K, int m0, int n0, int k0, int k_end) {
-  float* As = stage;
+// One BLOCK_K step of B (BLOCK_K rows) into a stage. k_end is a multiple of 4.
+__device__ __forceinline__ void load_b(float* stage, const float* __restrict__ B, int N, int n0, int k0, int k_end) {
   float* Bs = stage + A_STAGE;
-#pragma unroll
-  for (int it = 0; it < (BLOCK_M * BLOCK_K / 4 + THREADS - 1) / THREADS; ++it) {
-    const int e = threadIdx.x + it * THREADS;
-    if (e >= BLOCK_M * BLOCK_K / 4) break;
-    const int i = e / (BLOCK_K / 4), kq = (e % (BLOCK_K / 4)) * 4;
-    const int r = m0 + i, k = k0 + kq;
-    const bool in = r < M && k < k_end;
-    cp_async16(As + i * A_STRIDE + kq, A + (in ? (gs_size_t)r * K + k : 0), in ? 16 : 0);
-  }
 #pragma unroll
   for (int it = 0; it < (BLOCK_K * BLOCK_N / 4 + THREADS - 1) / THREADS; ++it) {
     const int e = threadIdx.x + it * THREADS;
@@ -54,11 +52,47 @@ __device__ __forceinline__ void load_stage(float* stage, const float* __restrict
   }
 }
 
-// MIN_BLOCKS > 1 caps registers for more blocks per SM; on the H100 the 8x8 tile ran faster
-// uncapped (167 registers, 1 block/SM) than capped to 128 with a small spill.
+// One BLOCK_K step of A (BLOCK_M rows) into registers: chunk e is row e / KQ, k 4 * (e % KQ).
+__device__ __forceinline__ void load_a(float4 (&r)[A_CHUNKS], const float* __restrict__ A, int M, int K, int m0, int k0, int k_end) {
+#pragma unroll
+  for (int it = 0; it < A_CHUNKS; ++it) {
+    const int e = threadIdx.x + it * THREADS;
+    const int i = e / KQ, k = k0 + (e % KQ) * 4;
+    r[it] = make_float4(0.f, 0.f, 0.f, 0.f);
+    if (e < BLOCK_M * KQ && m0 + i < M && k < k_end) r[it] = __ldg(reinterpret_cast<const float4*>(A + (gs_size_t)(m0 + i) * K + k));
+  }
+}
+__device__ __forceinline__ void store_a(float* stage, const float4 (&r)[A_CHUNKS]) {
+#pragma unroll
+  for (int it = 0; it < A_CHUNKS; ++it) {
+    const int e = threadIdx.x + it * THREADS;
+    if (e >= BLOCK_M * KQ) break;
+    const int i = e / KQ, k = (e % KQ) * 4;
+    const int col = i ^ SW(k);
+    stage[(k + 0) * BLOCK_M + col] = r[it].x;
+    stage[(k + 1) * BLOCK_M + col] = r[it].y;
+    stage[(k + 2) * BLOCK_M + col] = r[it].z;
+    stage[(k + 3) * BLOCK_M + col] = r[it].w;
+  }
+}
+
+// MIN_BLOCKS 2 caps registers at 128 for two 256-thread blocks per SM.
 #ifndef MIN_BLOCKS
 #define MIN_BLOCKS 1
 #endif
+
+__device__ __forceinline__ void load_frag(float (&a)[TM], float (&b)[TN], const float* As, const float* Bs, int k, int row0, int tc) {
+#pragma unroll
+  for (int i = 0; i < TM / 4; ++i) {
+    const float4 v = *reinterpret_cast<const float4*>(As + k * BLOCK_M + ((row0 + 4 * i) ^ SW(k)));
+    a[4 * i] = v.x, a[4 * i + 1] = v.y, a[4 * i + 2] = v.z, a[4 * i + 3] = v.w;
+  }
+#pragma unroll
+  for (int j = 0; j < TN / 4; ++j) {
+    const float4 v = *reinterpret_cast<const float4*>(Bs + k * BLOCK_N + (j * THREADS_N + tc) * 4);
+    b[4 * j] = v.x, b[4 * j + 1] = v.y, b[4 * j + 2] = v.z, b[4 * j + 3] = v.w;
+  }
+}
 
 extern "C" __global__ void __launch_bounds__(THREADS, MIN_BLOCKS)
 simt_splitk(const float* __restrict__ A, const float* __restrict__ B, float* __restrict__ C,
@@ -79,44 +113,43 @@ simt_splitk(const float* __restrict__ A, const float* __restrict__ B, float* __r
 #pragma unroll
     for (int j = 0; j < TN; ++j) acc[i][j] = 0.f;
 
+  float4 a_regs[A_CHUNKS];
 #pragma unroll
   for (int s = 0; s < STAGES - 1; ++s) {
-    if (s < n_tiles) load_stage(smem + s * STAGE_FLOATS, A, B, M, N, K, m0, n0, (t_begin + s) * BLOCK_K, k_end);
+    if (s < n_tiles) {
+      const int k0 = (t_begin + s) * BLOCK_K;
+      load_b(smem + s * STAGE_FLOATS, B, N, n0, k0, k_end);
+      load_a(a_regs, A, M, K, m0, k0, k_end);
+      store_a(smem + s * STAGE_FLOATS, a_regs);
+    }
     cp_async_commit();
   }
 
   for (int t = 0; t < n_tiles; ++t) {
     cp_async_wait<STAGES - 2>();
     __syncthreads();  // tile t is visible to all; every thread is done with tile t-1's stage
-    {
-      const int next = t + STAGES - 1;
-      if (next < n_tiles)
-        load_stage(smem + (next % STAGES) * STAGE_FLOATS, A, B, M, N, K, m0, n0, (t_begin + next) * BLOCK_K, k_end);
-      cp_async_commit();
+    const int next = t + STAGES - 1;
+    float* next_stage = smem + (next % STAGES) * STAGE_FLOATS;
+    if (next < n_tiles) {
+      const int k0 = (t_begin + next) * BLOCK_K;
+      load_b(next_stage, B, N, n0, k0, k_end);
+      load_a(a_regs, A, M, K, m0, k0, k_end);  // lands in registers while tile t computes
     }
-    const float* As = smem + (t % STAGES) * STAGE_FLOATS + tr * TM * A_STRIDE;
-    const float* Bs = smem + (t % STAGES) * STAGE_FLOATS + A_STAGE + tc * 4;
+    cp_async_commit();
+
+    const float* As = smem + (t % STAGES) * STAGE_FLOATS;
+    const float* Bs = As + A_STAGE;
+    float a[2][TM], b[2][TN];
+    load_frag(a[0], b[0], As, Bs, 0, tr * TM, tc);
 #pragma unroll
-    for (int kk = 0; kk < BLOCK_K; kk += 4) {
-      float4 a[TM];
+    for (int k = 0; k < BLOCK_K; ++k) {
+      if (k + 1 < BLOCK_K) load_frag(a[(k + 1) & 1], b[(k + 1) & 1], As, Bs, k + 1, tr * TM, tc);
 #pragma unroll
-      for (int i = 0; i < TM; ++i) a[i] = *reinterpret_cast<const float4*>(As + i * A_STRIDE + kk);
+      for (int i = 0; i < TM; ++i)
 #pragma unroll
-      for (int q = 0; q < 4; ++q) {
-        float b[TN];
-#pragma unroll
-        for (int j = 0; j < TN / 4; ++j) {
-          const float4 v = *reinterpret_cast<const float4*>(Bs + (kk + q) * BLOCK_N + j * THREADS_N * 4);
-          b[4 * j] = v.x, b[4 * j + 1] = v.y, b[4 * j + 2] = v.z, b[4 * j + 3] = v.w;
-        }
-#pragma unroll
-        for (int i = 0; i < TM; ++i) {
-          const float av = q == 0 ? a[i].x : q == 1 ? a[i].y : q == 2 ? a[i].z : a[i].w;
-#pragma unroll
-          for (int j = 0; j < TN; ++j) acc[i][j] = fmaf(av, b[j], acc[i][j]);
-        }
-      }
+        for (int j = 0; j < TN; ++j) acc[i][j] = fmaf(a[k & 1][i], b[k & 1][j], acc[i][j]);
     }
+    if (next < n_tiles) store_a(next_stage, a_regs);  // visible after the next iteration's barrier
   }
   cp_async_wait<0>();
 

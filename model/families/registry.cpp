@@ -10,6 +10,7 @@ std::unique_ptr<KernelFamily> make_cublas_family();
 std::unique_ptr<KernelFamily> make_store_bound_family();
 std::unique_ptr<KernelFamily> make_simt_splitk_family();
 std::unique_ptr<KernelFamily> make_tc_splitk_family();
+std::unique_ptr<KernelFamily> make_tc_store_bound_family();
 
 const std::vector<std::unique_ptr<KernelFamily>>& families() {
   static const std::vector<std::unique_ptr<KernelFamily>> list = [] {
@@ -21,6 +22,7 @@ const std::vector<std::unique_ptr<KernelFamily>>& families() {
     v.push_back(make_store_bound_family());
     v.push_back(make_simt_splitk_family());
     v.push_back(make_tc_splitk_family());
+    v.push_back(make_tc_store_bound_family());
     return v;
   }();
   return list;

@@ -1,0 +1,305 @@
+// Family tc_store_bound: a small-K GEMM bound by the write of C (e.g. P9) on tensor cores:
+// mma.sync m16n8k8 TF32 (sm_80+, so sm_89 and sm_90 alike) in tf32x3 (PRECISION 2: x = big +
+// small, three mmas big*small, small*big, big*big; FP32-level error) or tf32 (PRECISION 1).
+// A block owns a strip of TILES_PER_BLOCK tiles of BLOCK_M x BLOCK_N (one tile column,
+// consecutive tile rows). It stages the whole-K B slice once and the whole-K A rows of each tile
+// into shared memory, split into big/small TF32 parts ONCE at staging and laid out in mma
+// fragment order, so each lane reads a fragment with one or two conflict-free LDS.128 and no
+// warp converts anything in the inner loop. The A rows of tile t+1 are loaded into registers
+// while tile t computes and are written to the other of two A buffers.
+// The whole K (KC = K rounded up to 8, zeros past K) is unrolled at JIT time.
+//
+// Shared memory (floats, P = 2 for tf32x3, 1 for tf32):
+//   B: KC * BLOCK_N * P, slot (ks, jn, lane) = {b0, b1 big, b0, b1 small}
+//   A: 2 buffers of KC * BLOCK_M * P, slot (ks, im, lane) = {a0..a3 big, a0..a3 small}
+//   EPILOGUE 2 only: WARPS * 16 * EPI_STRIDE (a 16-row staging tile per warp).
+//
+// Column permutation: mma column n of the warp's n8 tile j maps to warp column
+// (j/2)*16 + 4*(n/2) + 2*(j%2) + n%2, so the accumulators of tiles 2p and 2p+1 give each lane
+// (g, t) four consecutive columns 16p + 4t .. +3 of rows g and g+8: one 16-byte store each.
+// EPILOGUE 1: those float4s go straight to C (a warp instruction writes 8 rows x 64 bytes).
+// EPILOGUE 2: a warp stages 16 rows of its tile in shared memory (row stride = 16 mod 32 floats:
+// conflict-free) and writes them back row-contiguous (a warp instruction writes whole 128-byte
+// lines, 512 bytes). Both use st.global.cs so the write-once C does not evict A and B from L2.
+// Edges are masked (rows, columns, K); 16-byte stores need N % 4 == 0, else scalar stores.
+// Operands are read with scalar loads in any layout (A and B are small next to C).
+#include "gemm_common.cuh"
+
+#ifndef TILES_PER_BLOCK
+#define TILES_PER_BLOCK 8
+#endif
+#ifndef MIN_BLOCKS
+#define MIN_BLOCKS 1
+#endif
+#ifndef EPILOGUE
+#define EPILOGUE 1
+#endif
+#define WARPS (THREADS / 32)
+#define WTM (BLOCK_M / WARPS_M)
+#define WTN (BLOCK_N / WARPS_N)
+#define MT (WTM / 16)
+#define NT (WTN / 8)
+#define KS (KC / 8)
+#define MI (BLOCK_M / 16)
+#define NJ (BLOCK_N / 8)
+#if PRECISION == 2
+#define PP 2
+#else
+#define PP 1
+#endif
+#define FA (4 * PP)  // floats per A fragment slot
+#define FB (2 * PP)  // floats per B fragment slot
+#define B_FLOATS (KC * BLOCK_N * PP)
+#define A_FLOATS (KC * BLOCK_M * PP)
+#define A_SLOTS (KS * MI * 32)
+#define B_SLOTS (KS * NJ * 32)
+#define A_SLOTS_PER_THREAD ((A_SLOTS + THREADS - 1) / THREADS)
+// Prefetch the next tile's A into registers only while that costs few registers.
+#define PREFETCH_A (A_SLOTS_PER_THREAD <= 4)
+#define EPI_STRIDE (WTN + ((48 - WTN % 32) % 32))  // == 16 (mod 32)
+
+__device__ __forceinline__ unsigned to_tf32(float x) {
+  unsigned r;
+  asm("cvt.rna.tf32.f32 %0, %1;" : "=r"(r) : "f"(x));
+  return r;
+}
+
+__device__ __forceinline__ void mma_tf32(float (&d)[4], const unsigned* a, const unsigned* b) {
+  asm("mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, {%0,%1,%2,%3};"
+      : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])
+      : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]));
+}
+
+__device__ __forceinline__ void store_c4(float* p, float4 v) {
+  asm volatile("st.global.cs.v4.f32 [%0], {%1, %2, %3, %4};" ::"l"(p), "f"(v.x), "f"(v.y), "f"(v.z), "f"(v.w) : "memory");
+}
+__device__ __forceinline__ void store_c1(float* p, float v) { asm volatile("st.global.cs.f32 [%0], %1;" ::"l"(p), "f"(v) : "memory"); }
+
+// Four consecutive columns c..c+3 of row r: one 16-byte store when whole and aligned, else masked scalars.
+__device__ __forceinline__ void store_row4(float* __restrict__ C, int r, int c, float4 v, int M, int N, bool full) {
+  if (full) {
+    store_c4(C + (gs_size_t)r * N + c, v);
+    return;
+  }
+  if (r >= M) return;
+  float* p = C + (gs_size_t)r * N + c;
+  if ((N & 3) == 0 && c + 3 < N) {
+    store_c4(p, v);
+  } else {
+    const float x[4] = {v.x, v.y, v.z, v.w};
+#pragma unroll
+    for (int e = 0; e < 4; ++e)
+      if (c + e < N) store_c1(p + e, x[e]);
+  }
+}
+
+// Split x into the floats of a slot: big at [0], small at [half] (tf32x3), or big alone.
+__device__ __forceinline__ void split_store(float* slot, int idx, int half, float x) {
+  const unsigned big = to_tf32(x);
+  slot[idx] = __uint_as_float(big);
+#if PRECISION == 2
+  slot[idx + half] = __uint_as_float(to_tf32(x - __uint_as_float(big)));
+#else
+  (void)half;
+#endif
+}
+
+// The strip (strip_m, tile_n) of block `pid`, grouped SWIZZLE deep along the minor axis.
+__device__ __forceinline__ void strip_of_block(int pid, int strips_m, int tiles_n, int& strip_m, int& tile_n) {
+#if GRID_ORDER == 0
+  const int per_group = SWIZZLE * tiles_n;
+  const int first = (pid / per_group) * SWIZZLE;
+  const int rows = min(SWIZZLE, strips_m - first);
+  const int in_group = pid % per_group;
+  strip_m = first + in_group % rows;
+  tile_n = in_group / rows;
+#else
+  const int per_group = SWIZZLE * strips_m;
+  const int first = (pid / per_group) * SWIZZLE;
+  const int cols = min(SWIZZLE, tiles_n - first);
+  const int in_group = pid % per_group;
+  tile_n = first + in_group % cols;
+  strip_m = in_group / cols;
+#endif
+}
+
+__device__ __forceinline__ float load_a(const float* __restrict__ A, int r, int k, int M, int K) {
+  return (r < M && k < K) ? __ldg(A + a_index(r, k, M, K)) : 0.f;
+}
+
+// The four A values of slot s (rows g, g+8; k t, t+4 of one m16k8 tile) of the tile at row m0.
+__device__ __forceinline__ void load_a_slot(float (&x)[4], const float* __restrict__ A, int M, int K, int m0, int s) {
+  const int ks = s / (MI * 32), im = (s / 32) % MI, lane = s % 32;
+  const int r = m0 + im * 16 + (lane >> 2), k = ks * 8 + (lane & 3);
+  x[0] = load_a(A, r, k, M, K);
+  x[1] = load_a(A, r + 8, k, M, K);
+  x[2] = load_a(A, r, k + 4, M, K);
+  x[3] = load_a(A, r + 8, k + 4, M, K);
+}
+__device__ __forceinline__ void put_a_slot(float* As, int s, const float (&x)[4]) {
+  float* slot = As + s * FA;
+#pragma unroll
+  for (int v = 0; v < 4; ++v) split_store(slot, v, 4, x[v]);
+}
+
+extern "C" __global__ void __launch_bounds__(THREADS, MIN_BLOCKS)
+tc_store_bound(const float* __restrict__ A, const float* __restrict__ B, float* __restrict__ C,
+               int M, int N, int K, float* workspace) {
+  (void)workspace;
+  extern __shared__ __align__(16) float smem[];
+  float* Bs = smem;                 // [B_SLOTS][FB]
+  float* As0 = smem + B_FLOATS;     // [2][A_SLOTS][FA]
+#if EPILOGUE == 2
+  float* Es = smem + B_FLOATS + 2 * A_FLOATS + (threadIdx.x / 32) * (16 * EPI_STRIDE);
+#endif
+
+  const int tiles_m = (M + BLOCK_M - 1) / BLOCK_M, tiles_n = (N + BLOCK_N - 1) / BLOCK_N;
+  const int strips_m = (tiles_m + TILES_PER_BLOCK - 1) / TILES_PER_BLOCK;
+  int strip_m, tile_n;
+  strip_of_block(blockIdx.x, strips_m, tiles_n, strip_m, tile_n);
+  const int n0 = tile_n * BLOCK_N;
+  const int t_first = strip_m * TILES_PER_BLOCK;
+  const int n_tiles = min(TILES_PER_BLOCK, tiles_m - t_first);
+
+  // B slice, once: slot (ks, jn, lane (g, t)) holds B[8ks + t][col] and B[8ks + t + 4][col] for
+  // the permuted column col of mma column g of n8 tile jn.
+  for (int s = threadIdx.x; s < B_SLOTS; s += THREADS) {
+    const int ks = s / (NJ * 32), jn = (s / 32) % NJ, lane = s % 32;
+    const int g = lane >> 2, t = lane & 3;
+    const int col = n0 + (jn >> 1) * 16 + 4 * (g >> 1) + 2 * (jn & 1) + (g & 1);
+    const int k = ks * 8 + t;
+    float* slot = Bs + s * FB;
+    const bool cin = col < N;
+    split_store(slot, 0, 2, (cin && k < K) ? __ldg(B + b_index(k, col, K, N)) : 0.f);
+    split_store(slot, 1, 2, (cin && k + 4 < K) ? __ldg(B + b_index(k + 4, col, K, N)) : 0.f);
+  }
+  // A of the first tile.
+  for (int s = threadIdx.x; s < A_SLOTS; s += THREADS) {
+    float x[4];
+    load_a_slot(x, A, M, K, t_first * BLOCK_M, s);
+    put_a_slot(As0, s, x);
+  }
+  __syncthreads();
+
+  const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
+  const int wm = warp / WARPS_N, wn = warp % WARPS_N;
+  const int g = lane >> 2, t = lane & 3;
+  const bool cols_full = (N & 3) == 0 && n0 + BLOCK_N <= N;
+
+  for (int tt = 0; tt < n_tiles; ++tt) {
+    const int m0 = (t_first + tt) * BLOCK_M;
+    const bool has_next = tt + 1 < n_tiles;
+#if PREFETCH_A
+    float pre[A_SLOTS_PER_THREAD][4];
+    if (has_next) {
+#pragma unroll
+      for (int q = 0; q < A_SLOTS_PER_THREAD; ++q) {
+        const int s = threadIdx.x + q * THREADS;
+        if (s < A_SLOTS) load_a_slot(pre[q], A, M, K, m0 + BLOCK_M, s);
+      }
+    }
+#endif
+    const float* As = As0 + (tt & 1) * A_FLOATS;
+
+    float acc[MT][NT][4];
+#pragma unroll
+    for (int i = 0; i < MT; ++i)
+#pragma unroll
+      for (int j = 0; j < NT; ++j)
+#pragma unroll
+        for (int v = 0; v < 4; ++v) acc[i][j][v] = 0.f;
+
+#pragma unroll
+    for (int ks = 0; ks < KS; ++ks) {
+      unsigned af[MT][FA], bf[NT][FB];
+#pragma unroll
+      for (int i = 0; i < MT; ++i) {
+        const float* p = As + ((ks * MI + wm * MT + i) * 32 + lane) * FA;
+#pragma unroll
+        for (int h = 0; h < FA / 4; ++h) {
+          const float4 v = *reinterpret_cast<const float4*>(p + 4 * h);
+          af[i][4 * h] = __float_as_uint(v.x), af[i][4 * h + 1] = __float_as_uint(v.y);
+          af[i][4 * h + 2] = __float_as_uint(v.z), af[i][4 * h + 3] = __float_as_uint(v.w);
+        }
+      }
+#pragma unroll
+      for (int j = 0; j < NT; ++j) {
+        const float* p = Bs + ((ks * NJ + wn * NT + j) * 32 + lane) * FB;
+#if PRECISION == 2
+        const float4 v = *reinterpret_cast<const float4*>(p);
+        bf[j][0] = __float_as_uint(v.x), bf[j][1] = __float_as_uint(v.y), bf[j][2] = __float_as_uint(v.z), bf[j][3] = __float_as_uint(v.w);
+#else
+        const float2 v = *reinterpret_cast<const float2*>(p);
+        bf[j][0] = __float_as_uint(v.x), bf[j][1] = __float_as_uint(v.y);
+#endif
+      }
+#if PRECISION == 2
+#pragma unroll
+      for (int i = 0; i < MT; ++i)
+#pragma unroll
+        for (int j = 0; j < NT; ++j) mma_tf32(acc[i][j], &af[i][0], &bf[j][2]);  // big x small
+#pragma unroll
+      for (int i = 0; i < MT; ++i)
+#pragma unroll
+        for (int j = 0; j < NT; ++j) mma_tf32(acc[i][j], &af[i][4], &bf[j][0]);  // small x big
+#endif
+#pragma unroll
+      for (int i = 0; i < MT; ++i)
+#pragma unroll
+        for (int j = 0; j < NT; ++j) mma_tf32(acc[i][j], &af[i][0], &bf[j][0]);  // big x big
+    }
+
+    // The next tile's A into the other buffer (last read in tile tt-1, before the barrier below).
+    if (has_next) {
+      float* An = As0 + ((tt + 1) & 1) * A_FLOATS;
+#if PREFETCH_A
+#pragma unroll
+      for (int q = 0; q < A_SLOTS_PER_THREAD; ++q) {
+        const int s = threadIdx.x + q * THREADS;
+        if (s < A_SLOTS) put_a_slot(An, s, pre[q]);
+      }
+#else
+      for (int s = threadIdx.x; s < A_SLOTS; s += THREADS) {
+        float x[4];
+        load_a_slot(x, A, M, K, m0 + BLOCK_M, s);
+        put_a_slot(An, s, x);
+      }
+#endif
+    }
+
+    const bool full = cols_full && m0 + BLOCK_M <= M;
+    const int wr0 = m0 + wm * WTM, wc0 = n0 + wn * WTN;
+#if EPILOGUE == 1
+#pragma unroll
+    for (int i = 0; i < MT; ++i)
+#pragma unroll
+      for (int h = 0; h < 2; ++h) {
+        const int r = wr0 + i * 16 + g + 8 * h;
+#pragma unroll
+        for (int p = 0; p < NT / 2; ++p)
+          store_row4(C, r, wc0 + p * 16 + 4 * t,
+                     make_float4(acc[i][2 * p][2 * h], acc[i][2 * p][2 * h + 1], acc[i][2 * p + 1][2 * h], acc[i][2 * p + 1][2 * h + 1]),
+                     M, N, full);
+      }
+#else
+#pragma unroll
+    for (int i = 0; i < MT; ++i) {
+#pragma unroll
+      for (int h = 0; h < 2; ++h)
+#pragma unroll
+        for (int p = 0; p < NT / 2; ++p)
+          *reinterpret_cast<float4*>(Es + (g + 8 * h) * EPI_STRIDE + p * 16 + 4 * t) =
+              make_float4(acc[i][2 * p][2 * h], acc[i][2 * p][2 * h + 1], acc[i][2 * p + 1][2 * h], acc[i][2 * p + 1][2 * h + 1]);
+      __syncwarp();
+#pragma unroll
+      for (int it = 0; it < WTN / 8; ++it) {
+        const int e = lane + 32 * it;
+        const int row = e / (WTN / 4), cq = e % (WTN / 4);
+        store_row4(C, wr0 + i * 16 + row, wc0 + 4 * cq, *reinterpret_cast<const float4*>(Es + row * EPI_STRIDE + 4 * cq), M, N, full);
+      }
+      __syncwarp();
+    }
+#endif
+    __syncthreads();  // the next tile's A is visible; every warp is done with this tile's buffer
+  }
+}
