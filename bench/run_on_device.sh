@@ -12,17 +12,17 @@ export GEMMSCOPE_DB="$OUT/store.sqlite" GEMMSCOPE_JIT_CACHE=/tmp/gemmscope-jit G
 C=build/app/cli/gemmscope-cli
 
 nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.max.sm,power.limit --format=csv > "$OUT/gpu.txt" 2>&1
-timeout 240 ctest --test-dir build -L gpu --output-on-failure --timeout 200 > "$OUT/gpu_tests.log" 2>&1
+timeout 170 ctest --test-dir build -L gpu --output-on-failure --timeout 160 > "$OUT/gpu_tests.log" 2>&1
 grep -E "tests passed|\*\*\*Failed" "$OUT/gpu_tests.log"
-timeout 150 python3 bench/compare_ncu.py --cli "$C" --out "$OUT" --commit "$commit" > "$OUT/compare.log" 2>&1
+timeout 110 python3 bench/compare_ncu.py --cli "$C" --out "$OUT" --commit "$commit" > "$OUT/compare.log" 2>&1
 grep -E "metrics agree" "$OUT/compare.log"
-timeout 300 build/bench/gemmscope-bench --out "$OUT" > "$OUT/bench.log" 2> "$OUT/bench_sweeps.log"
+timeout 220 build/bench/gemmscope-bench --out "$OUT" --sweep-reps 3 > "$OUT/bench.log" 2> "$OUT/bench_sweeps.log"
 tail -n 40 "$OUT/bench.log"
 
 # Sweeps for the screenshots, with the seed counters, exported for the replay runner.
-$C sweep --problem p9 --family seed_tall_skinny --axis block_m=32,64,128,256 --axis block_n=32,64,128,256 --axis threads=128 \
+timeout 50 $C sweep --problem p9 --family seed_tall_skinny --axis block_m=32,64,128,256 --axis block_n=32,64,128,256 --axis threads=128 \
   --metrics seed --reps 10 --tag shots-p9-seed --quiet > "$OUT/shots.log" 2>&1
-$C sweep --problem p6 --family splitk --axis block_m=64,128 --axis block_n=128 --axis threads=128,256 \
+timeout 50 $C sweep --problem p6 --family splitk --axis block_m=64,128 --axis block_n=128 --axis threads=128,256 \
   --axis split_k=16,32,64,128 --axis reduction=atomic,two_pass --metrics seed --reps 10 --tag shots-p6-splitk --quiet >> "$OUT/shots.log" 2>&1
 for f in seed_tall_skinny store_bound cublas; do $C run --problem p9 --family $f --metrics seed --reps 10 >> "$OUT/shots.log" 2>&1; done
 for f in seed_tiled simt_splitk tc_splitk cublas; do $C run --problem p6 --family $f --metrics seed --reps 10 >> "$OUT/shots.log" 2>&1; done
