@@ -25,7 +25,6 @@ std::vector<Ceiling> ceilings(const GpuSpec& s) {
   const auto& m = s.measured;
   if (m.dram_write_gbps > 0) c.push_back({"DRAM write (measured)", true, m.dram_write_gbps, true});
   if (m.dram_read_gbps > 0) c.push_back({"DRAM read (measured)", true, m.dram_read_gbps, true});
-  if (m.dram_copy_gbps > 0) c.push_back({"DRAM copy (measured)", true, m.dram_copy_gbps, true});
   if (m.fp32_tflops > 0) c.push_back({"FP32 FMA (measured)", false, m.fp32_tflops, true});
   if (m.tf32_mma_tflops > 0) c.push_back({"TF32 mma.sync (measured)", false, m.tf32_mma_tflops, true});
   return c;

@@ -11,7 +11,7 @@ namespace gemmscope {
 double compute_peak_tflops(const GpuSpec&, Precision);
 // A ceiling of a spec, for plotting: label, and either a bandwidth (GB/s) or a rate (TFLOP/s).
 struct Ceiling {
-  std::string label;      // "DRAM", "L2", "FP32", "TF32 (measured mma.sync)"
+  std::string label;      // "DRAM", "L2", "FP32", "TF32 mma.sync (measured)"; copy bandwidth is not a ceiling of its own
   bool is_bandwidth = false;
   double value = 0;       // GB/s or TFLOP/s
   bool measured = false;

@@ -137,9 +137,12 @@ class RooflinePanel final : public Panel {
       style.Flags = ImPlotItemFlags_NoLegend;
       ImPlot::PlotLine(label, xs, ys, 2, style);
       if (c.is_bandwidth) {
-        const double y = ys[1] / 300.0 * (1 + bw_i);  // spread along the slope, one label per ceiling
+        // Bandwidths lie close together (datasheet, measured read, measured write): put each label
+        // a factor of 3 higher up the slope than the last, so they stack instead of overlapping.
+        const double y = ys[1] / 3000.0 * std::pow(3.0, bw_i - 1);
         ImPlot::PushStyleColor(ImPlotCol_InlayText, col);
-        ImPlot::PlotText(label, y * 1e3 / c.value, y, ImVec2(-8, -10));
+        // Text starts just right of its point on the line (PlotText centres it on the offset).
+        ImPlot::PlotText(label, y * 1e3 / c.value, y, ImVec2(ImGui::CalcTextSize(label).x / 2 + 6, 0));
         ImPlot::PopStyleColor();
       } else {
         compute_labels.push_back({label, c.value, col});
@@ -169,7 +172,7 @@ class RooflinePanel final : public Panel {
     ImPlot::SetupAxisLimits(ImAxis_X1, kMinIntensity, kMaxIntensity, ImPlotCond_Once);
     ImPlot::SetupAxisLimits(ImAxis_Y1, 0.01, 3000, ImPlotCond_Once);
     // Above the DRAM slope at low intensity is unattainable, so the legend hides no run there.
-    ImPlot::SetupLegend(ImPlotLocation_NorthWest);
+    ImPlot::SetupLegend(ImPlotLocation_SouthEast);  // the upper left holds the bandwidth labels
     draw_ceilings(spec);
 
     static const char* kGroups[] = {"live runs", "sweep runs", "stored runs"};

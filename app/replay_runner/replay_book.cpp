@@ -74,11 +74,13 @@ RunResult ReplayBook::answer(const KernelConfig& requested, const GpuSpec& spec)
   const RunResult* best = nullptr;
   double best_d = std::numeric_limits<double>::infinity();
   for (const auto& r : results_) {
+    // Of several stored runs of the exact config, the one with the most counters, then the latest.
     if (r.config_name == out.config_name) {
-      best = &r, best_d = 0;
-      break;
+      if (best_d != 0 || r.metrics.size() >= best->metrics.size()) best = &r;
+      best_d = 0;
+      continue;
     }
-    if (!(r.config.shape == requested.shape)) continue;
+    if (best_d == 0 || !(r.config.shape == requested.shape)) continue;
     const double d = distance(r.config, requested);
     if (d < best_d) best = &r, best_d = d;
   }
