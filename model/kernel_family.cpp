@@ -53,6 +53,34 @@ std::vector<int> split_k_candidates(const ProblemShape& s, int block_m, int bloc
   return v;
 }
 
+Check check_split_k(const KernelConfig& c) {
+  const int64_t k_steps = (c.shape.k + c.block_k - 1) / c.block_k;
+  if (c.split_k > k_steps)
+    return ConfigError{"split_k", std::to_string(c.split_k),
+                       "exceeds the " + std::to_string(k_steps) + " block_k steps of K=" + std::to_string(c.shape.k)};
+  if (c.split_k > 1 && c.reduction == Reduction::None)
+    return ConfigError{"reduction", "none", "split_k > 1 needs a reduction (atomic or two_pass)"};
+  return std::nullopt;
+}
+
+LaunchPlan split_k_plan(const KernelConfig& c, LaunchStep main, const std::string& reduce_entry, int reduce_vector) {
+  LaunchPlan p;
+  const bool split = c.split_k > 1;
+  if (split && c.reduction == Reduction::Atomic) p.steps.push_back({LaunchStep::Kind::ZeroOutput, "", {}, {}, 0});
+  main.grid = {(c.shape.n + c.block_n - 1) / c.block_n, (c.shape.m + c.block_m - 1) / c.block_m, split ? c.split_k : 1};
+  p.steps.push_back(main);
+  if (split && c.reduction == Reduction::TwoPass) {
+    const int64_t threads = c.shape.m * c.shape.n / reduce_vector;
+    LaunchStep r;
+    r.entry = reduce_entry;
+    r.grid = {std::min<int64_t>((threads + 255) / 256, 65536), 1, 1};
+    r.block = {256, 1, 1};
+    p.steps.push_back(r);
+    p.workspace_bytes = int64_t(c.split_k) * c.shape.m * c.shape.n * 4;
+  }
+  return p;
+}
+
 std::vector<int> integer_range(int lo, int hi) {
   std::vector<int> v;
   for (int i = lo; i <= hi; ++i) v.push_back(i);

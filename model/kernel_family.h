@@ -50,6 +50,14 @@ std::vector<std::string> common_defines(const KernelConfig&);
 // Split-K counts worth sweeping for a tile shape on a GPU: those that make the grid one or more
 // whole waves of 1 or 2 blocks per SM, and the powers of two among them, up to the K steps there are.
 std::vector<int> split_k_candidates(const ProblemShape&, int block_m, int block_n, int block_k, const GpuSpec&);
+// Split-K rules shared by the split-K families: no more slices than block_k steps of K, and a
+// reduction whenever K is split.
+Check check_split_k(const KernelConfig&);
+// A split-K launch: C zeroed first for atomic slices, `main` on a (N tiles, M tiles, split_k)
+// grid, then for two-pass the reduce kernel (each thread summing `reduce_vector` floats) over a
+// workspace of split_k copies of C.
+LaunchPlan split_k_plan(const KernelConfig&, LaunchStep main, const std::string& reduce_entry, int reduce_vector);
+
 // Every integer in [lo, hi], for parameters a control offers as a number (split_k).
 std::vector<int> integer_range(int lo, int hi);
 

@@ -49,31 +49,13 @@ class TiledBase : public KernelFamily {
       return ConfigError{"smem", std::to_string(smem) + " B", "static shared memory is limited to 49152 B per block (BLOCK_K x (BLOCK_M+1+BLOCK_N) x 4)"};
     if (smem + spec.smem_reserved_per_block > spec.smem_per_sm)
       return ConfigError{"smem", std::to_string(smem) + " B", "exceeds the shared memory of one SM on " + spec.name};
-    const int64_t k_tiles = (c.shape.k + c.block_k - 1) / c.block_k;
-    if (c.split_k > k_tiles)
-      return ConfigError{"split_k", std::to_string(c.split_k),
-                         "exceeds the " + std::to_string(k_tiles) + " BLOCK_K steps of K=" + std::to_string(c.shape.k)};
-    return std::nullopt;
+    return check_split_k(c);
   }
   LaunchPlan plan(const KernelConfig& c) const override {
-    LaunchPlan p;
-    const bool split = c.split_k > 1;
-    if (split && c.reduction == Reduction::Atomic) p.steps.push_back({LaunchStep::Kind::ZeroOutput, "", {}, {}, 0});
     LaunchStep k;
     k.entry = "tiled_gemm";
-    k.grid = {(c.shape.n + c.block_n - 1) / c.block_n, (c.shape.m + c.block_m - 1) / c.block_m, split ? c.split_k : 1};
     k.block = {c.threads, 1, 1};
-    p.steps.push_back(k);
-    if (split && c.reduction == Reduction::TwoPass) {
-      LaunchStep r;
-      r.entry = "tiled_gemm_reduce";
-      const int64_t total = c.shape.m * c.shape.n;
-      r.grid = {std::min<int64_t>((total + 255) / 256, 65536), 1, 1};
-      r.block = {256, 1, 1};
-      p.steps.push_back(r);
-      p.workspace_bytes = int64_t(c.split_k) * total * 4;
-    }
-    return p;
+    return split_k_plan(c, k, "tiled_gemm_reduce", 1);
   }
   std::vector<std::string> defines(const KernelConfig& c) const override {
     auto d = common_defines(c);

@@ -94,33 +94,14 @@ class SimtSplitK final : public KernelFamily {
       return ConfigError{"stages", str(c.stages),
                          str(smem) + " B of shared memory (stages x block_k x (block_m + block_n) x 4) exceed the " +
                              str(spec.max_smem_per_block - spec.smem_reserved_per_block) + " B per block on " + spec.name};
-    const int64_t k_tiles = (s.k + c.block_k - 1) / c.block_k;
-    if (c.split_k > k_tiles)
-      return ConfigError{"split_k", str(c.split_k), "exceeds the " + str(k_tiles) + " block_k steps of K=" + str(s.k)};
-    if (c.split_k > 1 && c.reduction == Reduction::None)
-      return ConfigError{"reduction", "none", "split_k > 1 needs a reduction (atomic or two_pass)"};
-    return std::nullopt;
+    return check_split_k(c);
   }
   LaunchPlan plan(const KernelConfig& c) const override {
-    LaunchPlan p;
-    const bool split = c.split_k > 1;
-    if (split && c.reduction == Reduction::Atomic) p.steps.push_back({LaunchStep::Kind::ZeroOutput, "", {}, {}, 0});
     LaunchStep k;
     k.entry = "simt_splitk";
-    k.grid = {(c.shape.n + c.block_n - 1) / c.block_n, (c.shape.m + c.block_m - 1) / c.block_m, c.split_k};
     k.block = {threads_of(c), 1, 1};
     k.dynamic_smem = smem_bytes(c);
-    p.steps.push_back(k);
-    if (split && c.reduction == Reduction::TwoPass) {
-      const int64_t total4 = c.shape.m * c.shape.n / 4;
-      LaunchStep r;
-      r.entry = "simt_splitk_reduce";
-      r.grid = {std::min<int64_t>((total4 + 255) / 256, 65536), 1, 1};
-      r.block = {256, 1, 1};
-      p.steps.push_back(r);
-      p.workspace_bytes = int64_t(c.split_k) * c.shape.m * c.shape.n * 4;
-    }
-    return p;
+    return split_k_plan(c, k, "simt_splitk_reduce", 4);
   }
   std::vector<std::string> defines(const KernelConfig& c) const override {
     auto d = common_defines(c);

@@ -70,7 +70,7 @@ TEST(Validate, SplitKBeyondTheKSteps) {
   c.split_k = 512;  // 1024 / 32 = 32 steps
   const std::string e = error_of(c, spec("h100_sxm"));
   EXPECT_NE(e.find("split_k=512"), std::string::npos) << e;
-  EXPECT_NE(e.find("32 BLOCK_K steps"), std::string::npos) << e;
+  EXPECT_NE(e.find("32 block_k steps"), std::string::npos) << e;
 }
 
 TEST(Validate, UnknownFamilyListsTheKnownOnes) {
