@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <string>
 
+#include "model/families/mma_warp_grid.h"
 #include "model/kernel_family.h"
 
 namespace gemmscope {
@@ -17,17 +18,7 @@ constexpr int kMaxMmaTiles = 16;  // 16x8 tiles per warp: 64 accumulators + 64 p
 
 std::string str(int64_t v) { return std::to_string(v); }
 
-struct WarpGrid {
-  int warps_m = 1, warps_n = 1;
-};
-// WARPS_N = 2^ceil(log2(warps)/2), the rest along M: 8 warps on 128x128 give 64x32 warp tiles
-// (a 16x8 mma tile is wider in M, so the warp tile comes out nearly square in mma tiles).
-WarpGrid warp_grid(const KernelConfig& c) {
-  const int warps = std::max(1, c.threads / 32);
-  int wn = 1;
-  while (wn * wn * 2 <= warps) wn *= 2;
-  return {warps / wn, wn};
-}
+WarpGrid warp_grid(const KernelConfig& c) { return mma_warp_grid(c); }
 int64_t smem_bytes(const KernelConfig& c) {
   return int64_t(c.stages) * (int64_t(c.block_m) * (c.block_k + 4) + int64_t(c.block_k) * (c.block_n + 8)) * 4;
 }

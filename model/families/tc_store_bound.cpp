@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <string>
 
+#include "model/families/mma_warp_grid.h"
 #include "model/kernel_family.h"
 
 namespace gemmscope {
@@ -23,16 +24,7 @@ constexpr int kMaxMmaTiles = 16;   // 16x8 tiles per warp: 64 accumulators
 
 std::string str(int64_t v) { return std::to_string(v); }
 
-struct WarpGrid {
-  int warps_m = 1, warps_n = 1;
-};
-// As tc_splitk: WARPS_N = 2^ceil(log2(warps)/2), the rest along M (8 warps: 2 x 4).
-WarpGrid warp_grid(const KernelConfig& c) {
-  const int warps = std::max(1, c.threads / 32);
-  int wn = 1;
-  while (wn * wn * 2 <= warps) wn *= 2;
-  return {warps / wn, wn};
-}
+WarpGrid warp_grid(const KernelConfig& c) { return mma_warp_grid(c); }
 int precision_parts(const KernelConfig& c) { return c.precision == Precision::TF32x3 ? 2 : 1; }
 int64_t kc_of(const KernelConfig& c) { return (c.shape.k + 7) / 8 * 8; }
 int epi_stride(int wtn) { return wtn + ((48 - wtn % 32) % 32); }
