@@ -40,6 +40,16 @@ std::string spec_row(const GpuSpec& s) {
   return b;
 }
 
+void print_floors(const GpuSpec& g) {
+  std::printf("\nphysical floors on %s:\n", g.name.c_str());
+  for (const auto& [label, shape] : {std::pair{"p9", problem_p9()}, {"p6", problem_p6()}})
+    for (Precision p : {Precision::FP32, Precision::TF32x3, Precision::TF32}) {
+      const PhysicalFloor f = physical_floor(shape, g, p);
+      std::printf("  %-3s %-7s %8.3f ms  (%s-bound: %s)\n", label, to_string(p).c_str(), f.seconds() * 1e3,
+                  f.memory_bound() ? "memory" : "compute", f.basis.c_str());
+    }
+}
+
 int cmd_peaks(const CliOptions& o) {
   const auto specs = load_specs();
   std::printf("%-10s %-34s %-6s %4s %7s %7s %7s %7s %6s %6s %5s %4s %4s\n", "key", "name", "arch", "SMs", "DRAM", "FP32", "TF32", "FP16",
@@ -51,6 +61,8 @@ int cmd_peaks(const CliOptions& o) {
   const RunnerInfo info = runner->hello();
   if (!info.ok) {
     std::printf("\ndetected: none (%s)\n", info.error.c_str());
+    if (o.measure) return 3;
+    print_floors(reference_spec(o, specs));
     return 0;
   }
   std::printf("%s\n", spec_row(info.detected).c_str());
@@ -77,13 +89,7 @@ int cmd_peaks(const CliOptions& o) {
     std::printf("  FP32 FMA rate           %8.1f TFLOP/s %5.1f TFLOP/s\n", m.fp32_tflops, here.fp32_tflops);
     std::printf("  TF32 mma.sync rate      %8.1f TFLOP/s %5.1f TFLOP/s (dense, all tensor paths)\n", m.tf32_mma_tflops, here.tf32_tflops);
   }
-  std::printf("\nphysical floors on %s:\n", here.name.c_str());
-  for (const auto& [label, shape] : {std::pair{"p9", problem_p9()}, {"p6", problem_p6()}})
-    for (Precision p : {Precision::FP32, Precision::TF32x3, Precision::TF32}) {
-      const PhysicalFloor f = physical_floor(shape, here, p);
-      std::printf("  %-3s %-7s %8.3f ms  (%s-bound: %s)\n", label, to_string(p).c_str(), f.seconds() * 1e3,
-                  f.memory_bound() ? "memory" : "compute", f.basis.c_str());
-    }
+  print_floors(here);
   return 0;
 }
 
