@@ -7,6 +7,7 @@
 #include "imgui.h"
 
 #include "app/gui/app_state.h"
+#include "app/gui/gui_style.h"
 #include "app/gui/panel.h"
 #include "app/gui/run_figures.h"
 #include "model/kernel_family.h"
@@ -14,8 +15,6 @@
 namespace gemmscope {
 namespace {
 
-const ImVec4 kRed(1.0f, 0.35f, 0.3f, 1.0f);
-const ImVec4 kGreen(0.4f, 0.85f, 0.4f, 1.0f);
 const ImVec4 kGrey(0.55f, 0.55f, 0.55f, 1.0f);
 
 // "+12.3 %" coloured by whether the change is an improvement.
@@ -122,9 +121,7 @@ class HistoryPanel final : public Panel {
         ImGui::TableNextColumn(), ImGui::TextUnformatted(r.config_name.c_str());
         ImGui::TableNextColumn(), ImGui::TextUnformatted(r.device.c_str());
         ImGui::TableNextColumn();
-        if (passed(r)) ImGui::TextUnformatted("passed");
-        else ImGui::TextColored(kRed, "%s", to_string(r.disposition).c_str());
-        if (!r.reason.empty() && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", r.reason.c_str());
+        disposition_cell(r);
         ImGui::TableNextColumn(), ImGui::TextUnformatted(short_time(r.ms_median).c_str());
         ImGui::TableNextColumn(), ImGui::Text("%.2f", r.tflops);
         ImGui::TableNextColumn(), delta_cell(r.ms_median, base ? base->ms_median : 0, false);

@@ -9,6 +9,7 @@
 #include "implot.h"
 
 #include "app/gui/app_state.h"
+#include "app/gui/gui_style.h"
 #include "app/gui/panel.h"
 #include "app/gui/run_figures.h"
 #include "model/kernel_family.h"
@@ -17,8 +18,6 @@
 namespace gemmscope {
 namespace {
 
-const ImVec4 kRed(1.0f, 0.35f, 0.3f, 1.0f);
-const ImVec4 kGreen(0.4f, 0.85f, 0.4f, 1.0f);
 const ImVec4 kGrey(0.55f, 0.55f, 0.55f, 1.0f);
 constexpr int kShown = 60;  // runs in the time series
 

@@ -7,12 +7,12 @@
 #include "imgui.h"
 
 #include "app/gui/app_state.h"
+#include "app/gui/gui_style.h"
 #include "app/gui/panel.h"
 
 namespace gemmscope {
 namespace {
 
-const ImVec4 kRed(1.0f, 0.35f, 0.3f, 1.0f);
 
 const char* const kPanels[] = {"Workload", "Live", "Roofline", "Sweep", "History", "Report"};
 

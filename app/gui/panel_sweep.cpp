@@ -13,6 +13,7 @@
 #include "implot.h"
 
 #include "app/gui/app_state.h"
+#include "app/gui/gui_style.h"
 #include "app/gui/panel.h"
 #include "app/gui/run_figures.h"
 #include "controller/sweep.h"
@@ -21,7 +22,6 @@
 namespace gemmscope {
 namespace {
 
-const ImVec4 kRed(1.0f, 0.35f, 0.3f, 1.0f);
 const ImVec4 kGrey(0.55f, 0.55f, 0.55f, 1.0f);
 
 std::string duration(double s) {
@@ -280,9 +280,7 @@ class SweepPanel final : public Panel {
         ImGui::TableNextRow();
         ImGui::TableNextColumn(), ImGui::TextUnformatted(r.config_name.c_str());
         ImGui::TableNextColumn();
-        if (passed(r)) ImGui::TextUnformatted("passed");
-        else ImGui::TextColored(kRed, "%s", to_string(r.disposition).c_str());
-        if (!r.reason.empty() && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", r.reason.c_str());
+        disposition_cell(r);
         ImGui::TableNextColumn(), ImGui::TextUnformatted(short_time(r.ms_median).c_str());
         ImGui::TableNextColumn(), ImGui::Text("%.2f", r.tflops);
         ImGui::TableNextColumn(), ImGui::Text("%.0f", r.gbps);

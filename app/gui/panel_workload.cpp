@@ -7,6 +7,7 @@
 #include "imgui.h"
 
 #include "app/gui/app_state.h"
+#include "app/gui/gui_style.h"
 #include "app/gui/panel.h"
 #include "model/kernel_family.h"
 #include "model/validate.h"
@@ -14,7 +15,6 @@
 namespace gemmscope {
 namespace {
 
-const ImVec4 kRed(1.0f, 0.35f, 0.3f, 1.0f);
 const ImVec4 kGrey(0.55f, 0.55f, 0.55f, 1.0f);
 
 class WorkloadPanel final : public Panel {

@@ -1,0 +1,18 @@
+// The GUI's shared colours and the small widgets several panels draw the same way.
+#pragma once
+#include "imgui.h"
+#include "app/gui/run_figures.h"
+
+namespace gemmscope {
+
+inline const ImVec4 kRed(1.0f, 0.35f, 0.3f, 1.0f);
+inline const ImVec4 kGreen(0.4f, 0.85f, 0.4f, 1.0f);
+
+// A run's disposition as a table cell: "passed", or the failure in red with its reason on hover.
+inline void disposition_cell(const RunResult& r) {
+  if (passed(r)) ImGui::TextUnformatted("passed");
+  else ImGui::TextColored(kRed, "%s", to_string(r.disposition).c_str());
+  if (!r.reason.empty() && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", r.reason.c_str());
+}
+
+}  // namespace gemmscope
