@@ -96,6 +96,8 @@ std::vector<MetricInfo> build_catalog() {
              "Grid size over (SMs x blocks resident per SM at theoretical occupancy)"),
       launch("launch__occupancy_limit_registers", "Block Limit Registers", "block",
              "Blocks per SM the register file allows"),
+      launch("launch__shared_mem_config_size", "Shared Memory Configuration Size", "byte",
+             "Shared memory per SM the driver configured for the launch (the L1/shared carveout)"),
       launch("launch__occupancy_limit_shared_mem", "Block Limit Shared Mem", "block",
              "Blocks per SM the shared memory allows"),
       launch("launch__occupancy_limit_warps", "Block Limit Warps", "block",
@@ -144,7 +146,8 @@ std::vector<NamedSet> build_sets() {
         "sm__maximum_warps_per_active_cycle_pct", "launch__grid_size", "launch__block_size",
         "launch__registers_per_thread", "launch__shared_mem_per_block_static",
         "launch__shared_mem_per_block_dynamic", "launch__occupancy_limit_registers",
-        "launch__occupancy_limit_shared_mem", "launch__occupancy_limit_warps", "launch__occupancy_limit_blocks",
+        "launch__shared_mem_config_size", "launch__occupancy_limit_shared_mem", "launch__occupancy_limit_warps",
+        "launch__occupancy_limit_blocks",
         "launch__waves_per_multiprocessor"}},
       // One replay pass on GH100 and AD102: cheap enough to sample while a sweep runs.
       {"live",
@@ -198,9 +201,28 @@ std::vector<std::string> metric_set_names() {
 std::vector<std::string> metric_set(const std::string& set) {
   for (const NamedSet& s : named_sets())
     if (set == s.name) return s.metrics;
+  if (set.find("__") != std::string::npos) {  // every Nsight Compute metric is unit__counter[.rollup...]
+    std::vector<std::string> names;
+    size_t begin = 0;
+    while (begin <= set.size()) {
+      size_t end = set.find(',', begin);
+      if (end == std::string::npos) end = set.size();
+      const std::string name = set.substr(begin, end - begin);
+      const bool well_formed = !name.empty() && name.find("__") != std::string::npos &&
+                               name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_.") == std::string::npos;
+      if (!well_formed)
+        throw std::invalid_argument("metric name '" + name + "' in --metrics '" + set +
+                                    "': a metric name is lower-case letters, digits, '_' and '.', with a '__' "
+                                    "(as Nsight Compute spells them), separated by commas");
+      if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+      begin = end + 1;
+    }
+    return names;
+  }
   std::string valid;
   for (const NamedSet& s : named_sets()) valid += (valid.empty() ? "" : ", ") + std::string(s.name);
-  throw std::invalid_argument("unknown metric set '" + set + "'; valid sets: " + valid);
+  throw std::invalid_argument("unknown metric set '" + set + "'; valid sets: " + valid +
+                              ", or a comma-separated list of Nsight Compute metric names");
 }
 
 std::vector<std::string> counter_metrics(const std::vector<std::string>& names) {

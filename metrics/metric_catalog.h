@@ -34,8 +34,10 @@ const MetricInfo* find_metric(std::string_view name);
 
 // Named sets: "seed", "roofline", "occupancy", "live" (one replay pass), "all" (the union).
 std::vector<std::string> metric_set_names();
-// The metrics of a set, in display order; throws std::invalid_argument naming the bad set and the valid ones.
-std::vector<std::string> metric_set(const std::string& set);
+// The metrics of a named set, in display order; or, as Nsight Compute's --metrics takes them, a
+// comma-separated list of metric names ("dram__bytes_read.sum,launch__grid_size"), catalogued or not
+// (CUPTI judges those it does not know). Throws std::invalid_argument naming the bad set or name and the rule.
+std::vector<std::string> metric_set(const std::string& set_or_list);
 
 // The counter metrics CUPTI must collect to produce `names`: Counter metrics as given, the inputs of
 // Derived ones, Launch ones dropped. Names not in the catalog are passed through as counters (CUPTI

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "metrics/cupti_check.h"
 #include "metrics/metric_catalog.h"
 
 namespace gemmscope {
@@ -22,64 +23,6 @@ namespace {
 
 constexpr const char* kDurationMetric = "gpu__time_duration.sum";
 constexpr size_t kMaxRanges = 64;  // kernels one launch_once may issue
-
-// [SECTION] Errors
-
-std::string result_text(CUptiResult r) {
-  const char* name = nullptr;
-  const char* message = nullptr;
-  if (cuptiGetResultString(r, &name) != CUPTI_SUCCESS || !name) name = "unknown CUPTI error";
-  std::string text = name;
-  if (cuptiGetErrorMessage(r, &message) == CUPTI_SUCCESS && message && *message && std::strcmp(message, name) != 0)
-    text += std::string(" (") + message + ")";
-  return text;
-}
-
-// Results that mean "profiling cannot run here", with what to do about it; empty for other errors.
-std::string unavailable_hint(CUptiResult r) {
-  switch (r) {
-    case CUPTI_ERROR_INSUFFICIENT_PRIVILEGES:
-    case CUPTI_ERROR_VIRTUALIZED_DEVICE_INSUFFICIENT_PRIVILEGES:
-      return "GPU performance counters are restricted to administrators: run gemmscope-runner as root, or load "
-             "the NVIDIA driver with NVreg_RestrictProfilingToAdminUsers=0 "
-             "(https://developer.nvidia.com/ERR_NVGPUCTRPERM); on a vGPU the hypervisor must allow profiling";
-    case CUPTI_ERROR_MULTIPLE_SUBSCRIBERS_NOT_SUPPORTED:
-    case CUPTI_ERROR_OLD_PROFILER_API_INITIALIZED:
-    case CUPTI_ERROR_DISABLED:
-    case CUPTI_ERROR_HARDWARE_BUSY:
-      return "another profiler (Nsight Compute, Nsight Systems, cuda-gdb or another CUPTI client) holds the "
-             "counters: run the runner without it";
-    case CUPTI_ERROR_NOT_SUPPORTED:
-    case CUPTI_ERROR_VIRTUALIZED_DEVICE_NOT_SUPPORTED:
-    case CUPTI_ERROR_CONFIDENTIAL_COMPUTING_NOT_SUPPORTED:
-    case CUPTI_ERROR_CMP_DEVICE_NOT_SUPPORTED:
-    case CUPTI_ERROR_MIG_DEVICE_NOT_SUPPORTED:
-    case CUPTI_ERROR_SLI_DEVICE_NOT_SUPPORTED:
-    case CUPTI_ERROR_WSL_DEVICE_NOT_SUPPORTED:
-      return "this GPU or its configuration (vGPU, MIG, SLI, WSL, confidential computing, CMP) does not support "
-             "the range profiler; it needs compute capability 7.5 or newer on bare metal";
-    case CUPTI_ERROR_NOT_INITIALIZED:
-      return "CUPTI could not reach the CUDA driver: check the driver is installed and matches CUDA 13";
-    default:
-      return {};
-  }
-}
-
-[[noreturn]] void throw_cupti(CUptiResult r, const char* call, const char* file, int line) {
-  const char* base = std::strrchr(file, '/');
-  std::string where = std::string(base ? base + 1 : file) + ":" + std::to_string(line);
-  std::string message = std::string(call) + " failed: " + result_text(r) + " at " + where;
-  std::string hint = unavailable_hint(r);
-  if (!hint.empty()) throw CuptiUnavailable(message + ". " + hint);
-  throw std::runtime_error(message);
-}
-
-void check_cupti(CUptiResult r, const char* call, const char* file, int line) {
-  if (r != CUPTI_SUCCESS) throw_cupti(r, call, file, line);
-}
-
-// Every CUPTI call goes through this: it names the call, the error and where.
-#define GEMMSCOPE_CUPTI(fn, params) check_cupti(fn(params), #fn, __FILE__, __LINE__)
 
 // [SECTION] Host side
 
@@ -136,8 +79,8 @@ std::string refusal_reason(const std::string& chip, const std::string& metric, C
   p.pHostObject = probe.get();
   p.pMetricName = base.c_str();
   if (cuptiProfilerHostGetMetricProperties(&p) != CUPTI_SUCCESS)
-    return "no metric '" + base + "' on " + chip + " (" + result_text(r) + ")";
-  return "'" + base + "' exists on " + chip + " but not with this rollup/submetric (" + result_text(r) + ")";
+    return "no metric '" + base + "' on " + chip + " (" + cupti_result_text(r) + ")";
+  return "'" + base + "' exists on " + chip + " but not with this rollup/submetric (" + cupti_result_text(r) + ")";
 }
 
 // Names every metric of `names` that CUPTI refuses for the chip on its own; empty when each is accepted.
@@ -334,7 +277,7 @@ const std::string& RangeProfiler::chip_name() const { return state_->chip; }
 
 CounterSample RangeProfiler::collect(const std::vector<std::string>& counter_metrics,
                                      const std::function<void()>& launch_once,
-                                     const std::function<void()>& before_each_pass) {
+                                     const PassSetup& setup) {
   State& s = *state_;
   const auto t0 = std::chrono::steady_clock::now();
   CounterSample sample;
@@ -374,10 +317,10 @@ CounterSample RangeProfiler::collect(const std::vector<std::string>& counter_met
     set.counterDataImageSize = s.counter_data.size();
     set.pCounterDataImage = s.counter_data.data();
     set.range = CUPTI_AutoRange;
-    // With a per-pass hook the caller replays the whole sequence itself (user replay): the hook
-    // runs outside the profiled region, e.g. to flush L2 as Nsight Compute does between passes.
-    // launch_once must then rewrite everything it reads back (it does: outputs are reset by it).
-    set.replayMode = before_each_pass ? CUPTI_UserReplay : CUPTI_KernelReplay;
+    // With a pass setup the caller replays the whole sequence itself (user replay), restoring and
+    // flushing as Nsight Compute does before each pass; launch_once must then be repeatable.
+    const bool user_replay = !setup.empty();
+    set.replayMode = user_replay ? CUPTI_UserReplay : CUPTI_KernelReplay;
     set.maxRangesPerPass = kMaxRanges;
     set.numNestingLevels = 1;
     set.minNestingLevel = 1;
@@ -392,18 +335,19 @@ CounterSample RangeProfiler::collect(const std::vector<std::string>& counter_met
       if (pass > config.passes + 1)
         throw std::runtime_error("cuptiRangeProfilerStop: not all " + std::to_string(config.passes) + " passes were submitted after " +
                                  std::to_string(pass) + " replays");
-      if (before_each_pass) before_each_pass();
+      if (setup.restore) setup.restore();
       CUpti_RangeProfiler_Start_Params start{CUpti_RangeProfiler_Start_Params_STRUCT_SIZE};
       start.pRangeProfilerObject = s.object;
       GEMMSCOPE_CUPTI(cuptiRangeProfilerStart, &start);
       try {
+        if (setup.flush) setup.flush();  // after Start: see PassSetup
         launch_once();
       } catch (...) {
         cuptiRangeProfilerStop(&stop);
         throw;
       }
       GEMMSCOPE_CUPTI(cuptiRangeProfilerStop, &stop);
-      if (!before_each_pass && !stop.isAllPassSubmitted)
+      if (!user_replay && !stop.isAllPassSubmitted)
         throw std::runtime_error("cuptiRangeProfilerStop: not all " + std::to_string(config.passes) +
                                  " passes were submitted under kernel replay");
     }
@@ -419,18 +363,21 @@ CounterSample RangeProfiler::collect(const std::vector<std::string>& counter_met
     info.pCounterDataImage = s.counter_data.data();
     info.counterDataImageSize = s.counter_data.size();
     GEMMSCOPE_CUPTI(cuptiRangeProfilerGetCounterDataInfo, &info);
-    if (info.numTotalRanges == 0) throw std::runtime_error("launch_once launched no kernel: nothing was profiled");
-    sample.ranges = static_cast<int>(info.numTotalRanges);
+    const size_t skip = setup.flush ? size_t(std::max(setup.flush_kernels, 0)) : 0;  // the flush's own ranges
+    if (info.numTotalRanges <= skip)
+      throw std::runtime_error("launch_once launched no kernel: " + std::to_string(info.numTotalRanges) +
+                               " range(s) profiled, " + std::to_string(skip) + " of them the pass setup's flush");
+    sample.ranges = static_cast<int>(info.numTotalRanges - skip);
 
-    // per_range[r][m]: metric m of range r.
+    // per_range[r][m]: metric m of range skip + r.
     const size_t n_metrics = config.metrics.size();
-    std::vector<std::vector<double>> per_range(info.numTotalRanges, std::vector<double>(n_metrics, NAN));
-    for (size_t r = 0; r < info.numTotalRanges; ++r) {
+    std::vector<std::vector<double>> per_range(info.numTotalRanges - skip, std::vector<double>(n_metrics, NAN));
+    for (size_t r = 0; r < per_range.size(); ++r) {
       CUpti_Profiler_Host_EvaluateToGpuValues_Params eval{CUpti_Profiler_Host_EvaluateToGpuValues_Params_STRUCT_SIZE};
       eval.pHostObject = config.object.get();
       eval.pCounterDataImage = s.counter_data.data();
       eval.counterDataImageSize = s.counter_data.size();
-      eval.rangeIndex = r;
+      eval.rangeIndex = skip + r;
       eval.ppMetricNames = const_cast<const char**>(config.metric_ptrs.data());
       eval.numMetrics = n_metrics;
       eval.pMetricValues = per_range[r].data();

@@ -29,6 +29,8 @@
 #include <string>
 #include <vector>
 
+#include "metrics/cupti_check.h"
+
 namespace gemmscope {
 
 struct CounterSample {
@@ -39,9 +41,15 @@ struct CounterSample {
   int ranges = 0;                        // kernels profiled (one range each)
 };
 
-// The range profiler cannot run here: the message says why and how to enable it.
-class CuptiUnavailable : public std::runtime_error {
-  using runtime_error::runtime_error;
+// How each user-replay pass starts, so that every pass sees the state a timed launch sees. Measured
+// on the H100 (docs/architecture.md): cuptiRangeProfilerStart itself leaves about 22 MB of dirty
+// lines in L2, which the profiled kernel then pays to write back (P6 seed: 27 MB of DRAM writes
+// instead of 3 MB), so an L2 flush only helps when it runs after Start.
+struct PassSetup {
+  std::function<void()> restore;  // before profiling starts, not profiled: e.g. re-poison the output
+  std::function<void()> flush;    // after Start, right before launch_once: its kernels are profiled...
+  int flush_kernels = 0;          // ...as this many leading ranges, which are dropped from the sample
+  bool empty() const { return !restore && !flush; }
 };
 
 // One per CUDA context; not thread-safe. The context must be current on the thread calling collect().
@@ -60,10 +68,10 @@ class RangeProfiler {
   // std::invalid_argument naming any metric CUPTI refuses (Launch and Derived names included),
   // CuptiUnavailable for permission-like failures, std::runtime_error naming the CUPTI call and its
   // error otherwise. An exception from launch_once propagates after the profiler is stopped.
-  // With before_each_pass set, the profiler uses user replay: it calls before_each_pass (outside
-  // the profiled region), then launch_once, once per pass; launch_once must be repeatable.
+  // With a non-empty PassSetup the profiler uses user replay: per pass it calls setup.restore, starts
+  // profiling, calls setup.flush and launch_once, and stops; launch_once must be repeatable.
   CounterSample collect(const std::vector<std::string>& counter_metrics, const std::function<void()>& launch_once,
-                        const std::function<void()>& before_each_pass = {});
+                        const PassSetup& setup = {});
 
   const std::string& chip_name() const;  // "GH100", "AD102", ...
 

@@ -10,7 +10,8 @@ long long round_up(long long v, long long unit) { return unit > 0 ? (v + unit - 
 constexpr int kSubPartitions = 4;  // register file split per SM quadrant since Volta
 }  // namespace
 
-Occupancy theoretical_occupancy(const GpuSpec& s, int threads, int registers, long long smem_bytes) {
+Occupancy theoretical_occupancy(const GpuSpec& s, int threads, int registers, long long smem_bytes,
+                                long long smem_config_bytes) {
   Occupancy o;
   if (threads <= 0 || threads > s.max_threads_per_block) return o;
   const int warps_per_block = int((threads + s.warp_size - 1) / s.warp_size);
@@ -33,13 +34,17 @@ Occupancy theoretical_occupancy(const GpuSpec& s, int threads, int registers, lo
     }
   }
 
-  // Shared memory: the driver reserves some per block and allocates in units. It configures the
-  // smallest carveout that still holds as many blocks as the other limits allow.
+  // Shared memory: the driver reserves some per block and allocates in units. Without its own
+  // choice, the estimate is the smallest carveout that still holds as many blocks as the other limits allow.
   const long long per_block = round_up(smem_bytes + s.smem_reserved_per_block, s.smem_alloc_unit);
   const int others = std::min({o.limit_by_blocks, o.limit_by_warps, o.limit_by_regs});
   if (smem_bytes > s.max_smem_per_block) {
     o.limit_by_smem = 0;
     o.smem_config_bytes = s.smem_per_sm;
+  } else if (smem_config_bytes > 0) {
+    o.smem_config_bytes = smem_config_bytes;
+    o.smem_config_estimated = false;
+    o.limit_by_smem = int(smem_config_bytes / per_block);
   } else {
     o.smem_config_bytes = s.smem_per_sm;
     for (int kb : s.smem_carveouts_kb)

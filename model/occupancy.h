@@ -10,14 +10,20 @@ struct Occupancy {
   int warps_per_sm = 0;
   double fraction = 0;             // active warps / max warps
   int limit_by_warps = 0, limit_by_regs = 0, limit_by_blocks = 0;
-  // Blocks that fit the shared memory the driver configures: the smallest carveout that keeps
-  // the occupancy the other limits allow (as Nsight Compute's launch__occupancy_limit_shared_mem).
+  // Blocks that fit the shared memory configured per SM (Nsight Compute's
+  // launch__occupancy_limit_shared_mem), and that configuration (launch__shared_mem_config_size).
   int limit_by_smem = 0;
   long long smem_config_bytes = 0;
+  bool smem_config_estimated = true;  // false when the caller passed the driver's own choice
   std::string limiter;             // "registers", "shared memory", "warps", "blocks"
 };
 
 // threads per block, registers per thread, shared memory per block (static + dynamic), bytes.
-Occupancy theoretical_occupancy(const GpuSpec&, int threads, int registers, long long smem_bytes);
+// smem_config_bytes: the carveout the driver configured for the launch (CUPTI's launch record), when
+// known. Otherwise it is estimated as the smallest carveout that keeps the occupancy the other limits
+// allow. That estimate never changes blocks_per_sm, but the driver often configures more: over 80
+// kernels on the H100 it picked 1-4x the estimate (so limit_by_smem can be higher than estimated).
+Occupancy theoretical_occupancy(const GpuSpec&, int threads, int registers, long long smem_bytes,
+                                long long smem_config_bytes = 0);
 
 }  // namespace gemmscope

@@ -233,6 +233,8 @@ json to_json(const RunResult& r) {
           {"occupancy_blocks_per_sm_driver", r.occupancy_blocks_per_sm_driver},
           {"registers_driver", r.registers_driver},
           {"static_smem_driver", r.static_smem_driver},
+          {"smem_config_bytes", r.smem_config_bytes},
+          {"launched_kernel", r.launched_kernel},
           {"compile_ms", r.compile_ms},
           {"jit_cache_hit", r.jit_cache_hit},
           {"metrics", metrics},
@@ -281,6 +283,8 @@ RunResult result_from_json(const json& j) {
   read(j, "occupancy_blocks_per_sm_driver", r.occupancy_blocks_per_sm_driver);
   read(j, "registers_driver", r.registers_driver);
   read(j, "static_smem_driver", r.static_smem_driver);
+  read(j, "smem_config_bytes", r.smem_config_bytes);
+  read(j, "launched_kernel", r.launched_kernel);
   read(j, "compile_ms", r.compile_ms);
   read(j, "jit_cache_hit", r.jit_cache_hit);
   if (j.contains("metrics") && j.at("metrics").is_object())

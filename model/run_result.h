@@ -64,6 +64,10 @@ struct RunResult {
   int occupancy_blocks_per_sm_driver = 0;  // cuOccupancyMaxActiveBlocksPerMultiprocessor, as a cross-check
   int registers_driver = 0;                // cuFuncGetAttribute, as a cross-check of the cubin reading
   int64_t static_smem_driver = 0;
+  // From CUPTI's record of the launch (0 / empty where none was made): the shared memory per SM
+  // the driver configured, and the kernel described (for cuBLAS, the one it chose).
+  int64_t smem_config_bytes = 0;
+  std::string launched_kernel;
   double compile_ms = 0;
   bool jit_cache_hit = false;
   std::map<std::string, MetricValue> metrics;

@@ -4,21 +4,24 @@
 #include <cstdio>
 
 #include "metrics/launch_metrics.h"
+#include "metrics/launch_record.h"
 #include "metrics/metric_catalog.h"
 #include "metrics/range_profiler.h"
+#include "runner/cuda_check.h"
 
 namespace gemmscope {
 
 CounterCollection::CounterCollection(const GpuContext& gpu) : gpu_(gpu) {}
 CounterCollection::~CounterCollection() = default;
 
-void CounterCollection::collect(const RunOptions& o, const std::function<void()>& launch_once, const std::function<void()>& prepare_pass,
+void CounterCollection::collect(const RunOptions& o, const std::function<void()>& launch_once, const PassSetup& pass_setup,
                                 RunResult& r) {
   const std::vector<std::string> wanted = metric_set(o.metrics);
+  if (unavailable_.empty()) record_launch(launch_once, pass_setup, r);
   for (const auto& [name, v] : launch_metrics(r, gpu_.spec()))
     if (std::find(wanted.begin(), wanted.end(), name) != wanted.end()) r.metrics[name] = v;
   if (r.block_size == 0 && std::find(wanted.begin(), wanted.end(), "launch__grid_size") != wanted.end())
-    r.metrics_note = "launch__* metrics: cuBLAS chooses its own kernels, so the runner has no record of their launch. ";
+    r.metrics_note += "launch__* metrics: no record of the launch (CUPTI's activity API was unavailable). ";
 
   const std::vector<std::string> counters = counter_metrics(wanted);
   if (counters.empty()) return;
@@ -28,7 +31,7 @@ void CounterCollection::collect(const RunOptions& o, const std::function<void()>
   }
   try {
     if (!profiler_) profiler_ = std::make_unique<RangeProfiler>(gpu_.context(), gpu_.device());
-    const CounterSample s = profiler_->collect(counters, launch_once, prepare_pass);
+    const CounterSample s = profiler_->collect(counters, launch_once, pass_setup);
     std::map<std::string, double> values = s.values;
     add_derived_metrics(values);
     for (const auto& [name, v] : values) {
@@ -36,9 +39,10 @@ void CounterCollection::collect(const RunOptions& o, const std::function<void()>
       const bool derived = m && m->source == MetricSource::Derived;
       r.metrics[name] = {v, m ? m->unit : "", derived ? "derived" : "cupti"};
     }
-    char note[256];
-    std::snprintf(note, sizeof note, "%s set: %d replay passes over %d kernel range(s), %.0f ms of profiling (not part of the timing)%s",
-                  o.metrics.c_str(), s.passes, s.ranges, s.wall_ms, prepare_pass ? ", L2 flushed before each pass" : "");
+    char note[320];
+    std::snprintf(note, sizeof note, "%s set: %d replay passes over %d kernel range(s), %.0f ms of profiling (not part of the timing)%s%s",
+                  o.metrics.c_str(), s.passes, s.ranges, s.wall_ms, pass_setup.restore ? ", output re-poisoned" : "",
+                  pass_setup.flush ? ", L2 flushed after each pass starts" : "");
     r.metrics_note += note;
   } catch (const CuptiUnavailable& e) {
     unavailable_ = std::string("hardware counters unavailable: ") + e.what();
@@ -46,6 +50,38 @@ void CounterCollection::collect(const RunOptions& o, const std::function<void()>
     profiler_.reset();
   } catch (const std::exception& e) {
     r.metrics_note += std::string("hardware counters failed for this run: ") + e.what();
+  }
+}
+
+void CounterCollection::record_launch(const std::function<void()>& launch_once, const PassSetup& pass_setup, RunResult& r) {
+  try {
+    if (pass_setup.restore) pass_setup.restore();
+    if (pass_setup.flush) pass_setup.flush();
+    const std::vector<KernelLaunch> launches = record_launches([&] {
+      launch_once();
+      CU_CHECK(cuStreamSynchronize(gpu_.stream()), r.config_name + " recorded launch");
+    });
+    const KernelLaunch* main = main_launch(launches, r.grid_size, r.block_size);
+    if (!main) {
+      r.metrics_note += "launch record: CUPTI recorded no kernel. ";
+      return;
+    }
+    r.launched_kernel = main->name;
+    r.smem_config_bytes = main->smem_config_bytes;
+    if (r.block_size == 0) {  // a library's kernel (cuBLAS): the record is all there is
+      r.grid_size = main->grid_size;
+      r.block_size = main->block_size;
+      r.registers = main->registers;
+      r.static_smem = main->static_smem;
+      r.dynamic_smem = main->dynamic_smem;
+      r.local_bytes = main->local_bytes_per_thread;
+      r.metrics_note += "launch__* metrics describe " + main->name + ", the longest of the " +
+                        std::to_string(launches.size()) + " kernel(s) cuBLAS launched. ";
+    }
+  } catch (const CudaError&) {
+    throw;  // the context is gone: the engine reports it
+  } catch (const std::exception& e) {
+    r.metrics_note += std::string("launch record unavailable (shared-memory configuration estimated): ") + e.what() + ". ";
   }
 }
 

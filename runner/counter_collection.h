@@ -5,12 +5,11 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include "metrics/range_profiler.h"
 #include "model/protocol.h"
 #include "runner/gpu_context.h"
 
 namespace gemmscope {
-
-class RangeProfiler;
 
 class CounterCollection {
  public:
@@ -19,10 +18,14 @@ class CounterCollection {
   // Fills r.metrics (sources "cupti", "launch", "derived") and r.metrics_note (passes and cost,
   // or why counters are missing and how to enable them). Never throws for CUPTI trouble: the
   // run keeps its timing and verification.
-  // prepare_pass (may be empty) runs before every replay pass, outside the profiled region.
-  void collect(const RunOptions&, const std::function<void()>& launch_once, const std::function<void()>& prepare_pass, RunResult& r);
+  // pass_setup (may be empty: kernel replay) starts every replay pass; see PassSetup.
+  void collect(const RunOptions&, const std::function<void()>& launch_once, const PassSetup& pass_setup, RunResult& r);
 
  private:
+  // One extra launch under CUPTI's activity API: the driver's shared-memory configuration, and for
+  // cuBLAS runs the grid, block and resources of the kernel it chose.
+  void record_launch(const std::function<void()>& launch_once, const PassSetup& pass_setup, RunResult& r);
+
   const GpuContext& gpu_;
   std::unique_ptr<RangeProfiler> profiler_;
   std::string unavailable_;  // set once CUPTI refused for good

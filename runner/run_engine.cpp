@@ -316,9 +316,13 @@ void RunEngine::run_checked(const KernelConfig& config, const RunOptions& option
   }
 
   if (counter_hook_ && !options.metrics.empty()) {
-    std::function<void()> prepare;
-    if (options.flush_l2) prepare = flush;
-    counter_hook_(options, launch_once, prepare, r);
+    PassSetup setup;
+    setup.restore = poison;
+    if (options.flush_l2) {
+      setup.flush = flush;
+      setup.flush_kernels = 1;
+    }
+    counter_hook_(options, launch_once, setup, r);
   }
 }
 

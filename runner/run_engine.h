@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include "metrics/range_profiler.h"
 #include "model/protocol.h"
 #include "runner/gpu_context.h"
 #include "runner/jit_compiler.h"
@@ -23,9 +24,10 @@ class RunEngine {
   bool context_lost() const { return context_lost_; }
 
   // Hooks for counter collection: called with a launch sequence that runs the config once.
-  // prepare_pass flushes L2 (when the run flushes it), for a cold-cache pass like the timed ones.
+  // The pass setup re-poisons the output and flushes L2 (when the run flushes it), so every
+  // profiled pass starts where a timed launch starts.
   using CounterHook = std::function<void(const RunOptions&, const std::function<void()>& launch_once,
-                                         const std::function<void()>& prepare_pass, RunResult&)>;
+                                         const PassSetup& pass_setup, RunResult&)>;
   void set_counter_hook(CounterHook h) { counter_hook_ = std::move(h); }
 
  private:

@@ -37,8 +37,8 @@ struct Runner {
       engine = std::make_unique<RunEngine>(*gpu, *jit);
       counters = std::make_unique<CounterCollection>(*gpu);
       engine->set_counter_hook([this](const RunOptions& o, const std::function<void()>& launch_once,
-                                      const std::function<void()>& prepare_pass, RunResult& r) {
-        counters->collect(o, launch_once, prepare_pass, r);
+                                      const PassSetup& pass_setup, RunResult& r) {
+        counters->collect(o, launch_once, pass_setup, r);
       });
     } catch (const std::exception& e) {
       init_error = std::string("no usable GPU: ") + e.what();

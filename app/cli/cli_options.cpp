@@ -25,7 +25,7 @@ workload and config:
   --axis name=v1,v2,...|name=lo..hi   sweep axis (powers of two for ranges); repeatable
 measurement:
   --reps N (20)  --warmup N (3)  --no-flush (hot L2)  --no-verify  --seed N (1234)
-  --metrics seed|roofline|occupancy|live|all   --timeout SECONDS (watchdog, 60)  --inject fault|hang
+  --metrics seed|roofline|occupancy|live|all|NAME,NAME,...   --timeout SECONDS (watchdog, 60)  --inject fault|hang
 output and store:
   --db FILE (default $GEMMSCOPE_DB or ~/.local/share/gemmscope/results.sqlite)
   --csv FILE (Nsight Compute's --csv long format)  --json FILE  --tag NAME (sweep)  --top N (sweep rows, 10)

@@ -95,6 +95,21 @@ TEST(MetricCatalog, AllIsTheUnionOfTheOthers) {
   EXPECT_EQ(all.size(), all_expected.size());
 }
 
+TEST(MetricCatalog, AListOfNamesIsASetAsNcuTakesIt) {
+  EXPECT_EQ(metric_set("dram__bytes_read.sum,launch__grid_size,dram__bytes_read.sum"),
+            (std::vector<std::string>{"dram__bytes_read.sum", "launch__grid_size"}));
+  EXPECT_EQ(metric_set("dram__sectors_read.sum"), (std::vector<std::string>{"dram__sectors_read.sum"}));
+  for (const char* bad : {"dram__bytes_read.sum,", "dram__bytes_read.sum,,launch__grid_size", "dram__bytes_read.sum,seed",
+                          "DRAM__bytes_read.sum"}) {
+    try {
+      metric_set(bad);
+      FAIL() << bad << ": no exception";
+    } catch (const std::invalid_argument& e) {
+      EXPECT_NE(std::string(e.what()).find("metric name"), std::string::npos) << e.what();
+    }
+  }
+}
+
 TEST(MetricCatalog, UnknownSetNamesItAndTheValidOnes) {
   try {
     metric_set("rooflin");

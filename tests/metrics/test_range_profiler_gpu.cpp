@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "metrics/launch_record.h"
 #include "metrics/metric_catalog.h"
 #include "metrics/range_profiler.h"
 
@@ -355,6 +356,62 @@ TEST_F(RangeProfilerGpu, RefusedMetricLeavesTheProfilerWorking) {
 TEST_F(RangeProfilerGpu, LaunchExceptionPropagatesAndNextSampleWorks) {
   EXPECT_THROW(profiler_->collect({kFfma}, [] { throw std::runtime_error("launch failed"); }), std::runtime_error);
   sync();
+  const CounterSample s = profiler_->collect({kFfma}, [] { launch_chain(); });
+  EXPECT_DOUBLE_EQ(s.values.at(kFfma), kChainFfma);
+}
+
+// User replay with a pass setup: restore runs before every pass, the flush after Start, and the
+// flush's own range is not part of the sample (its 1 GiB of writes would dominate it otherwise).
+TEST_F(RangeProfilerGpu, PassSetupRunsEveryPassAndDropsTheFlushRange) {
+  int restores = 0, flushes = 0;
+  PassSetup setup;
+  setup.restore = [&] { ++restores; };
+  setup.flush = [&] {
+    ++flushes;
+    launch_fill();
+  };
+  setup.flush_kernels = 1;
+  const std::vector<std::string> set = {kSmThroughput, kFfma, kWrite};
+  const CounterSample s = profiler_->collect(set, [] { launch_chain(); }, setup);
+  print_sample("chain after a flush", s);
+  EXPECT_EQ(s.ranges, 1);
+  EXPECT_EQ(restores, s.passes);
+  EXPECT_EQ(flushes, s.passes);
+  EXPECT_DOUBLE_EQ(s.values.at(kFfma), kChainFfma);
+  EXPECT_LT(s.values.at(kWrite), 0.25 * kFillBytes) << "the flush's range was counted";
+
+  PassSetup only_flush;  // claims more flush kernels than were launched in all: nothing left to report
+  only_flush.flush = [] { launch_fill(); };
+  only_flush.flush_kernels = 2;
+  EXPECT_THROW(profiler_->collect({kFfma}, [] { launch_chain(); }, only_flush), std::runtime_error);
+  sync();
+  const CounterSample again = profiler_->collect({kFfma}, [] { launch_chain(); });
+  EXPECT_DOUBLE_EQ(again.values.at(kFfma), kChainFfma);
+}
+
+// The launch record: CUPTI's activity API beside an enabled range profiler, one record per kernel,
+// in launch order, with the shared memory the driver configured.
+TEST_F(RangeProfilerGpu, LaunchRecordDescribesEachKernel) {
+  const std::vector<KernelLaunch> launches = record_launches([] {
+    launch_fill();
+    launch_chain();
+    sync();
+  });
+  ASSERT_EQ(launches.size(), 2u);
+  for (const KernelLaunch& l : launches)
+    std::printf("[ launch ] %-22s grid=%lld block=%lld regs=%d smem=%lld+%lld config=%lld B, %.1f us\n", l.name.c_str(),
+                (long long)l.grid_size, (long long)l.block_size, l.registers, (long long)l.static_smem,
+                (long long)l.dynamic_smem, (long long)l.smem_config_bytes, l.duration_ns / 1e3);
+  EXPECT_EQ(launches[0].name, "gemmscope_fill");
+  EXPECT_EQ(launches[0].grid_size, kFillN / 256);
+  EXPECT_EQ(launches[0].block_size, 256);
+  EXPECT_EQ(launches[1].name, "gemmscope_fma_chain");
+  EXPECT_GT(launches[0].registers, 0);
+  EXPECT_GT(launches[0].smem_config_bytes, 0);
+  EXPECT_EQ(launches[0].smem_config_bytes % 1024, 0);
+  EXPECT_GT(launches[0].duration_ns, 0);
+  EXPECT_EQ(main_launch(launches, kChainN / 256, 256), &launches[1]);  // matched by grid and block
+  // And the profiler still works after it.
   const CounterSample s = profiler_->collect({kFfma}, [] { launch_chain(); });
   EXPECT_DOUBLE_EQ(s.values.at(kFfma), kChainFfma);
 }

@@ -63,4 +63,26 @@ TEST(Occupancy, SharedMemoryLimitFollowsTheCarveoutTheDriverPicks) {
   EXPECT_EQ(p6.smem_config_bytes, 100 * 1024);
   EXPECT_EQ(p6.limit_by_smem, 3);
   EXPECT_EQ(p6.blocks_per_sm, 2);
+  EXPECT_TRUE(p6.smem_config_estimated);
+}
+
+TEST(Occupancy, TheDriversOwnCarveoutGivesNsightComputesFigures) {
+  // Measured with ncu on the H100 (launch__shared_mem_config_size, launch__occupancy_limit_shared_mem):
+  // the P9 seed baseline (128 threads, 96 registers, 768 B) ran with 32 KB where the estimate is 16 KB.
+  const Occupancy estimated = theoretical_occupancy(spec("h100_sxm"), 128, 96, 768);
+  EXPECT_EQ(estimated.smem_config_bytes, 16 * 1024);
+  EXPECT_EQ(estimated.limit_by_smem, 9);
+  const Occupancy seed = theoretical_occupancy(spec("h100_sxm"), 128, 96, 768, 32 * 1024);
+  EXPECT_FALSE(seed.smem_config_estimated);
+  EXPECT_EQ(seed.limit_by_smem, 18);
+  EXPECT_EQ(seed.blocks_per_sm, estimated.blocks_per_sm);  // 5, by registers, either way
+  // 64 threads, 32 registers, 192 B at 64 KB: 65536 / round_up(192 + 1024, 128) = 51, above the 32-block cap.
+  const Occupancy small = theoretical_occupancy(spec("h100_sxm"), 64, 32, 192, 64 * 1024);
+  EXPECT_EQ(small.limit_by_smem, 51);
+  EXPECT_EQ(small.blocks_per_sm, 32);
+  // tiled, 128 threads, 159 registers, 12352 B at 100 KB: 7 by shared memory, 3 by registers.
+  const Occupancy tiled = theoretical_occupancy(spec("h100_sxm"), 128, 159, 12352, 100 * 1024);
+  EXPECT_EQ(tiled.limit_by_smem, 7);
+  EXPECT_EQ(tiled.limit_by_regs, 3);
+  EXPECT_EQ(tiled.blocks_per_sm, 3);
 }
