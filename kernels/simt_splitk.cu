@@ -17,6 +17,8 @@
 // Thread map: THREADS_N = BLOCK_N / TN threads across N; thread (tr, tc) owns rows
 // tr*TM .. +TM-1 and the float4 column chunks (j*THREADS_N + tc), j < TN/4.
 #include "gemm_common.cuh"
+#include "ptx.cuh"
+#include "splitk_reduce.cuh"
 
 #define THREADS_N (BLOCK_N / TN)
 #define A_STAGE (BLOCK_K * BLOCK_M)
@@ -28,15 +30,6 @@
 #define SW_ROWS ((32 / KQ) < 4 ? 4 : (32 / KQ))
 #define SW(k) (((((k) >> 2) & (KQ - 1)) * SW_ROWS) & (BLOCK_M - 1))
 
-__device__ __forceinline__ unsigned smem_addr(const void* p) { return (unsigned)__cvta_generic_to_shared(p); }
-
-// 16 bytes from global to shared; src_bytes 0 fills zeros (masked chunk).
-__device__ __forceinline__ void cp_async16(void* dst, const void* src, int src_bytes) {
-  asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;" ::"r"(smem_addr(dst)), "l"(src), "r"(src_bytes) : "memory");
-}
-__device__ __forceinline__ void cp_async_commit() { asm volatile("cp.async.commit_group;" ::: "memory"); }
-template <int N_>
-__device__ __forceinline__ void cp_async_wait() { asm volatile("cp.async.wait_group %0;" ::"n"(N_) : "memory"); }
 
 // One BLOCK_K step of B (BLOCK_K rows) into a stage. k_end is a multiple of 4.
 __device__ __forceinline__ void load_b(float* stage, const float* __restrict__ B, int N, int n0, int k0, int k_end) {
@@ -179,20 +172,10 @@ simt_splitk(const float* __restrict__ A, const float* __restrict__ B, float* __r
   (void)workspace;
 }
 
-// Two-pass reduction: C = sum over the SPLIT_K slices of workspace, in slice order. M*N % 4 == 0.
+// Two-pass reduction (splitk_reduce.cuh).
 extern "C" __global__ void __launch_bounds__(256)
 simt_splitk_reduce(const float* __restrict__ A, const float* __restrict__ B, float* __restrict__ C,
                    int M, int N, int K, float* workspace) {
   (void)A, (void)B, (void)K;
-  const gs_size_t total4 = (gs_size_t)M * N / 4;
-  const float4* ws = reinterpret_cast<const float4*>(workspace);
-  for (gs_size_t i = (gs_size_t)blockIdx.x * blockDim.x + threadIdx.x; i < total4; i += (gs_size_t)gridDim.x * blockDim.x) {
-    float4 s = make_float4(0.f, 0.f, 0.f, 0.f);
-#pragma unroll 4
-    for (int z = 0; z < SPLIT_K; ++z) {
-      const float4 v = ws[(gs_size_t)z * total4 + i];
-      s.x += v.x, s.y += v.y, s.z += v.z, s.w += v.w;
-    }
-    reinterpret_cast<float4*>(C)[i] = s;
-  }
+  splitk_reduce_slices(C, workspace, M, N);
 }

@@ -16,10 +16,9 @@
 // Edges are masked (rows, columns, K padded with zeros); 16-byte B loads and C stores need
 // N % 4 == 0 (else B and C use scalar accesses); A takes any layout and K.
 #include "gemm_common.cuh"
+#include "ptx.cuh"
+#include "strip_order.cuh"
 
-#ifndef STREAM_STORES
-#define STREAM_STORES 1
-#endif
 #ifndef TILES_PER_BLOCK
 #define TILES_PER_BLOCK 8
 #endif
@@ -33,54 +32,10 @@
 #define THREADS_N (BLOCK_N / TN)
 #define THREADS_M (BLOCK_M / TM)
 
-__device__ __forceinline__ void store_c4(float* p, float4 v) {
-#if STREAM_STORES
-  asm volatile("st.global.cs.v4.f32 [%0], {%1, %2, %3, %4};" ::"l"(p), "f"(v.x), "f"(v.y), "f"(v.z), "f"(v.w) : "memory");
-#else
-  *reinterpret_cast<float4*>(p) = v;
-#endif
-}
-
-__device__ __forceinline__ void store_c1(float* p, float v) {
-#if STREAM_STORES
-  asm volatile("st.global.cs.f32 [%0], %1;" ::"l"(p), "f"(v) : "memory");
-#else
-  *p = v;
-#endif
-}
-
-__device__ __forceinline__ void cp_async16(float* dst, const float* src, int src_bytes) {
-  asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;" ::"r"((unsigned)__cvta_generic_to_shared(dst)), "l"(src),
-               "r"(src_bytes) : "memory");
-}
-
-// The strip (strip_m, tile_n) of block `pid`, grouped SWIZZLE deep along the minor axis.
-__device__ __forceinline__ void strip_of_block(int pid, int strips_m, int tiles_n, int& strip_m, int& tile_n) {
-#if GRID_ORDER == 0
-  const int per_group = SWIZZLE * tiles_n;
-  const int first = (pid / per_group) * SWIZZLE;
-  const int rows = min(SWIZZLE, strips_m - first);
-  const int in_group = pid % per_group;
-  strip_m = first + in_group % rows;
-  tile_n = in_group / rows;
-#else
-  const int per_group = SWIZZLE * strips_m;
-  const int first = (pid / per_group) * SWIZZLE;
-  const int cols = min(SWIZZLE, tiles_n - first);
-  const int in_group = pid % per_group;
-  tile_n = first + in_group % cols;
-  strip_m = in_group / cols;
-#endif
-}
-
 // A rows m0 .. m0+BLOCK_M-1 into As[KP][A_STRIDE_T] (k-major, so a thread reads its TM rows of
 // one k as float4s) with 4-byte cp.async; zeros outside M and past K. Row-major A: consecutive
 // threads take consecutive k of a row (coalesced reads); column-major A: consecutive rows.
 #define A_STRIDE_T (BLOCK_M + 4)
-__device__ __forceinline__ void cp_async4(float* dst, const float* src, int src_bytes) {
-  asm volatile("cp.async.ca.shared.global [%0], [%1], 4, %2;" ::"r"((unsigned)__cvta_generic_to_shared(dst)), "l"(src),
-               "r"(src_bytes) : "memory");
-}
 __device__ __forceinline__ void stage_a(float* As, const float* __restrict__ A, int M, int K, int KP, int m0) {
 #pragma unroll 4
   for (int e = threadIdx.x; e < BLOCK_M * KP; e += THREADS) {
@@ -92,7 +47,7 @@ __device__ __forceinline__ void stage_a(float* As, const float* __restrict__ A, 
     const bool in = m0 + i < M && k < K;
     cp_async4(As + k * A_STRIDE_T + i, A + (in ? a_index(m0 + i, k, M, K) : 0), in ? 4 : 0);
   }
-  asm volatile("cp.async.commit_group;" ::: "memory");
+  cp_async_commit();
 }
 
 // MIN_BLOCKS caps registers so that this many blocks fit one SM (more warps to overlap the
@@ -144,9 +99,9 @@ store_bound(const float* __restrict__ A, const float* __restrict__ B, float* __r
   for (int t = 0; t < n_tiles; ++t) {
     if (t + 1 < n_tiles) {
       stage_a(As0 + ((t + 1) & 1) * a_buf, A, M, K, KP, (t_first + t + 1) * BLOCK_M);
-      asm volatile("cp.async.wait_group 1;" ::: "memory");
+      cp_async_wait<1>();
     } else {
-      asm volatile("cp.async.wait_group 0;" ::: "memory");
+      cp_async_wait<0>();
     }
     __syncthreads();  // tile t's A (and, at t = 0, B) is visible to every thread
 

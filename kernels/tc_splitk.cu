@@ -18,6 +18,8 @@
 // Reduction across slices as in simt_splitk: REDUCTION 1 red.global.add into a zeroed C,
 // 2 workspace[SPLIT_K][M][N] + tc_splitk_reduce.
 #include "gemm_common.cuh"
+#include "ptx.cuh"
+#include "splitk_reduce.cuh"
 
 #define WARPS (THREADS / 32)
 #define WARP_TILE_M (BLOCK_M / WARPS_M)
@@ -33,26 +35,6 @@
 #define MIN_BLOCKS 1
 #endif
 
-__device__ __forceinline__ unsigned smem_addr(const void* p) { return (unsigned)__cvta_generic_to_shared(p); }
-__device__ __forceinline__ void cp_async16(void* dst, const void* src, int src_bytes) {
-  asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;" ::"r"(smem_addr(dst)), "l"(src), "r"(src_bytes) : "memory");
-}
-__device__ __forceinline__ void cp_async_commit() { asm volatile("cp.async.commit_group;" ::: "memory"); }
-template <int N_>
-__device__ __forceinline__ void cp_async_wait() { asm volatile("cp.async.wait_group %0;" ::"n"(N_) : "memory"); }
-
-__device__ __forceinline__ unsigned to_tf32(float x) {
-  unsigned r;
-  asm("cvt.rna.tf32.f32 %0, %1;" : "=r"(r) : "f"(x));
-  return r;
-}
-
-// Not volatile: the compiler may interleave independent mmas (the passes of one tile are a chain).
-__device__ __forceinline__ void mma_tf32(float (&d)[4], const unsigned (&a)[4], const unsigned (&b)[2]) {
-  asm("mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, {%0,%1,%2,%3};"
-               : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])
-               : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]));
-}
 
 // The A fragment of one m16k8 tile: ldmatrix.x4 of four 8x(4 x 32-bit) matrices (rows 0-7 and
 // 8-15, k 0-3 and 4-7) gives a0..a3 = (g,t), (g+8,t), (g,t+4), (g+8,t+4). Lane l points at row
@@ -229,20 +211,10 @@ tc_splitk(const float* __restrict__ A, const float* __restrict__ B, float* __res
   (void)workspace;
 }
 
-// Two-pass reduction: C = sum over the SPLIT_K slices of workspace, in slice order. M*N % 4 == 0.
+// Two-pass reduction (splitk_reduce.cuh).
 extern "C" __global__ void __launch_bounds__(256)
 tc_splitk_reduce(const float* __restrict__ A, const float* __restrict__ B, float* __restrict__ C,
                  int M, int N, int K, float* workspace) {
   (void)A, (void)B, (void)K;
-  const gs_size_t total4 = (gs_size_t)M * N / 4;
-  const float4* ws = reinterpret_cast<const float4*>(workspace);
-  for (gs_size_t i = (gs_size_t)blockIdx.x * blockDim.x + threadIdx.x; i < total4; i += (gs_size_t)gridDim.x * blockDim.x) {
-    float4 s = make_float4(0.f, 0.f, 0.f, 0.f);
-#pragma unroll 4
-    for (int z = 0; z < SPLIT_K; ++z) {
-      const float4 v = ws[(gs_size_t)z * total4 + i];
-      s.x += v.x, s.y += v.y, s.z += v.z, s.w += v.w;
-    }
-    reinterpret_cast<float4*>(C)[i] = s;
-  }
+  splitk_reduce_slices(C, workspace, M, N);
 }

@@ -24,6 +24,8 @@
 // Edges are masked (rows, columns, K); 16-byte stores need N % 4 == 0, else scalar stores.
 // Operands are read with scalar loads in any layout (A and B are small next to C).
 #include "gemm_common.cuh"
+#include "ptx.cuh"
+#include "strip_order.cuh"
 
 #ifndef TILES_PER_BLOCK
 #define TILES_PER_BLOCK 8
@@ -58,22 +60,6 @@
 #define PREFETCH_A (A_SLOTS_PER_THREAD <= 4)
 #define EPI_STRIDE (WTN + ((48 - WTN % 32) % 32))  // == 16 (mod 32)
 
-__device__ __forceinline__ unsigned to_tf32(float x) {
-  unsigned r;
-  asm("cvt.rna.tf32.f32 %0, %1;" : "=r"(r) : "f"(x));
-  return r;
-}
-
-__device__ __forceinline__ void mma_tf32(float (&d)[4], const unsigned* a, const unsigned* b) {
-  asm("mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, {%0,%1,%2,%3};"
-      : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])
-      : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]));
-}
-
-__device__ __forceinline__ void store_c4(float* p, float4 v) {
-  asm volatile("st.global.cs.v4.f32 [%0], {%1, %2, %3, %4};" ::"l"(p), "f"(v.x), "f"(v.y), "f"(v.z), "f"(v.w) : "memory");
-}
-__device__ __forceinline__ void store_c1(float* p, float v) { asm volatile("st.global.cs.f32 [%0], %1;" ::"l"(p), "f"(v) : "memory"); }
 
 // Four consecutive columns c..c+3 of row r: one 16-byte store when whole and aligned, else masked scalars.
 __device__ __forceinline__ void store_row4(float* __restrict__ C, int r, int c, float4 v, int M, int N, bool full) {
@@ -101,25 +87,6 @@ __device__ __forceinline__ void split_store(float* slot, int idx, int half, floa
   slot[idx + half] = __uint_as_float(to_tf32(x - __uint_as_float(big)));
 #else
   (void)half;
-#endif
-}
-
-// The strip (strip_m, tile_n) of block `pid`, grouped SWIZZLE deep along the minor axis.
-__device__ __forceinline__ void strip_of_block(int pid, int strips_m, int tiles_n, int& strip_m, int& tile_n) {
-#if GRID_ORDER == 0
-  const int per_group = SWIZZLE * tiles_n;
-  const int first = (pid / per_group) * SWIZZLE;
-  const int rows = min(SWIZZLE, strips_m - first);
-  const int in_group = pid % per_group;
-  strip_m = first + in_group % rows;
-  tile_n = in_group / rows;
-#else
-  const int per_group = SWIZZLE * strips_m;
-  const int first = (pid / per_group) * SWIZZLE;
-  const int cols = min(SWIZZLE, tiles_n - first);
-  const int in_group = pid % per_group;
-  tile_n = first + in_group % cols;
-  strip_m = in_group / cols;
 #endif
 }
 
