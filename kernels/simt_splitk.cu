@@ -18,7 +18,7 @@
 // tr*TM .. +TM-1 and the float4 column chunks (j*THREADS_N + tc), j < TN/4.
 #include "gemm_common.cuh"
 #include "ptx.cuh"
-#include "splitk_reduce.cuh"
+#include "splitk_epilogue.cuh"
 
 #define THREADS_N (BLOCK_N / TN)
 #define A_STAGE (BLOCK_K * BLOCK_M)
@@ -155,24 +155,12 @@ simt_splitk(const float* __restrict__ A, const float* __restrict__ B, float* __r
       const int c = n0 + (j * THREADS_N + tc) * 4;
       if (c >= N) continue;  // N % 4 == 0: a chunk is wholly in or out
       const float4 v = make_float4(acc[i][4 * j], acc[i][4 * j + 1], acc[i][4 * j + 2], acc[i][4 * j + 3]);
-#if SPLIT_K == 1
-      *reinterpret_cast<float4*>(C + (gs_size_t)r * N + c) = v;
-#elif REDUCTION == 1
-      float* dst = C + (gs_size_t)r * N + c;
-#if __CUDA_ARCH__ >= 900
-      asm volatile("red.global.add.v4.f32 [%0], {%1, %2, %3, %4};" ::"l"(dst), "f"(v.x), "f"(v.y), "f"(v.z), "f"(v.w) : "memory");
-#else
-      atomicAdd(dst, v.x), atomicAdd(dst + 1, v.y), atomicAdd(dst + 2, v.z), atomicAdd(dst + 3, v.w);
-#endif
-#else
-      *reinterpret_cast<float4*>(workspace + ((gs_size_t)blockIdx.z * M + r) * N + c) = v;
-#endif
+      splitk_put4(C, workspace, M, N, r, c, v);
     }
   }
-  (void)workspace;
 }
 
-// Two-pass reduction (splitk_reduce.cuh).
+// Two-pass reduction (splitk_epilogue.cuh).
 extern "C" __global__ void __launch_bounds__(256)
 simt_splitk_reduce(const float* __restrict__ A, const float* __restrict__ B, float* __restrict__ C,
                    int M, int N, int K, float* workspace) {

@@ -19,7 +19,7 @@
 // 2 workspace[SPLIT_K][M][N] + tc_splitk_reduce.
 #include "gemm_common.cuh"
 #include "ptx.cuh"
-#include "splitk_reduce.cuh"
+#include "splitk_epilogue.cuh"
 
 #define WARPS (THREADS / 32)
 #define WARP_TILE_M (BLOCK_M / WARPS_M)
@@ -194,24 +194,12 @@ tc_splitk(const float* __restrict__ A, const float* __restrict__ B, float* __res
         const int c = n0 + wn * WARP_TILE_N + j * 8 + 2 * t;
         if (c >= N) continue;
         const float2 v = make_float2(acc[i][j][2 * h], acc[i][j][2 * h + 1]);
-#if SPLIT_K == 1
-        *reinterpret_cast<float2*>(C + (gs_size_t)r * N + c) = v;
-#elif REDUCTION == 1
-        float* dst = C + (gs_size_t)r * N + c;
-#if __CUDA_ARCH__ >= 900
-        asm volatile("red.global.add.v2.f32 [%0], {%1, %2};" ::"l"(dst), "f"(v.x), "f"(v.y) : "memory");
-#else
-        atomicAdd(dst, v.x), atomicAdd(dst + 1, v.y);
-#endif
-#else
-        *reinterpret_cast<float2*>(workspace + ((gs_size_t)blockIdx.z * M + r) * N + c) = v;
-#endif
+        splitk_put2(C, workspace, M, N, r, c, v);
       }
     }
-  (void)workspace;
 }
 
-// Two-pass reduction (splitk_reduce.cuh).
+// Two-pass reduction (splitk_epilogue.cuh).
 extern "C" __global__ void __launch_bounds__(256)
 tc_splitk_reduce(const float* __restrict__ A, const float* __restrict__ B, float* __restrict__ C,
                  int M, int N, int K, float* workspace) {
