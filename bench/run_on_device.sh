@@ -2,7 +2,7 @@
 # Everything that needs the GPU, in one call on the device machine (see docs/device.md):
 #   the gpu-labelled tests, the ncu comparison, the benchmark, and the sweeps whose results the
 #   README's screenshots render. Writes logs and results under $OUT (default ./device-out).
-#   bench/run_on_device.sh [COMMIT]
+#   bench/run_on_device.sh [COMMIT]      (SHOTS=0 skips the screenshot sweeps)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 OUT="${OUT:-$PWD/device-out}"
@@ -14,12 +14,13 @@ C=build/app/cli/gemmscope-cli
 nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.max.sm,power.limit --format=csv > "$OUT/gpu.txt" 2>&1
 timeout 170 ctest --test-dir build -L gpu --output-on-failure --timeout 160 > "$OUT/gpu_tests.log" 2>&1
 grep -E "tests passed|\*\*\*Failed" "$OUT/gpu_tests.log"
-timeout 110 python3 bench/compare_ncu.py --cli "$C" --out "$OUT" --commit "$commit" > "$OUT/compare.log" 2>&1
+timeout 200 python3 bench/compare_ncu.py --cli "$C" --out "$OUT" --commit "$commit" > "$OUT/compare.log" 2>&1
 grep -E "metrics agree" "$OUT/compare.log"
 timeout 220 build/bench/gemmscope-bench --out "$OUT" --sweep-reps 3 > "$OUT/bench.log" 2> "$OUT/bench_sweeps.log"
 tail -n 40 "$OUT/bench.log"
 
 # Sweeps for the screenshots, with the seed counters, exported for the replay runner.
+if [ "${SHOTS:-1}" = 1 ]; then
 timeout 50 $C sweep --problem p9 --family seed_tall_skinny --axis block_m=32,64,128,256 --axis block_n=32,64,128,256 --axis threads=128 \
   --metrics seed --reps 10 --tag shots-p9-seed --quiet > "$OUT/shots.log" 2>&1
 timeout 50 $C sweep --problem p6 --family splitk --axis block_m=64,128 --axis block_n=128 --axis threads=128,256 \
@@ -28,7 +29,9 @@ for f in seed_tall_skinny store_bound cublas; do $C run --problem p9 --family $f
 for f in seed_tiled simt_splitk tc_splitk cublas; do $C run --problem p6 --family $f --metrics seed --reps 10 >> "$OUT/shots.log" 2>&1; done
 $C export --out "$OUT/results.json" >> "$OUT/shots.log" 2>&1
 tail -n 3 "$OUT/shots.log"
+fi
 
 # The device returns at most 8 files: pack everything into one archive beside the summaries.
-(cd "$OUT" && tar czf device-results.tgz --exclude=device-results.tgz . && find . -maxdepth 1 -type f ! -name device-results.tgz -delete)
+# (tar to /tmp first: archiving the folder it writes into makes tar warn "file changed" and fail.)
+(cd "$OUT" && tar czf /tmp/device-results.tgz . ; find . -maxdepth 1 -type f -delete; mv /tmp/device-results.tgz .)
 ls -la "$OUT"
