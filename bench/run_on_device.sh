@@ -31,7 +31,8 @@ $C export --out "$OUT/results.json" >> "$OUT/shots.log" 2>&1
 tail -n 3 "$OUT/shots.log"
 fi
 
-# The device returns at most 8 files: pack everything into one archive beside the summaries.
+# The device returns at most 8 files: everything in one archive, beside the result tables.
 # (tar to /tmp first: archiving the folder it writes into makes tar warn "file changed" and fail.)
-(cd "$OUT" && tar czf /tmp/device-results.tgz . ; find . -maxdepth 1 -type f -delete; mv /tmp/device-results.tgz .)
+(cd "$OUT" && tar czf /tmp/device-results.tgz . ; find . -maxdepth 1 -type f ! -name '*.md' ! -name 'nvidia-*.json' \
+   ! -name 'ncu-comparison-*.json' -delete; mv /tmp/device-results.tgz .)
 ls -la "$OUT"
