@@ -1,9 +1,9 @@
 // What the driver actually launched, from CUPTI's activity records: the figures only the launch
 // knows, above all the shared memory the driver configured per SM (the L1/shared carveout), which
 // Nsight Compute's launch__shared_mem_config_size and launch__occupancy_limit_shared_mem report.
-// On the H100 the driver often configures 2-4x what the occupancy needs (measured over 80 kernels,
-// docs/architecture.md), so no rule in the model reproduces it; the record does. It also names the
-// kernels a library (cuBLAS) chose for itself.
+// On the H100 the driver configured 1.3-4x what the occupancy needs for 65 of 92 kernel configs
+// (ncu, bench/results/smem-carveout-*.csv) with no rule we could fit; the record gives it exactly.
+// It also names the kernels a library (cuBLAS) chose for itself.
 #pragma once
 #include <cstdint>
 #include <functional>

@@ -46,9 +46,11 @@ Occupancy theoretical_occupancy(const GpuSpec& s, int threads, int registers, lo
     o.smem_config_estimated = false;
     o.limit_by_smem = int(smem_config_bytes / per_block);
   } else {
+    // As many blocks as the other limits allow, or as the whole shared memory holds if fewer.
+    const long long target = std::min<long long>(others, s.smem_per_sm / per_block);
     o.smem_config_bytes = s.smem_per_sm;
     for (int kb : s.smem_carveouts_kb)
-      if (kb * 1024LL >= per_block * others && kb * 1024LL <= s.smem_per_sm) {
+      if (kb * 1024LL >= per_block * target && kb * 1024LL <= s.smem_per_sm) {
         o.smem_config_bytes = kb * 1024LL;
         break;
       }
