@@ -50,13 +50,15 @@ std::string describe_run(const RunResult& r, const GpuSpec& here, const GpuSpec&
                       (r.verify.allclose() ? std::string("PASS")
                                            : "FAIL (" + std::to_string(r.verify.mismatches) + " elements" +
                                                  (r.verify.nonfinite ? ", " + std::to_string(r.verify.nonfinite) + " not finite" : "") + ")"));
-  if (r.config.family != "cublas") {
+  if (r.block_size > 0) {  // cuBLAS runs have one only when the launch was recorded
+    if (r.config.family == "cublas") line("launched", r.launched_kernel);
     line("kernel", std::to_string(r.registers) + " regs/thread, " + std::to_string(r.static_smem) + " B static + " +
                        std::to_string(r.dynamic_smem) + " B dynamic smem, " + std::to_string(r.local_bytes) + " B local; grid " +
                        std::to_string(r.grid_size) + ", block " + std::to_string(r.block_size) +
-                       (r.jit_cache_hit ? ", JIT cache hit" : fmt(", compiled in %.0f ms", r.compile_ms)));
+                       (r.smem_config_bytes > 0 ? ", " + std::to_string(r.smem_config_bytes / 1024) + " KB shared memory configured" : "") +
+                       (r.config.family == "cublas" ? "" : r.jit_cache_hit ? ", JIT cache hit" : fmt(", compiled in %.0f ms", r.compile_ms)));
     const int64_t smem = r.static_smem + r.dynamic_smem;
-    const Occupancy oh = theoretical_occupancy(here, int(r.block_size), r.registers, smem);
+    const Occupancy oh = theoretical_occupancy(here, int(r.block_size), r.registers, smem, r.smem_config_bytes);
     const Occupancy orf = theoretical_occupancy(ref, int(r.block_size), r.registers, smem);
     line("occupancy", "theoretical " + fmt("%.1f%%", 100 * oh.fraction) + " here (" + std::to_string(oh.blocks_per_sm) +
                           " blocks/SM, limited by " + oh.limiter + "); " + fmt("%.1f%%", 100 * orf.fraction) + " on " + ref.name +

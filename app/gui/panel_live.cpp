@@ -141,7 +141,7 @@ class LivePanel final : public Panel {
     const GpuSpec here = s.here(), ref = s.reference();
     const long long smem = r.static_smem + r.dynamic_smem;
     const int threads = int(r.block_size > 0 ? r.block_size : r.config.threads);
-    const Occupancy oh = theoretical_occupancy(here, threads, r.registers, smem);
+    const Occupancy oh = theoretical_occupancy(here, threads, r.registers, smem, r.smem_config_bytes);
     const Occupancy orf = theoretical_occupancy(ref, threads, r.registers, smem);
     percent_bar("achieved", metric(r, "sm__warps_active.avg.pct_of_peak_sustained_active"));
     const std::string here_label = "theoretical (this GPU)", ref_label = "theoretical (" + ref.key + ")";
@@ -153,6 +153,10 @@ class LivePanel final : public Panel {
                 (long long)r.static_smem, (long long)r.dynamic_smem, (long long)r.local_bytes);
     ImGui::Text("block %lld threads, grid %lld blocks; limiter here: %s, on %s: %s", (long long)r.block_size,
                 (long long)r.grid_size, oh.limiter.c_str(), ref.key.c_str(), orf.limiter.c_str());
+    ImGui::Text("shared memory configured per SM: %lld KB here (%s, %d blocks fit), %lld KB on %s (estimated)",
+                oh.smem_config_bytes / 1024, oh.smem_config_estimated ? "estimated" : "the driver's, recorded", oh.limit_by_smem,
+                orf.smem_config_bytes / 1024, ref.key.c_str());
+    if (!r.launched_kernel.empty() && r.config.family == "cublas") ImGui::TextWrapped("cuBLAS launched %s", r.launched_kernel.c_str());
   }
 
   std::vector<double> xs_, ms_, tf_, gb_;

@@ -122,7 +122,7 @@ std::vector<Block> build(const std::string& title, const AppState& s, const std:
     }
     const long long smem = r.static_smem + r.dynamic_smem;
     const int threads = int(r.block_size > 0 ? r.block_size : r.config.threads);
-    m.push_back({"theoretical occupancy (" + here.key + ")", fmt("%.1f", 100 * theoretical_occupancy(here, threads, r.registers, smem).fraction), "%"});
+    m.push_back({"theoretical occupancy (" + here.key + ")", fmt("%.1f", 100 * theoretical_occupancy(here, threads, r.registers, smem, r.smem_config_bytes).fraction), "%"});
     m.push_back({"theoretical occupancy (" + ref.key + ")", fmt("%.1f", 100 * theoretical_occupancy(ref, threads, r.registers, smem).fraction), "%"});
     m.push_back({"registers", std::to_string(r.registers), "register/thread"});
     m.push_back({"shared memory", std::to_string(smem), "byte/block"});

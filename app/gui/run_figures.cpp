@@ -72,7 +72,7 @@ double figure_value(const RunResult& r, const std::string& f, const GpuSpec& her
     // Stored as a fraction; a value above 1 is taken as already in percent.
     if (r.occupancy_theoretical > 0) return r.occupancy_theoretical <= 1 ? 100.0 * r.occupancy_theoretical : r.occupancy_theoretical;
     if (r.block_size <= 0) return nan;
-    return 100.0 * theoretical_occupancy(here, int(r.block_size), r.registers, r.static_smem + r.dynamic_smem).fraction;
+    return 100.0 * theoretical_occupancy(here, int(r.block_size), r.registers, r.static_smem + r.dynamic_smem, r.smem_config_bytes).fraction;
   }
   if (f == "registers") return r.registers > 0 ? r.registers : nan;
   if (f == "rel. error") return r.verify.checked ? r.verify.rel_fro_error : nan;

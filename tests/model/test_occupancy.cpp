@@ -86,3 +86,13 @@ TEST(Occupancy, TheDriversOwnCarveoutGivesNsightComputesFigures) {
   EXPECT_EQ(tiled.limit_by_regs, 3);
   EXPECT_EQ(tiled.blocks_per_sm, 3);
 }
+
+TEST(Occupancy, WhenSharedMemoryHoldsFewerBlocksTheEstimateIsTheSmallestCarveoutForThose) {
+  // tc_splitk, 256 threads, 128 registers, 139264 B: 2 blocks by registers, but only one fits in
+  // 228 KB; the driver configured 164 KB (ncu, H100), the smallest carveout holding one block.
+  const Occupancy o = theoretical_occupancy(spec("h100_sxm"), 256, 128, 139264);
+  EXPECT_EQ(o.smem_config_bytes, 164 * 1024);
+  EXPECT_EQ(o.limit_by_smem, 1);
+  EXPECT_EQ(o.blocks_per_sm, 1);
+  EXPECT_EQ(o.limiter, "shared memory");
+}

@@ -23,6 +23,8 @@ TEST(Protocol, ResultRoundTripsWithMetrics) {
   r.verify.rel_fro_error = 3e-7;
   r.verify.mismatches = 12;
   r.metrics["launch__grid_size"] = {4, "block", "launch"};
+  r.smem_config_bytes = 135168;
+  r.launched_kernel = "tiled_gemm";
   const RunResult back = result_from_json(nlohmann::json::parse(to_json(r).dump()));
   EXPECT_EQ(back.config, r.config);
   EXPECT_EQ(back.disposition, Disposition::Incorrect);
@@ -32,6 +34,8 @@ TEST(Protocol, ResultRoundTripsWithMetrics) {
   EXPECT_FALSE(back.verify.allclose());
   ASSERT_EQ(back.metrics.count("launch__grid_size"), 1u);
   EXPECT_EQ(back.metrics.at("launch__grid_size").source, "launch");
+  EXPECT_EQ(back.smem_config_bytes, 135168);
+  EXPECT_EQ(back.launched_kernel, "tiled_gemm");
 }
 
 TEST(Protocol, RequestsParseAndBadFieldsAreNamed) {
