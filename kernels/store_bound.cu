@@ -17,11 +17,11 @@
 // N % 4 == 0 (else B and C use scalar accesses); A takes any layout and K.
 #include "gemm_common.cuh"
 #include "ptx.cuh"
-#include "strip_order.cuh"
 
 #ifndef TILES_PER_BLOCK
 #define TILES_PER_BLOCK 8
 #endif
+#include "strip_order.cuh"  // after TILES_PER_BLOCK: it sizes the strips
 // KC (optional): K rounded up to 4, fixed at JIT time from the config's shape, so that the k
 // loop unrolls fully with immediate shared-memory offsets (P9: K = 32).
 #ifdef KC
@@ -66,13 +66,8 @@ store_bound(const float* __restrict__ A, const float* __restrict__ B, float* __r
   float* Bs = smem;                                   // [KP][BLOCK_N]
   float* As0 = smem + (gs_size_t)KP * BLOCK_N;        // [2][KP][A_STRIDE_T]
 
-  const int tiles_m = (M + BLOCK_M - 1) / BLOCK_M, tiles_n = (N + BLOCK_N - 1) / BLOCK_N;
-  const int strips_m = (tiles_m + TILES_PER_BLOCK - 1) / TILES_PER_BLOCK;
-  int strip_m, tile_n;
-  strip_of_block(blockIdx.x, strips_m, tiles_n, strip_m, tile_n);
-  const int n0 = tile_n * BLOCK_N;
-  const int t_first = strip_m * TILES_PER_BLOCK;
-  const int n_tiles = min(TILES_PER_BLOCK, tiles_m - t_first);
+  const BlockStrip strip = block_strip(M, N);
+  const int n0 = strip.n0, t_first = strip.t_first, n_tiles = strip.n_tiles;
 
   stage_a(As0, A, M, K, KP, t_first * BLOCK_M);
 #if !B_COL_MAJOR

@@ -25,11 +25,11 @@
 // Operands are read with scalar loads in any layout (A and B are small next to C).
 #include "gemm_common.cuh"
 #include "ptx.cuh"
-#include "strip_order.cuh"
 
 #ifndef TILES_PER_BLOCK
 #define TILES_PER_BLOCK 8
 #endif
+#include "strip_order.cuh"  // after TILES_PER_BLOCK: it sizes the strips
 #ifndef MIN_BLOCKS
 #define MIN_BLOCKS 1
 #endif
@@ -120,13 +120,8 @@ tc_store_bound(const float* __restrict__ A, const float* __restrict__ B, float* 
   float* Es = smem + B_FLOATS + 2 * A_FLOATS + (threadIdx.x / 32) * (16 * EPI_STRIDE);
 #endif
 
-  const int tiles_m = (M + BLOCK_M - 1) / BLOCK_M, tiles_n = (N + BLOCK_N - 1) / BLOCK_N;
-  const int strips_m = (tiles_m + TILES_PER_BLOCK - 1) / TILES_PER_BLOCK;
-  int strip_m, tile_n;
-  strip_of_block(blockIdx.x, strips_m, tiles_n, strip_m, tile_n);
-  const int n0 = tile_n * BLOCK_N;
-  const int t_first = strip_m * TILES_PER_BLOCK;
-  const int n_tiles = min(TILES_PER_BLOCK, tiles_m - t_first);
+  const BlockStrip strip = block_strip(M, N);
+  const int n0 = strip.n0, t_first = strip.t_first, n_tiles = strip.n_tiles;
 
   // B slice, once: slot (ks, jn, lane (g, t)) holds B[8ks + t][col] and B[8ks + t + 4][col] for
   // the permuted column col of mma column g of n8 tile jn.

@@ -2,6 +2,8 @@
 // tile, in both layouts where a family takes them; and the seed baselines on the seed problems.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <random>
 
 #include "controller/sweep.h"
@@ -82,6 +84,14 @@ TEST_P(FamilyOnGpu, MatchesCublasOnRaggedShapes) {
       KernelConfig v = *c;
       v.precision = Precision(p);
       if (v.precision != c->precision && !validate(v, spec)) configs.push_back(v);
+    }
+    // Families that order their blocks: the other grid order, grouped as deep as the family allows.
+    const std::vector<Param> params = f.params();
+    if (std::find(params.begin(), params.end(), Param::GridOrder) != params.end()) {
+      KernelConfig v = *c;
+      v.grid_order = c->grid_order == GridOrder::RowMajor ? GridOrder::ColMajor : GridOrder::RowMajor;
+      v.swizzle = f.choices(Param::Swizzle).empty() ? c->swizzle : f.choices(Param::Swizzle).back();
+      if (!validate(v, spec)) configs.push_back(v);
     }
     for (const auto& cfg : configs) {
       const RunResult r = gpu_runner().run(cfg, quick());
