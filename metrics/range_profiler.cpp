@@ -2,7 +2,6 @@
 // side (enable, set config, start/stop around one launch sequence, decode; one per context).
 #include "metrics/range_profiler.h"
 
-#include <cupti_profiler_host.h>
 #include <cupti_profiler_target.h>
 #include <cupti_range_profiler.h>
 #include <cupti_result.h>
@@ -16,6 +15,7 @@
 
 #include "metrics/cupti_check.h"
 #include "metrics/metric_catalog.h"
+#include "metrics/profiler_host.h"
 
 namespace gemmscope {
 
@@ -23,113 +23,6 @@ namespace {
 
 constexpr const char* kDurationMetric = "gpu__time_duration.sum";
 constexpr size_t kMaxRanges = 64;  // kernels one launch_once may issue
-
-// [SECTION] Host side
-
-using HostObjectPtr = std::unique_ptr<CUpti_Profiler_Host_Object, void (*)(CUpti_Profiler_Host_Object*)>;
-
-void deinit_host_object(CUpti_Profiler_Host_Object* object) {
-  if (!object) return;
-  CUpti_Profiler_Host_Deinitialize_Params p{CUpti_Profiler_Host_Deinitialize_Params_STRUCT_SIZE};
-  p.pHostObject = object;
-  cuptiProfilerHostDeinitialize(&p);  // nothing useful to do on failure while cleaning up
-}
-
-std::vector<std::string> chip_names() {
-  CUpti_Profiler_Host_GetSupportedChips_Params p{CUpti_Profiler_Host_GetSupportedChips_Params_STRUCT_SIZE};
-  GEMMSCOPE_CUPTI(cuptiProfilerHostGetSupportedChips, &p);
-  std::vector<std::string> names;
-  for (size_t i = 0; i < p.numChips; ++i) names.emplace_back(p.ppChipNames[i]);
-  return names;
-}
-
-HostObjectPtr make_host_object(const std::string& chip, const uint8_t* availability) {
-  CUpti_Profiler_Host_Initialize_Params p{CUpti_Profiler_Host_Initialize_Params_STRUCT_SIZE};
-  p.profilerType = CUPTI_PROFILER_TYPE_RANGE_PROFILER;
-  p.pChipName = chip.c_str();
-  p.pCounterAvailabilityImage = availability;
-  const CUptiResult r = cuptiProfilerHostInitialize(&p);
-  if (r == CUPTI_ERROR_INVALID_CHIP_NAME) {
-    std::string known;
-    for (const std::string& c : chip_names()) known += (known.empty() ? "" : " ") + c;
-    throw std::invalid_argument("CUPTI does not know chip '" + chip + "'; known chips: " + known);
-  }
-  check_cupti(r, "cuptiProfilerHostInitialize", __FILE__, __LINE__);
-  return HostObjectPtr(p.pHostObject, deinit_host_object);
-}
-
-CUptiResult add_metrics(CUpti_Profiler_Host_Object* object, const std::vector<const char*>& names) {
-  CUpti_Profiler_Host_ConfigAddMetrics_Params p{CUpti_Profiler_Host_ConfigAddMetrics_Params_STRUCT_SIZE};
-  p.pHostObject = object;
-  p.ppMetricNames = const_cast<const char**>(names.data());
-  p.numMetrics = names.size();
-  return cuptiProfilerHostConfigAddMetrics(&p);
-}
-
-// Why CUPTI refuses one metric, in words.
-std::string refusal_reason(const std::string& chip, const std::string& metric, CUptiResult r) {
-  if (const MetricInfo* m = find_metric(metric)) {
-    if (m->source == MetricSource::Launch)
-      return "a launch attribute, not a counter: the runner records it from the launch";
-    if (m->source == MetricSource::Derived) return "computed by gemmscope: collect its inputs (counter_metrics())";
-  }
-  HostObjectPtr probe = make_host_object(chip, nullptr);
-  const std::string base = metric.substr(0, metric.find('.'));
-  CUpti_Profiler_Host_GetMetricProperties_Params p{CUpti_Profiler_Host_GetMetricProperties_Params_STRUCT_SIZE};
-  p.pHostObject = probe.get();
-  p.pMetricName = base.c_str();
-  if (cuptiProfilerHostGetMetricProperties(&p) != CUPTI_SUCCESS)
-    return "no metric '" + base + "' on " + chip + " (" + cupti_result_text(r) + ")";
-  return "'" + base + "' exists on " + chip + " but not with this rollup/submetric (" + cupti_result_text(r) + ")";
-}
-
-// Names every metric of `names` that CUPTI refuses for the chip on its own; empty when each is accepted.
-std::string refused_metrics(const std::string& chip, const std::vector<std::string>& names) {
-  std::string refused;
-  for (const std::string& n : names) {
-    HostObjectPtr one = make_host_object(chip, nullptr);
-    const char* name = n.c_str();
-    const CUptiResult r = add_metrics(one.get(), {name});
-    if (r != CUPTI_SUCCESS) refused += (refused.empty() ? "" : "; ") + n + ": " + refusal_reason(chip, n, r);
-  }
-  return refused;
-}
-
-// A host object holding one metric set, its config image and pass count. The object evaluates the
-// counter data the config produced.
-struct HostConfig {
-  std::vector<std::string> metrics;
-  std::vector<const char*> metric_ptrs;  // into `metrics`
-  HostObjectPtr object{nullptr, deinit_host_object};
-  std::vector<uint8_t> image;
-  int passes = 0;
-
-  HostConfig(const std::string& chip, const uint8_t* availability, std::vector<std::string> names)
-      : metrics(std::move(names)) {
-    for (const std::string& m : metrics) metric_ptrs.push_back(m.c_str());
-    object = make_host_object(chip, availability);
-    const CUptiResult r = add_metrics(object.get(), metric_ptrs);
-    if (r != CUPTI_SUCCESS) {
-      const std::string refused = refused_metrics(chip, metrics);
-      if (!refused.empty()) throw std::invalid_argument("CUPTI refuses metric(s) for chip " + chip + ": " + refused);
-      check_cupti(r, "cuptiProfilerHostConfigAddMetrics", __FILE__, __LINE__);
-    }
-    CUpti_Profiler_Host_GetConfigImageSize_Params size{CUpti_Profiler_Host_GetConfigImageSize_Params_STRUCT_SIZE};
-    size.pHostObject = object.get();
-    GEMMSCOPE_CUPTI(cuptiProfilerHostGetConfigImageSize, &size);
-    image.resize(size.configImageSize);
-    CUpti_Profiler_Host_GetConfigImage_Params get{CUpti_Profiler_Host_GetConfigImage_Params_STRUCT_SIZE};
-    get.pHostObject = object.get();
-    get.configImageSize = image.size();
-    get.pConfigImage = image.data();
-    GEMMSCOPE_CUPTI(cuptiProfilerHostGetConfigImage, &get);
-    CUpti_Profiler_Host_GetNumOfPasses_Params np{CUpti_Profiler_Host_GetNumOfPasses_Params_STRUCT_SIZE};
-    np.configImageSize = image.size();
-    np.pConfigImage = image.data();
-    GEMMSCOPE_CUPTI(cuptiProfilerHostGetNumOfPasses, &np);
-    passes = static_cast<int>(np.numOfPasses);
-  }
-};
 
 std::vector<std::string> with_duration(const std::vector<std::string>& metrics) {
   std::vector<std::string> out;
@@ -284,7 +177,7 @@ CounterSample RangeProfiler::collect(const std::vector<std::string>& counter_met
   const std::vector<std::string> metrics = with_duration(counter_metrics);
   std::unique_ptr<HostConfig> new_config;
   if (!s.object || !s.config || s.config->metrics != metrics)  // host side first: a refused metric changes nothing
-    new_config = std::make_unique<HostConfig>(s.chip, s.availability.data(), metrics);
+    new_config = std::make_unique<HostConfig>(s.chip, s.availability.data(), metrics, CUPTI_PROFILER_TYPE_RANGE_PROFILER);
   try {
     if (new_config) {
       if (!s.object || s.configured) s.reenable();  // the first config after Enable sticks: a new set needs a new object
@@ -371,18 +264,8 @@ CounterSample RangeProfiler::collect(const std::vector<std::string>& counter_met
 
     // per_range[r][m]: metric m of range skip + r.
     const size_t n_metrics = config.metrics.size();
-    std::vector<std::vector<double>> per_range(info.numTotalRanges - skip, std::vector<double>(n_metrics, NAN));
-    for (size_t r = 0; r < per_range.size(); ++r) {
-      CUpti_Profiler_Host_EvaluateToGpuValues_Params eval{CUpti_Profiler_Host_EvaluateToGpuValues_Params_STRUCT_SIZE};
-      eval.pHostObject = config.object.get();
-      eval.pCounterDataImage = s.counter_data.data();
-      eval.counterDataImageSize = s.counter_data.size();
-      eval.rangeIndex = skip + r;
-      eval.ppMetricNames = const_cast<const char**>(config.metric_ptrs.data());
-      eval.numMetrics = n_metrics;
-      eval.pMetricValues = per_range[r].data();
-      GEMMSCOPE_CUPTI(cuptiProfilerHostEvaluateToGpuValues, &eval);
-    }
+    std::vector<std::vector<double>> per_range(info.numTotalRanges - skip);
+    for (size_t r = 0; r < per_range.size(); ++r) per_range[r] = config.evaluate(s.counter_data, skip + r);
     const size_t duration_index =
         std::find(config.metrics.begin(), config.metrics.end(), kDurationMetric) - config.metrics.begin();
     std::vector<double> ns, column;
@@ -402,9 +285,7 @@ CounterSample RangeProfiler::collect(const std::vector<std::string>& counter_met
 }
 
 int count_passes(const std::string& chip_name, const std::vector<std::string>& counter_metrics) {
-  return HostConfig(chip_name, nullptr, with_duration(counter_metrics)).passes;
+  return HostConfig(chip_name, nullptr, with_duration(counter_metrics), CUPTI_PROFILER_TYPE_RANGE_PROFILER).passes;
 }
-
-std::vector<std::string> supported_chips() { return chip_names(); }
 
 }  // namespace gemmscope

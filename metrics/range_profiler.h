@@ -85,7 +85,4 @@ class RangeProfiler {
 // naming any metric CUPTI refuses, or the chip when CUPTI does not know it.
 int count_passes(const std::string& chip_name, const std::vector<std::string>& counter_metrics);
 
-// The chip names CUPTI's host API accepts.
-std::vector<std::string> supported_chips();
-
 }  // namespace gemmscope

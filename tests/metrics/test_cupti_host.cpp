@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "metrics/metric_catalog.h"
+#include "metrics/pm_sampler.h"
+#include "metrics/profiler_host.h"
 #include "metrics/range_profiler.h"
 
 namespace gemmscope {
@@ -103,6 +105,22 @@ TEST(CuptiHost, TensorMetricNamesDifferByChip) {
   EXPECT_GE(count_passes("GH100", {"sm__ops_path_tensor_src_fp16.sum"}), 1);
   EXPECT_GE(count_passes("AD102", {"sm__ops_path_tensor_src_fp16_dst_fp32.sum"}), 1);
   EXPECT_GE(count_passes("GH100", {"sm__inst_executed_pipe_tensor_op_gmma.sum"}), 1);  // wgmma, Hopper only
+}
+
+// PM sampling (metrics/pm_sampler.h) takes one-pass sets only, and fewer metrics exist for it.
+TEST(CuptiHost, DramSamplingSetIsOnePassForPmSampling) {
+  for (const std::string& chip : kChips) {
+    const HostConfig config(chip, nullptr, dram_sampling_metrics(), CUPTI_PROFILER_TYPE_PM_SAMPLING);
+    EXPECT_EQ(config.passes, 1) << chip;
+  }
+  EXPECT_EQ(dram_sampling_metrics().at(kDramSamplingActivity), "sm__cycles_active.avg");
+  try {
+    HostConfig("GH100", nullptr, {"lts__t_sectors_op_read.sum"}, CUPTI_PROFILER_TYPE_PM_SAMPLING);
+    ADD_FAILURE() << "lts__t_sectors_op_read.sum was accepted for PM sampling on GH100";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("for PM sampling"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(HostConfig("GH100", nullptr, {"lts__t_sectors_op_read.sum"}, CUPTI_PROFILER_TYPE_RANGE_PROFILER).passes, 1);
 }
 
 TEST(CuptiHost, UnknownChipIsNamed) {
