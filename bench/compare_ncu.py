@@ -3,12 +3,16 @@
 
 For each config it runs `gemmscope-cli run --metrics all --csv` (the runner's range profiler) and,
 separately, `ncu --metrics <the same names> --csv --clock-control none` over a plain
-`gemmscope-cli run` of the same config (kernel filter, one launch), NCU_RUNS times to measure
-ncu's own run-to-run spread. A metric agrees when it is within 3 % of ncu's mean, or within ncu's
-spread. It also records what collecting each metric set costs (passes, wall time), and writes a
-Markdown table and JSON under --out.
+`gemmscope-cli run` of the same config (kernel filter, the second of two profiled launches),
+NCU_RUNS times to measure ncu's own run-to-run spread. A metric agrees when it is within 3 % of
+ncu's mean, or within ncu's spread. A metric that disagrees is collected again alone by both tools;
+a DRAM byte count that still disagrees is measured a third way, on an unprofiled launch sampled by
+CUPTI's PM sampler (gemmscope-pm-check), which shows which tool reports what the kernel does when
+no profiler replays it. It also records what collecting each metric set costs (passes, wall time),
+and writes a Markdown table and JSON under --out.
 
 usage: compare_ncu.py --cli build/app/cli/gemmscope-cli --out bench/results [--ncu ncu] [--commit SHA]
+                      [--pm-check build/bench/gemmscope-pm-check]
 """
 import argparse
 import csv
@@ -46,12 +50,18 @@ def printed_resolution(text):
 
 
 def read_long_csv(text):
-    """Rows of ncu's --csv long format (ours writes the same): {metric: (unit, value, resolution)}."""
+    """Rows of ncu's --csv long format (ours writes the same) for the last profiled launch (the largest
+    ID): {metric: (unit, value, resolution)}."""
     start = text.find('"ID"')
     if start < 0:
         return {}
     out = {}
-    for row in csv.DictReader(io.StringIO(text[start:])):
+    rows = list(csv.DictReader(io.StringIO(text[start:])))
+    ids = [int(r["ID"]) for r in rows if (r.get("ID") or "").isdigit()]
+    last = str(max(ids)) if ids else None
+    for row in rows:
+        if last is not None and row.get("ID") != last:
+            continue
         name = row.get("Metric Name")
         value = (row.get("Metric Value") or "").replace(",", "")
         try:
@@ -69,13 +79,14 @@ def to_base_unit(unit, value):
 
 
 def ncu_collect(ncu, kernel, names, base, env, label):
-    """NCU_RUNS runs of ncu over the second launch of `kernel` in a plain CLI run (after one warm-up launch, as
-    gemmscope profiles a warmed launch: a process's first launch of a kernel writes ~2.3 MB more to DRAM on the
-    H100, see bench/results/counter-disagreements-*.md): [{metric: (value, print resolution)}]."""
+    """NCU_RUNS runs of ncu over a plain CLI run (one warm-up, one timed launch), profiling both launches of
+    `kernel` and keeping the second: on the H100 the first kernel ncu profiles in a process carries about
+    2.3 MB of DRAM writes that an unprofiled launch does not make (bench/results/counter-disagreements-*.md),
+    and gemmscope profiles a warmed launch too. [{metric: (value, print resolution)}]."""
     runs = []
     for _ in range(NCU_RUNS):
-        cmd = [ncu, "--clock-control", "none", "--print-units", "base", "--target-processes", "all", "-k", f"regex:^{kernel}$", "--launch-skip", "1",
-               "-c", "1", "--metrics", ",".join(names), "--csv"] + base + ["--reps", "1", "--warmup", "1", "--no-verify"]
+        cmd = [ncu, "--clock-control", "none", "--print-units", "base", "--target-processes", "all", "-k", f"regex:^{kernel}$", "-c", "2",
+               "--metrics", ",".join(names), "--csv"] + base + ["--reps", "1", "--warmup", "1", "--no-verify"]
         rc, nout, nerr = run(cmd, env)
         parsed = read_long_csv(nout)
         if not parsed:
@@ -85,13 +96,32 @@ def ncu_collect(ncu, kernel, names, base, env, label):
     return runs
 
 
+PM_SAMPLED = {"dram__bytes_read.sum": 4, "dram__bytes_write.sum": 5}  # column of gemmscope-pm-check's table
+
+
+def pm_sampled(pm_check, problem, family, env):
+    """{metric: [bytes per run]} of unprofiled launches under CUPTI's PM sampler (gemmscope-pm-check)."""
+    rc, out, err = run([pm_check, "--reps", str(NCU_RUNS), "--problem", problem, "--family", family], env)
+    got = {m: [] for m in PM_SAMPLED}
+    for line in out.splitlines():
+        cells = [c.strip() for c in line.split("|")]
+        if len(cells) > 5 and cells[2] == "PM sampling, unreplayed":
+            for m, col in PM_SAMPLED.items():
+                got[m].append(float(cells[col]) * 1e6)
+    if rc != 0 or not got["dram__bytes_read.sum"]:
+        print(f"gemmscope-pm-check {problem} {family} failed ({rc}):\n{out[-2000:]}\n{err[-2000:]}", file=sys.stderr)
+    return got
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--cli", required=True)
     ap.add_argument("--ncu", default="ncu")
     ap.add_argument("--out", required=True)
     ap.add_argument("--commit", default="unknown", help="the commit of the build being compared")
+    ap.add_argument("--pm-check", help="gemmscope-pm-check (default: build/bench/ beside the CLI's build/app/cli/)")
     args = ap.parse_args()
+    pm_check = args.pm_check or os.path.join(os.path.dirname(os.path.abspath(args.cli)), "..", "..", "bench", "gemmscope-pm-check")
     os.makedirs(args.out, exist_ok=True)
     tmp = tempfile.mkdtemp()
     env = dict(os.environ, GEMMSCOPE_DB=os.path.join(tmp, "store.sqlite"))
@@ -154,6 +184,27 @@ def main():
                         "ncu_runs": ncu_vals, "ncu_mean": nm, "ncu_spread_pct": spread(ncu_vals, nm), "diff_pct": diff,
                         "agrees": diff <= max(TOLERANCE_PCT, spread(ncu_vals, nm), spread(ours_vals, om))}
 
+    # A DRAM byte count that still disagrees: which tool reports what an unprofiled launch does? Both
+    # profilers change the launch they measure (replay, flushes, their own setup traffic); CUPTI's PM
+    # sampler watches an ordinary launch, with no replay, in gemmscope's runner.
+    pm_cache = {}
+    for row in results:
+        if row["agrees"] is not False or row.get("alone", {}).get("agrees") or row["metric"] not in PM_SAMPLED:
+            continue
+        key = (row["problem"], row["family"])
+        if key not in pm_cache:
+            pm_cache[key] = pm_sampled(pm_check, row["problem"], row["family"], env)
+        vals = pm_cache[key][row["metric"]]
+        if not vals:
+            continue
+        pm = statistics.mean(vals)
+        pm_spread = (max(vals) - min(vals)) / abs(pm) * 100 if pm else 0.0
+        ours_diff = abs(row["gemmscope"] - pm) / abs(pm) * 100 if pm else float("inf")
+        ncu_diff = abs(row["ncu_mean"] - pm) / abs(pm) * 100 if pm else float("inf")
+        row["unprofiled"] = {"pm_runs": vals, "pm_mean": pm, "pm_spread_pct": pm_spread, "gemmscope_diff_pct": ours_diff,
+                             "ncu_diff_pct": ncu_diff, "gemmscope_agrees": ours_diff <= max(TOLERANCE_PCT, pm_spread),
+                             "ncu_agrees": ncu_diff <= max(TOLERANCE_PCT, pm_spread)}
+
     # Collection cost of each set, on the P9 seed baseline.
     for metric_set in ["seed", "roofline", "occupancy", "live", "all"]:
         t0 = time.time()
@@ -176,8 +227,8 @@ def main():
              f"(max-min)/mean. A metric agrees within {TOLERANCE_PCT:.0f} % of ncu's mean, within its spread, or within "
              "the rounding of ncu's printed value (it prints some metrics to two decimals). Both sides flush L2 before "
              "every replay pass (ncu's default cache control; gemmscope flushes by reading twice the L2). ncu profiles "
-             "the config's second launch in the process (`--warmup 1 --reps 1`, `--launch-skip 1`): gemmscope profiles a "
-             "warmed launch, and a process's first launch of a kernel writes about 2.3 MB more to DRAM. "
+             "both launches of a `--warmup 1 --reps 1` run and the second is compared: gemmscope profiles a warmed launch, "
+             "and the first kernel ncu profiles in a process writes about 2.3 MB more to DRAM than an unprofiled one. "
              "Made by `bench/compare_ncu.py`.", "",
              "| config | metric | gemmscope | ncu (mean) | diff | ncu spread | agrees |", "|---|---|---:|---:|---:|---:|---|"]
     for r in results:
@@ -199,6 +250,20 @@ def main():
             lines.append(f"| {r['config']} | `{r['metric']}` | {a['gemmscope_mean']:.6g} | {a['gemmscope_spread_pct']:.2f}% | "
                          f"{a['ncu_mean']:.6g} | {a['ncu_spread_pct']:.2f}% | {a['diff_pct']:.2f}% | {'yes' if a['agrees'] else '**no**'} |")
         lines += ["", f"{sum(1 for r in alone if r['alone']['agrees'])} of {len(alone)} agree when collected alone.", ""]
+    unprofiled = [r for r in results if "unprofiled" in r]
+    if unprofiled:
+        lines += ["## Still disagreeing: against an unprofiled launch", "",
+                  f"The same config run by gemmscope's runner with no profiler replaying it, its DRAM traffic sampled by "
+                  f"CUPTI's PM sampler every ~20 us ({NCU_RUNS} runs, `gemmscope-pm-check`): the kernel's busy stretch and one "
+                  "sample each side, summed. A tool matches within 3 % or within the sampled runs' spread.", "",
+                  "| config | metric | unprofiled (PM sampling) | spread | gemmscope | diff | ncu | diff | matches |",
+                  "|---|---|---:|---:|---:|---:|---:|---:|---|"]
+        for r in unprofiled:
+            u = r["unprofiled"]
+            who = " and ".join(t for t, ok in (("gemmscope", u["gemmscope_agrees"]), ("ncu", u["ncu_agrees"])) if ok) or "neither"
+            lines.append(f"| {r['config']} | `{r['metric']}` | {u['pm_mean']:.6g} | {u['pm_spread_pct']:.2f}% | {r['gemmscope']:.6g} | "
+                         f"{u['gemmscope_diff_pct']:.2f}% | {r['ncu_mean']:.6g} | {u['ncu_diff_pct']:.2f}% | {who} |")
+        lines += [""]
     lines += [
               "## Cost of collecting each set (P9 seed baseline)", "", "| set | replay passes | profiling time | whole CLI run |",
               "|---|---:|---:|---:|"]

@@ -1,4 +1,4 @@
-// RangeProfiler on a real GPU: counters against work known by construction (bytes written, FFMAs,
+// RangeProfiler (and the PM sampler) on a real GPU: counters against work known by construction (bytes written, FFMAs,
 // mma.sync instructions), metric-set switching, and every named set collected once. Skips without a GPU.
 //
 // The CUDA driver is loaded with dlopen, not linked: a CPU-only machine has no libcuda.so.1, and a
@@ -13,10 +13,12 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "metrics/launch_record.h"
 #include "metrics/metric_catalog.h"
+#include "metrics/pm_sampler.h"
 #include "metrics/range_profiler.h"
 
 namespace gemmscope {
@@ -418,6 +420,41 @@ TEST_F(RangeProfilerGpu, LaunchRecordDescribesEachKernel) {
 
 // Every named set on a small mixed workload, twice each (the second re-uses the config): the table the
 // report quotes, and a check that the pass count predicted on the host is the one the device ran.
+// The PM sampler watches an unreplayed launch: the fill's 1 GiB shows up as DRAM writes in its busy
+// stretch. CUPTI allows one profiling session per device, so the suite's range profiler steps aside.
+TEST_F(RangeProfilerGpu, PmSamplerSeesTheFillsBytes) {
+  delete profiler_;
+  profiler_ = nullptr;
+  std::vector<PmSample> samples;
+  {
+    PmSamplerOptions o;
+    o.interval_ns = 20000;
+    PmSampler sampler(dev_, dram_sampling_metrics(), o);
+    for (int round = 0; round < 2; ++round) {  // a second start() on the same sampler works too
+      sampler.start();
+      std::this_thread::sleep_for(std::chrono::milliseconds(3));
+      launch_fill();
+      sync();
+      std::this_thread::sleep_for(std::chrono::milliseconds(3));
+      samples = sampler.stop_and_decode();
+    }
+  }
+  profiler_ = new RangeProfiler(ctx_, dev_);
+  const auto bursts = find_bursts(samples, kDramSamplingActivity);
+  ASSERT_EQ(bursts.size(), 1u) << samples.size() << " samples";
+  const BurstTotals t = integrate_burst(samples, bursts[0], bursts);
+  const double ratio = (t.totals[1] + t.background[1]) / kFillBytes;
+  std::printf("[ check  ] PM sampling: %zu samples, busy %zu-%zu, DRAM written / bytes stored = %.4f, read %.2f MB\n",
+              samples.size(), bursts[0].first, bursts[0].second, ratio, t.totals[0] / 1e6);
+  // Up to the L2's size (50 MB, 5 % of the fill) may still be dirty in L2 when the window ends.
+  EXPECT_GT(ratio, 0.94);
+  EXPECT_LT(ratio, 1.02);
+  EXPECT_LT(t.totals[0], 0.05 * kFillBytes);
+  // Every store is one 32-byte sector request from the SMs to L2.
+  EXPECT_NEAR(t.totals[2] / (kFillBytes / 32), 1.0, 0.02);
+  EXPECT_GT(t.idle_samples, 100u);
+}
+
 TEST_F(RangeProfilerGpu, EveryNamedSetCollects) {
   auto work = [] {
     launch_fill();
