@@ -23,4 +23,5 @@ TEST(CeilingCache, KeepsOneEntryPerDeviceAndSurvivesADamagedFile) {
   EXPECT_FALSE(load_ceilings(path, "GPU A"));  // re-measured rather than trusted
   save_ceilings(path, "GPU A", {1, 2, 3, 4, 5});
   EXPECT_DOUBLE_EQ(load_ceilings(path, "GPU A")->dram_read_gbps, 2);
+  std::filesystem::remove(path);
 }

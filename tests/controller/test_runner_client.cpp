@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <unistd.h>
+#include <vector>
 
 #include "controller/runner_client.h"
 #include "model/kernel_family.h"
@@ -14,10 +15,21 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// The fake runners' scripts, removed when the test process exits.
+struct Scripts {
+  std::vector<fs::path> made;
+  ~Scripts() {
+    std::error_code ignored;
+    for (const fs::path& p : made) fs::remove(p, ignored);
+  }
+};
+
 fs::path script(const std::string& name, const std::string& body) {
+  static Scripts scripts;
   const fs::path p = fs::temp_directory_path() / ("gemmscope_fake_" + name + "_" + std::to_string(getpid()) + ".sh");
   std::ofstream(p) << "#!/bin/sh\n" << body;
   fs::permissions(p, fs::perms::owner_all);
+  scripts.made.push_back(p);
   return p;
 }
 
@@ -75,6 +87,7 @@ TEST(RunnerClient, ARunnerThatDiesIsReportedWithItsStatusAndRestartedForTheNextR
   const RunResult second = c.run(some_config(), {});
   EXPECT_EQ(second.disposition, Disposition::Passed) << second.reason;
   EXPECT_EQ(c.restarts(), 1);
+  fs::remove(marker);
 }
 
 TEST(RunnerClient, AMissingRunnerSaysSo) {
