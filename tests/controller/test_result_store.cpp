@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <vector>
 
 #include "controller/result_store.h"
 #include "model/kernel_family.h"
@@ -13,11 +14,24 @@ using namespace gemmscope;
 
 namespace {
 
+void remove_store(const std::string& p) {
+  std::error_code ignored;
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(p + suffix, ignored);
+}
+
+// The stores a test made, removed when its process exits.
+struct Stores {
+  std::vector<std::string> made;
+  ~Stores() {
+    for (const std::string& p : made) remove_store(p);
+  }
+};
+
 std::string fresh_path(const std::string& name) {
+  static Stores stores;
   const auto p = std::filesystem::temp_directory_path() / ("gemmscope_store_" + name + "_" + std::to_string(getpid()) + ".sqlite");
-  std::filesystem::remove(p);
-  std::filesystem::remove(p.string() + "-wal");
-  std::filesystem::remove(p.string() + "-shm");
+  remove_store(p.string());
+  stores.made.push_back(p.string());
   return p.string();
 }
 

@@ -46,6 +46,7 @@ TEST(GpuSpec, BadFilesAreNamedWithTheirFault) {
   }
   std::ofstream(path) << "{ not json";
   EXPECT_THROW(load_gpu_spec(path), std::runtime_error);
+  std::filesystem::remove_all(dir);
 }
 
 TEST(GpuSpec, DetectedSpecFromH100AttributesMatchesTheDatasheet) {

@@ -149,4 +149,5 @@ TEST(JitCompiler, TheDiskCacheReturnsTheSameCubin) {
   EXPECT_EQ(a.cubin, b.cubin);
   EXPECT_EQ(a.key, b.key);
   EXPECT_NE(jit.compile(f.source(), d, "sm_90").key, a.key);  // the architecture is part of the key
+  std::filesystem::remove_all(dir);
 }
