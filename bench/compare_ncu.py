@@ -254,7 +254,7 @@ def main():
     if unprofiled:
         lines += ["## Still disagreeing: against an unprofiled launch", "",
                   f"The same config run by gemmscope's runner with no profiler replaying it, its DRAM traffic sampled by "
-                  f"CUPTI's PM sampler every ~20 us ({NCU_RUNS} runs, `gemmscope-pm-check`): the kernel's busy stretch and one "
+                  f"CUPTI's PM sampler, about 300 samples over the kernel ({NCU_RUNS} runs, `gemmscope-pm-check`): the kernel's busy stretch and one "
                   "sample each side, summed. A tool matches within 3 % or within the sampled runs' spread.", "",
                   "| config | metric | unprofiled (PM sampling) | spread | gemmscope | diff | ncu | diff | matches |",
                   "|---|---|---:|---:|---:|---:|---:|---:|---|"]

@@ -238,6 +238,10 @@ class RangeProfilerGpu : public ::testing::Test {
   void SetUp() override {
     if (!skip_reason_.empty()) GTEST_SKIP() << skip_reason_;
     ASSERT_TRUE(setup_error_.empty()) << setup_error_;
+    // A test that needed the device to itself (the PM sampler) has released the profiler.
+    if (!profiler_) {
+      ASSERT_NO_THROW(profiler_ = new RangeProfiler(ctx_, dev_));
+    }
   }
 
   static void launch(CUfunction f, unsigned blocks, unsigned threads, void** args) {
@@ -421,7 +425,8 @@ TEST_F(RangeProfilerGpu, LaunchRecordDescribesEachKernel) {
 // Every named set on a small mixed workload, twice each (the second re-uses the config): the table the
 // report quotes, and a check that the pass count predicted on the host is the one the device ran.
 // The PM sampler watches an unreplayed launch: the fill's 1 GiB shows up as DRAM writes in its busy
-// stretch. CUPTI allows one profiling session per device, so the suite's range profiler steps aside.
+// stretch. CUPTI allows one profiling session per device, so the suite's range profiler steps aside
+// (SetUp makes a new one for the next test).
 TEST_F(RangeProfilerGpu, PmSamplerSeesTheFillsBytes) {
   delete profiler_;
   profiler_ = nullptr;
@@ -439,7 +444,6 @@ TEST_F(RangeProfilerGpu, PmSamplerSeesTheFillsBytes) {
       samples = sampler.stop_and_decode();
     }
   }
-  profiler_ = new RangeProfiler(ctx_, dev_);
   const auto bursts = find_bursts(samples, kDramSamplingActivity);
   ASSERT_EQ(bursts.size(), 1u) << samples.size() << " samples";
   const BurstTotals t = integrate_burst(samples, bursts[0], bursts);
