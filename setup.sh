@@ -12,7 +12,7 @@ IMGUI_PIN="comma-deps-imgui==1.92.7.post104"
 sudo_cmd=()
 [ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
 
-apt_pkgs=(cmake make g++ pkg-config python3 python3-pip libsqlite3-dev nlohmann-json3-dev
+apt_pkgs=(cmake make g++ pkg-config python3 python3-pip libsqlite3-dev nlohmann-json3-dev libcli11-dev libpng-dev
           libgtest-dev libgl1-mesa-dev libx11-dev zlib1g-dev xvfb xauth mesa-utils libgl1-mesa-dri)
 missing=()
 for p in "${apt_pkgs[@]}"; do
@@ -38,17 +38,15 @@ if [ ! -f "$deps/imgui/.pinned-$IMGUI_PIN" ]; then
   touch "$deps/imgui/.pinned-$IMGUI_PIN"
 fi
 
-# CUDA 13 lives at /usr/local/cuda; where a toolkit lacks CUPTI or NVRTC, NVIDIA's wheels provide them.
+# CUDA 13 lives at /usr/local/cuda (NVRTC comes with it: find_package(CUDAToolkit) needs it); where the
+# toolkit lacks CUPTI, NVIDIA's wheel provides it (metrics/CMakeLists.txt reads GEMMSCOPE_CUPTI_ROOT).
 CUDA_ROOT="${CUDA_ROOT:-/usr/local/cuda}"
 extra=()
-for part in cupti nvrtc; do
-  hdr=cupti.h; [ "$part" = nvrtc ] && hdr=nvrtc.h
-  if [ ! -f "$CUDA_ROOT/include/$hdr" ] && [ ! -d "$deps/nvidia-$part" ]; then
-    python3 -m pip download -q --no-deps --only-binary=:all: -d "$deps/wheels" "nvidia-cuda-$part==13.0.*"
-    python3 -m zipfile -e "$deps"/wheels/nvidia_cuda_${part}-*.whl "$deps/nvidia-$part"
-  fi
-  [ -d "$deps/nvidia-$part" ] && extra+=("-DGEMMSCOPE_$(echo "$part" | tr a-z A-Z)_ROOT=$PWD/$deps/nvidia-$part/nvidia/cu13")
-done
+if [ ! -f "$CUDA_ROOT/include/cupti.h" ] && [ ! -f "$CUDA_ROOT/extras/CUPTI/include/cupti.h" ] && [ ! -d "$deps/nvidia-cupti" ]; then
+  python3 -m pip download -q --no-deps --only-binary=:all: -d "$deps/wheels" "nvidia-cuda-cupti==13.0.*"
+  python3 -m zipfile -e "$deps"/wheels/nvidia_cuda_cupti-*.whl "$deps/nvidia-cupti"
+fi
+[ -d "$deps/nvidia-cupti" ] && extra+=("-DGEMMSCOPE_CUPTI_ROOT=$PWD/$deps/nvidia-cupti/nvidia/cu13")
 
 if [ ! -f "$BUILD/CMakeCache.txt" ]; then
   cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DCUDAToolkit_ROOT="$CUDA_ROOT" \

@@ -11,10 +11,11 @@
 
 #include "controller/result_store.h"
 #include "controller/runner_client.h"
-#include "controller/sweep.h"
+#include "model/json_codec.h"
 #include "model/kernel_family.h"
-#include "model/protocol.h"
 #include "model/roofline.h"
+#include "model/run_roofline.h"
+#include "model/sweep_plan.h"
 #include "model/validate.h"
 
 using namespace gemmscope;
@@ -100,15 +101,12 @@ int main(int argc, char** argv) {
     std::vector<std::pair<Row, KernelConfig>> plan;
     const std::string seed_family = shape == problem_p9() ? "seed_tall_skinny" : "seed_tiled";
     plan.emplace_back(Row(pname, "seed baseline", seed_family), find_family(seed_family)->defaults(shape));
-    for (Precision p : {Precision::FP32, Precision::TF32}) {
-      KernelConfig c = find_family("cublas")->defaults(shape);
-      c.precision = p;
-      plan.emplace_back(Row(pname, "cuBLAS " + to_string(p), "cublas"), c);
-    }
+    for (Precision p : {Precision::FP32, Precision::TF32})
+      plan.emplace_back(Row(pname, "cuBLAS " + to_string(p), "cublas"), make_config(shape, "cublas", {{"precision", to_string(p)}}));
     // Each family's own default sweep picks its best passed config (per precision it offers).
     for (const auto& f : families()) {
       if (f->name() == "cublas" || f->name().rfind("seed_", 0) == 0) continue;
-      if (validate(f->defaults(shape), gpu)) continue;  // the family does not serve this problem
+      if (!validate(f->defaults(shape), gpu).ok()) continue;  // the family does not serve this problem
       SweepPlan sp;
       sp.base = f->defaults(shape);
       sp.axes = f->sweep_space(shape, gpu);
@@ -116,14 +114,15 @@ int main(int argc, char** argv) {
       std::map<Precision, RunResult> best;
       int points = 0;
       for (const auto& pt : expand(sp, gpu)) {
-        if (pt.invalid) continue;
+        if (!pt.valid()) continue;
         ++points;
         RunResult r = runner.run(pt.config, sweep_opts);
         store.insert(r, "bench-sweep-" + f->name() + "@" + pname);
         std::fprintf(stderr, "  sweep %-60s %-10s %9.4f ms\n", r.config_name.c_str(), to_string(r.disposition).c_str(), r.ms_median);
         if (r.disposition != Disposition::Passed) continue;
-        auto it = best.find(pt.config.precision);
-        if (it == best.end() || r.ms_median < it->second.ms_median) best[pt.config.precision] = r;
+        const Precision prec = f->precision(pt.config);
+        auto it = best.find(prec);
+        if (it == best.end() || r.ms_median < it->second.ms_median) best[prec] = r;
       }
       for (const auto& [prec, r] : best) {
         Row row(pname, "best of " + f->name() + " " + to_string(prec), f->name());
@@ -173,7 +172,7 @@ int main(int argc, char** argv) {
     for (const auto& r : rows) {
       if (r.problem != pname) continue;
       const RunResult& a = r.first;
-      const PhysicalFloor f = physical_floor(shape, gpu, a.config.precision);
+      const PhysicalFloor f = physical_floor(shape, gpu, run_precision(a));
       const double ms = r.ms();
       const double pct = ms > 0 ? 100.0 * f.seconds() * 1e3 / ms : 0;
       const double speedup = ms > 0 && cublas_fp32 > 0 ? cublas_fp32 / ms : 0;

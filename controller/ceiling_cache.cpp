@@ -5,7 +5,7 @@
 #include <stdexcept>
 
 #include "controller/result_store.h"
-#include "model/protocol.h"
+#include "model/json_codec.h"
 #include "model/run_result.h"
 
 namespace gemmscope {

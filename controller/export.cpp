@@ -7,7 +7,7 @@
 #include <stdexcept>
 
 #include "model/kernel_family.h"
-#include "model/protocol.h"
+#include "model/json_codec.h"
 
 namespace gemmscope {
 
@@ -30,10 +30,22 @@ std::string num(double v) {
 
 void write_csv(std::ostream& out, const std::vector<RunResult>& runs) {
   std::set<std::string> metric_names;
-  for (const auto& r : runs)
+  // Parameter columns from the families' tables, in declaration order, each family's once.
+  std::vector<std::string> params;
+  std::set<std::string> seen_families;
+  for (const auto& r : runs) {
     for (const auto& [k, v] : r.metrics) metric_names.insert(k);
+    if (!seen_families.insert(r.config.family).second) continue;
+    if (const FamilyPtr f = find_family(r.config.family)) {
+      for (const ParamDecl& d : f->params())
+        if (std::find(params.begin(), params.end(), d.name) == params.end()) params.push_back(d.name);
+    } else {
+      for (const auto& [name, v] : r.config.params.items())
+        if (std::find(params.begin(), params.end(), name) == params.end()) params.push_back(name);
+    }
+  }
   std::vector<std::string> head = {"id", "created_at", "device", "arch", "commit", "family", "problem", "M", "N", "K", "config"};
-  for (Param p : all_params()) head.push_back(param_name(p));
+  head.insert(head.end(), params.begin(), params.end());
   for (const char* h : {"disposition", "reason", "ms_median", "ms_min", "ms_max", "reps", "l2_flushed", "tflops", "gbps",
                         "rel_fro_error", "max_abs_error", "allclose_atol1e-4_rtol1e-4", "mismatches", "registers", "static_smem",
                         "dynamic_smem", "grid_size", "block_size", "occupancy_theoretical"})
@@ -45,11 +57,11 @@ void write_csv(std::ostream& out, const std::vector<RunResult>& runs) {
     const auto& s = r.config.shape;
     std::vector<std::string> row = {std::to_string(r.id), r.created_at, r.device, r.arch, r.commit, r.config.family, problem_name(s),
                                     std::to_string(s.m), std::to_string(s.n), std::to_string(s.k), r.config_name};
-    const KernelFamily* f = find_family(r.config.family);
-    const auto used = f ? f->params() : std::vector<Param>{};
-    for (Param p : all_params()) {
-      const bool relevant = std::find(used.begin(), used.end(), p) != used.end();
-      row.push_back(relevant ? param_value_string(p, get_param(r.config, p)) : "");
+    const FamilyPtr f = find_family(r.config.family);
+    for (const auto& name : params) {
+      const auto v = r.config.params.find(name);
+      const ParamDecl* d = f ? find_param(f->params(), name) : nullptr;
+      row.push_back(!v ? "" : d ? d->format(*v) : std::to_string(*v));
     }
     for (const std::string& v :
          {to_string(r.disposition), r.reason, num(r.ms_median), num(r.ms_min), num(r.ms_max), std::to_string(r.reps),

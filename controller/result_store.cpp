@@ -4,7 +4,7 @@
 #include <sqlite3.h>
 #include <stdexcept>
 
-#include "model/protocol.h"
+#include "model/json_codec.h"
 
 namespace gemmscope {
 
@@ -25,6 +25,10 @@ struct Statement {
   void text(int i, const std::string& v) { sqlite3_bind_text(s, i, v.c_str(), -1, SQLITE_TRANSIENT); }
   void real(int i, double v) { sqlite3_bind_double(s, i, v); }
   void integer(int i, int64_t v) { sqlite3_bind_int64(s, i, v); }
+  std::string column_text(int i) const {
+    const auto* t = reinterpret_cast<const char*>(sqlite3_column_text(s, i));
+    return t ? t : "";
+  }
 };
 
 void exec(sqlite3* db, const std::string& sql, const std::string& path) {
@@ -48,42 +52,56 @@ std::string default_store_path() {
 }
 
 ResultStore::ResultStore(const std::string& path) : path_(path) {
-  const auto parent = std::filesystem::path(path).parent_path();
-  if (!parent.empty()) {
-    std::error_code ec;
-    std::filesystem::create_directories(parent, ec);
+  const bool uri = path.rfind("file:", 0) == 0;  // SQLite URIs ("file:x.sqlite?mode=ro") pass through
+  if (!uri) {
+    const auto parent = std::filesystem::path(path).parent_path();
+    if (!parent.empty()) {
+      std::error_code ec;
+      std::filesystem::create_directories(parent, ec);
+    }
   }
-  if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr) != SQLITE_OK) {
+  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX | (uri ? SQLITE_OPEN_URI : 0);
+  if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
     std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
     sqlite3_close(db_);
     db_ = nullptr;
     throw std::runtime_error("store " + path + ": cannot open (" + msg + ")");
   }
   sqlite3_busy_timeout(db_, 5000);
+  writable_ = sqlite3_db_readonly(db_, "main") == 0;
   try {
-    // WAL: each committed run survives the process being killed at any point after it.
-    exec(db_, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", path_);
-    exec(db_,
-         "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);"
-         "CREATE TABLE IF NOT EXISTS runs(id INTEGER PRIMARY KEY AUTOINCREMENT, created_at TEXT, sweep TEXT, family TEXT,"
-         " problem TEXT, device TEXT, config_name TEXT, disposition TEXT, ms_median REAL, tflops REAL, gbps REAL,"
-         " rel_error REAL, result_json TEXT NOT NULL);"
-         "CREATE TABLE IF NOT EXISTS metrics(run_id INTEGER NOT NULL REFERENCES runs(id), name TEXT NOT NULL, value REAL,"
-         " unit TEXT, source TEXT, PRIMARY KEY(run_id, name));"
-         "CREATE INDEX IF NOT EXISTS runs_by_problem ON runs(problem, family);",
-         path_);
-    Statement get(db_, "SELECT value FROM meta WHERE key='schema'", path_);
-    if (sqlite3_step(get.s) == SQLITE_ROW) {
-      const std::string schema = reinterpret_cast<const char*>(sqlite3_column_text(get.s, 0));
-      if (schema != kSchema) throw std::runtime_error("store " + path_ + ": schema '" + schema + "' is not " + kSchema);
-    } else {
-      exec(db_, std::string("INSERT INTO meta VALUES('schema','") + kSchema + "')", path_);
+    std::string schema;
+    {
+      // A first read: a file that is not SQLite fails here, before anything is written to it.
+      Statement probe(db_, "SELECT name FROM sqlite_master WHERE type='table' AND name='meta'", path_);
+      if (sqlite3_step(probe.s) == SQLITE_ROW) {
+        Statement get(db_, "SELECT value FROM meta WHERE key='schema'", path_);
+        if (sqlite3_step(get.s) == SQLITE_ROW) schema = get.column_text(0);
+      }
+    }
+    if (!schema.empty() && schema != kSchema) throw std::runtime_error("store " + path_ + ": schema '" + schema + "' is not " + kSchema);
+    if (writable_) {
+      // WAL: each committed run survives the process being killed at any point after it.
+      exec(db_, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", path_);
+      exec(db_,
+           "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);"
+           "CREATE TABLE IF NOT EXISTS runs(id INTEGER PRIMARY KEY AUTOINCREMENT, created_at TEXT, sweep TEXT, family TEXT,"
+           " problem TEXT, device TEXT, config_name TEXT, disposition TEXT, ms_median REAL, tflops REAL, gbps REAL,"
+           " rel_error REAL, result_json TEXT NOT NULL);"
+           "CREATE TABLE IF NOT EXISTS metrics(run_id INTEGER NOT NULL REFERENCES runs(id), name TEXT NOT NULL, value REAL,"
+           " unit TEXT, source TEXT, PRIMARY KEY(run_id, name));"
+           "CREATE TABLE IF NOT EXISTS devices(name TEXT PRIMARY KEY, spec_json TEXT NOT NULL, updated_at TEXT);"
+           "CREATE INDEX IF NOT EXISTS runs_by_problem ON runs(problem, family);",
+           path_);
+      if (schema.empty()) exec(db_, std::string("INSERT OR IGNORE INTO meta VALUES('schema','") + kSchema + "')", path_);
+    } else if (schema.empty()) {
+      throw std::runtime_error("store " + path_ + ": read-only and not a gemmscope store (no schema); choose another with --db");
     }
   } catch (const std::runtime_error& e) {
     sqlite3_close(db_);
     db_ = nullptr;
     const std::string msg = e.what();
-    if (msg.find("not a database") != std::string::npos)
+    if (msg.find("not a database") != std::string::npos || msg.find("malformed") != std::string::npos)
       throw std::runtime_error("store " + path_ + ": the file is not a gemmscope store (not an SQLite database); choose another with --db");
     throw;
   }
@@ -92,6 +110,7 @@ ResultStore::ResultStore(const std::string& path) : path_(path) {
 ResultStore::~ResultStore() { sqlite3_close(db_); }
 
 int64_t ResultStore::insert(const RunResult& r, const std::string& sweep_tag) {
+  if (!writable_) throw std::runtime_error("store " + path_ + ": opened read-only, so the run cannot be stored");
   exec(db_, "BEGIN IMMEDIATE", path_);
   try {
     Statement ins(db_,
@@ -129,7 +148,7 @@ int64_t ResultStore::insert(const RunResult& r, const std::string& sweep_tag) {
   }
 }
 
-std::vector<RunResult> ResultStore::query(const StoreQuery& q) const {
+QueryResult ResultStore::query(const StoreQuery& q) const {
   std::string sql = "SELECT id, result_json FROM runs WHERE 1=1";
   std::vector<std::string> binds;
   auto add = [&](const std::string& col, const std::string& v) {
@@ -140,21 +159,20 @@ std::vector<RunResult> ResultStore::query(const StoreQuery& q) const {
   add("device", q.device);
   add("sweep", q.sweep);
   if (q.passed_only) sql += " AND disposition='passed'";
-  sql += " ORDER BY id";
+  sql += q.newest_first ? " ORDER BY id DESC" : " ORDER BY id";
   if (q.limit > 0) sql += " LIMIT " + std::to_string(q.limit);
   Statement st(db_, sql, path_);
   for (size_t i = 0; i < binds.size(); ++i) st.text(int(i + 1), binds[i]);
-  std::vector<RunResult> out;
+  QueryResult out;
   int rc;
   while ((rc = sqlite3_step(st.s)) == SQLITE_ROW) {
     const int64_t id = sqlite3_column_int64(st.s, 0);
-    const char* text = reinterpret_cast<const char*>(sqlite3_column_text(st.s, 1));
     try {
-      RunResult r = result_from_json(nlohmann::json::parse(text ? text : "null"));
+      RunResult r = result_from_json(nlohmann::json::parse(st.column_text(1)));
       r.id = id;
-      out.push_back(std::move(r));
+      out.runs.push_back(std::move(r));
     } catch (const std::exception& e) {
-      throw std::runtime_error("store " + path_ + ": run " + std::to_string(id) + " is unreadable (" + e.what() + ")");
+      out.bad_rows.push_back("run " + std::to_string(id) + ": " + e.what());
     }
   }
   if (rc != SQLITE_DONE) throw std::runtime_error("store " + path_ + ": " + sqlite3_errmsg(db_));
@@ -165,19 +183,24 @@ std::optional<RunResult> ResultStore::get(int64_t id) const {
   Statement st(db_, "SELECT result_json FROM runs WHERE id=?", path_);
   st.integer(1, id);
   if (sqlite3_step(st.s) != SQLITE_ROW) return std::nullopt;
-  RunResult r = result_from_json(nlohmann::json::parse(reinterpret_cast<const char*>(sqlite3_column_text(st.s, 0))));
-  r.id = id;
-  return r;
+  try {
+    RunResult r = result_from_json(nlohmann::json::parse(st.column_text(0)));
+    r.id = id;
+    return r;
+  } catch (const std::exception& e) {
+    throw std::runtime_error("store " + path_ + ": run " + std::to_string(id) + " is unreadable (" + e.what() + ")");
+  }
 }
 
 std::vector<std::string> ResultStore::sweep_tags() const {
   Statement st(db_, "SELECT DISTINCT sweep FROM runs WHERE sweep<>'' ORDER BY sweep", path_);
   std::vector<std::string> v;
-  while (sqlite3_step(st.s) == SQLITE_ROW) v.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(st.s, 0)));
+  while (sqlite3_step(st.s) == SQLITE_ROW) v.push_back(st.column_text(0));
   return v;
 }
 
 void ResultStore::set_baseline(std::optional<int64_t> id) {
+  if (!writable_) throw std::runtime_error("store " + path_ + ": opened read-only, so the baseline cannot be saved");
   if (!id) {
     exec(db_, "DELETE FROM meta WHERE key='baseline'", path_);
     return;
@@ -190,7 +213,36 @@ void ResultStore::set_baseline(std::optional<int64_t> id) {
 std::optional<int64_t> ResultStore::baseline() const {
   Statement st(db_, "SELECT value FROM meta WHERE key='baseline'", path_);
   if (sqlite3_step(st.s) != SQLITE_ROW) return std::nullopt;
-  return std::stoll(reinterpret_cast<const char*>(sqlite3_column_text(st.s, 0)));
+  try {
+    return std::stoll(st.column_text(0));
+  } catch (const std::exception&) {
+    return std::nullopt;  // a damaged baseline entry is no baseline
+  }
+}
+
+void ResultStore::remember_device(const GpuSpec& spec) {
+  if (!writable_ || spec.name.empty()) return;
+  Statement st(db_, "INSERT OR REPLACE INTO devices(name, spec_json, updated_at) VALUES(?,?,?)", path_);
+  st.text(1, spec.name);
+  st.text(2, to_json(spec).dump());
+  st.text(3, utc_now());
+  if (sqlite3_step(st.s) != SQLITE_DONE) throw std::runtime_error("store " + path_ + ": " + sqlite3_errmsg(db_));
+}
+
+std::vector<GpuSpec> ResultStore::device_specs() const {
+  std::vector<GpuSpec> v;
+  Statement probe(db_, "SELECT name FROM sqlite_master WHERE type='table' AND name='devices'", path_);
+  if (sqlite3_step(probe.s) != SQLITE_ROW) return v;  // a read-only store from before the table existed
+  Statement st(db_, "SELECT name, spec_json FROM devices ORDER BY name", path_);
+  while (sqlite3_step(st.s) == SQLITE_ROW) {
+    try {
+      GpuSpec s = spec_from_json(nlohmann::json::parse(st.column_text(1)), "stored");
+      v.push_back(std::move(s));
+    } catch (const std::exception&) {
+      // A spec that no longer reads is skipped: its runs fall back to the spec files.
+    }
+  }
+  return v;
 }
 
 }  // namespace gemmscope

@@ -1,9 +1,12 @@
 // ResultStore: every run in one SQLite file. Each run is committed on its own (WAL), so a
-// killed sweep loses no finished run.
+// killed sweep loses no finished run. The store also remembers the spec of every GPU that ran
+// (with its measured ceilings), so a stored run is judged against the GPU it ran on.
 #pragma once
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "model/gpu_spec.h"
 #include "model/run_result.h"
 
 struct sqlite3;
@@ -16,28 +19,41 @@ struct StoreQuery {
   std::string device;       // "" = any
   std::string sweep;        // sweep tag, "" = any
   bool passed_only = false;
+  bool newest_first = false;
   int limit = 0;            // 0 = all
+};
+
+struct QueryResult {
+  std::vector<RunResult> runs;
+  std::vector<std::string> bad_rows;  // "run 12: <why it cannot be read>": the rest are still returned
 };
 
 class ResultStore {
  public:
-  // Opens or creates; throws std::runtime_error naming the file and what is wrong (e.g. not a gemmscope store).
+  // Opens or creates; throws std::runtime_error naming the file and what is wrong (not a
+  // gemmscope store, a schema it does not know). A file it may only read opens read-only.
   explicit ResultStore(const std::string& path);
   ~ResultStore();
   ResultStore(const ResultStore&) = delete;
   ResultStore& operator=(const ResultStore&) = delete;
 
+  // Throws std::runtime_error naming the store and SQLite's reason when the run cannot be stored.
   int64_t insert(const RunResult&, const std::string& sweep_tag = "");
-  std::vector<RunResult> query(const StoreQuery& = {}) const;
+  QueryResult query(const StoreQuery& = {}) const;
   std::optional<RunResult> get(int64_t id) const;
   std::vector<std::string> sweep_tags() const;
   void set_baseline(std::optional<int64_t> id);
   std::optional<int64_t> baseline() const;
+  // The GPU a run was measured on, by its device name; a newer description replaces an older one.
+  void remember_device(const GpuSpec&);
+  std::vector<GpuSpec> device_specs() const;
+  bool writable() const { return writable_; }
   const std::string& path() const { return path_; }
 
  private:
   std::string path_;
   sqlite3* db_ = nullptr;
+  bool writable_ = true;
 };
 
 // $GEMMSCOPE_DB, else $XDG_DATA_HOME/gemmscope/results.sqlite, else ~/.local/share/gemmscope/results.sqlite.

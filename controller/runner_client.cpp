@@ -1,11 +1,14 @@
 #include "controller/runner_client.h"
 
 #include "controller/ceiling_cache.h"
+#include "model/kernel_family.h"
+#include "model/result_check.h"
 
 #include <cerrno>
 #include <chrono>
 #include <csignal>
 #include <cstring>
+#include <dlfcn.h>
 #include <fcntl.h>
 #include <filesystem>
 #include <poll.h>
@@ -18,6 +21,7 @@ namespace {
 
 constexpr size_t kStderrKeep = 4096;
 constexpr double kHelloTimeoutS = 180;  // driver init, cuBLAS and the utility kernels' first JIT
+constexpr int kExitCannotStart = 127;   // the shell's and exec's "could not run it" status
 
 void set_cloexec_nonblock(int fd) {
   fcntl(fd, F_SETFD, FD_CLOEXEC);
@@ -30,7 +34,32 @@ std::string describe_exit(int status) {
   return "stopped";
 }
 
+bool driver_library_present() {
+  void* h = dlopen("libcuda.so.1", RTLD_LAZY | RTLD_LOCAL);
+  if (h) dlclose(h);
+  return h != nullptr;
+}
+
+std::string tail_of(std::string tail) {
+  while (!tail.empty() && (tail.back() == '\n' || tail.back() == ' ')) tail.pop_back();
+  if (tail.size() > 600) tail = "..." + tail.substr(tail.size() - 600);
+  return tail;
+}
+
 }  // namespace
+
+Disposition disposition_for(CallFailure f) {
+  switch (f) {
+    case CallFailure::None: return Disposition::Passed;
+    case CallFailure::StartFailed: return Disposition::NoDevice;
+    case CallFailure::Timeout: return Disposition::Timeout;
+    case CallFailure::Exited:
+    case CallFailure::NotJson:
+    case CallFailure::IdMismatch:
+    case CallFailure::BadReply: return Disposition::Crashed;
+  }
+  return Disposition::Crashed;
+}
 
 std::string default_runner_path() {
   if (const char* e = std::getenv("GEMMSCOPE_RUNNER")) return e;
@@ -55,6 +84,10 @@ RunnerClient::~RunnerClient() { stop(); }
 
 bool RunnerClient::start(std::string& error) {
   if (pid_ > 0) return true;
+  if (command_.empty()) {
+    error = "no runner command given";
+    return false;
+  }
   int in[2], out[2], err[2];
   if (pipe(in) || pipe(out) || pipe(err)) {
     error = std::string("cannot create pipes for the runner: ") + strerror(errno);
@@ -73,7 +106,7 @@ bool RunnerClient::start(std::string& error) {
     argv.push_back(nullptr);
     execvp(argv[0], argv.data());
     fprintf(stderr, "cannot start %s: %s\n", argv[0], strerror(errno));
-    _exit(127);
+    _exit(kExitCannotStart);
   }
   close(in[0]), close(out[1]), close(err[1]);
   to_child_ = in[1], from_child_ = out[0], err_child_ = err[0];
@@ -96,9 +129,14 @@ void RunnerClient::kill_runner() {
   pid_ = -1;
 }
 
+void RunnerClient::lose_runner() {
+  kill_runner();
+  ++restarts_;  // the device stays what hello said: a restarted runner serves the same GPU
+}
+
 void RunnerClient::stop() {
   if (pid_ > 0 && to_child_ >= 0) {
-    const std::string bye = "{\"id\":0,\"op\":\"shutdown\"}\n";
+    const std::string bye = to_json(Request{0, "shutdown", {}, {}}).dump() + "\n";
     if (write(to_child_, bye.data(), bye.size()) == ssize_t(bye.size())) {
       // Give it a moment to release the GPU cleanly; then make sure.
       for (int i = 0; i < 50; ++i) {
@@ -113,7 +151,7 @@ void RunnerClient::stop() {
   kill_runner();
 }
 
-std::optional<std::string> RunnerClient::read_line(double timeout_s, std::string& error) {
+std::optional<std::string> RunnerClient::read_line(double timeout_s, CallFailure& failure, std::string& error) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
   for (;;) {
     if (auto nl = buffer_.find('\n'); nl != std::string::npos) {
@@ -123,16 +161,17 @@ std::optional<std::string> RunnerClient::read_line(double timeout_s, std::string
     }
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
     if (left <= 0) {
+      failure = CallFailure::Timeout;
       error = "the runner gave no answer within " + std::to_string(int(timeout_s)) + " s (watchdog): killed and restarted";
-      kill_runner();
-      ++restarts_;
+      lose_runner();
       return std::nullopt;
     }
     pollfd fds[2] = {{from_child_, POLLIN, 0}, {err_child_, POLLIN, 0}};
     const int n = poll(fds, err_child_ >= 0 ? 2 : 1, int(std::min<long long>(left, 200)));
     if (n < 0 && errno != EINTR) {
+      failure = CallFailure::Exited;
       error = std::string("poll on the runner failed: ") + strerror(errno);
-      kill_runner();
+      lose_runner();
       return std::nullopt;
     }
     char buf[65536];
@@ -159,26 +198,28 @@ std::optional<std::string> RunnerClient::read_line(double timeout_s, std::string
         int status = 0;
         waitpid(pid_, &status, 0);
         pid_ = -1;
-        std::string tail = stderr_tail_;
-        while (!tail.empty() && (tail.back() == '\n' || tail.back() == ' ')) tail.pop_back();
-        if (tail.size() > 600) tail = "..." + tail.substr(tail.size() - 600);
+        const std::string tail = tail_of(stderr_tail_);
+        const bool could_not_start = WIFEXITED(status) && WEXITSTATUS(status) == kExitCannotStart;
+        failure = could_not_start ? CallFailure::StartFailed : CallFailure::Exited;
         error = "the runner " + describe_exit(status) + (tail.empty() ? "" : ": " + tail);
-        if (WIFEXITED(status) && WEXITSTATUS(status) == 127 && tail.find("libcuda.so") != std::string::npos)
-          error = "no NVIDIA driver on this machine (libcuda.so.1 not found), so nothing can run here; stored results can still be browsed";
-        kill_runner();
-        ++restarts_;
+        if (could_not_start && !driver_library_present())
+          error = "no NVIDIA driver on this machine (libcuda.so.1 cannot be loaded), so nothing can run here; stored "
+                  "results, replay files and the spec rooflines still work (" + error + ")";
+        lose_runner();
         return std::nullopt;
       }
     }
   }
 }
 
-std::optional<nlohmann::json> RunnerClient::call(const nlohmann::json& request, double timeout_s, std::string& error) {
-  if (!start(error)) return std::nullopt;
-  nlohmann::json req = request;
-  const int64_t id = next_id_++;
-  req["id"] = id;
-  const std::string line = req.dump() + "\n";
+CallOutcome RunnerClient::call(Request request, double timeout_s) {
+  CallOutcome out;
+  if (!start(out.error)) {
+    out.failure = CallFailure::StartFailed;
+    return out;
+  }
+  request.id = next_id_++;
+  const std::string line = to_json(request).dump() + "\n";
   size_t sent = 0;
   while (sent < line.size()) {
     const ssize_t w = write(to_child_, line.data() + sent, line.size() - sent);
@@ -188,106 +229,122 @@ std::optional<nlohmann::json> RunnerClient::call(const nlohmann::json& request, 
   }
   if (sent < line.size()) {
     // The runner is gone; read_line reports how it ended.
-    auto dead = read_line(2, error);
-    if (error.empty()) error = "could not send the request to the runner";
-    (void)dead;
-    return std::nullopt;
+    read_line(2, out.failure, out.error);
+    if (out.error.empty()) out.failure = CallFailure::Exited, out.error = "could not send the request to the runner";
+    return out;
   }
-  for (;;) {
-    auto text = read_line(timeout_s, error);
-    if (!text) return std::nullopt;
-    try {
-      nlohmann::json reply = nlohmann::json::parse(*text);
-      if (reply.value("id", int64_t(-1)) != id) continue;
-      if (reply.value("exiting", false)) {
-        // The runner lost its CUDA context and exits after this answer: reap it now, so the
-        // next request starts a fresh one instead of writing to a dying process.
-        kill_runner();
-        ++restarts_;
-      }
-      return reply;
-    } catch (const nlohmann::json::exception&) {
-      error = "the runner wrote a line that is not JSON: " + text->substr(0, 200);
-      kill_runner();
-      ++restarts_;
-      return std::nullopt;
+  auto text = read_line(timeout_s, out.failure, out.error);
+  if (!text) return out;
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(*text);
+  } catch (const nlohmann::json::exception&) {
+    out.failure = CallFailure::NotJson;
+    out.error = "the runner wrote a line that is not JSON: " + text->substr(0, 200);
+    lose_runner();
+    return out;
+  }
+  try {
+    Reply reply = reply_from_json(j, request.op);
+    if (reply.id != request.id) {
+      out.failure = CallFailure::IdMismatch;
+      out.error = "the runner answered request " + std::to_string(reply.id) + " when asked request " + std::to_string(request.id) +
+                  " (a protocol error): restarted";
+      lose_runner();
+      return out;
     }
+    // The runner lost its CUDA context and exits after this answer: reap it now, so the next
+    // request starts a fresh one instead of writing to a dying process.
+    if (reply.exiting) lose_runner();
+    out.reply = std::move(reply);
+  } catch (const std::invalid_argument& e) {
+    out.failure = CallFailure::BadReply;
+    out.error = std::string("the runner broke the protocol: ") + e.what();
+    lose_runner();
   }
+  return out;
 }
 
 RunnerInfo RunnerClient::hello() {
   if (info_ && info_->ok && pid_ > 0) return *info_;
   RunnerInfo info;
-  std::string error;
-  auto reply = call({{"op", "hello"}}, kHelloTimeoutS, error);
-  if (!reply) {
-    info.error = error;
-  } else if (!reply->value("ok", false)) {
-    info.error = reply->value("error", std::string("the runner refused hello"));
-  } else {
-    const auto& i = reply->at("info");
-    try {
-      info.detected = spec_from_json(i.at("spec"), "detected");
+  CallOutcome o = call(Request{0, "hello", {}, {}}, kHelloTimeoutS);
+  if (!o.reply) {
+    info.error = o.error;
+    info.failure = disposition_for(o.failure);
+  } else if (auto* e = std::get_if<ErrorReply>(&o.reply->body)) {
+    info.error = e->message;
+    info.failure = disposition_for(e->kind);
+  } else if (auto* h = std::get_if<HelloReply>(&o.reply->body)) {
+    info.detected = h->spec;
+    info.runner_kind = h->runner_kind;
+    info.cuda_driver = h->cuda_driver;
+    info.nvrtc = h->nvrtc;
+    info.cublas = h->cublas;
+    info.build = h->build;
+    info.protocol = h->protocol;
+    info.extra = h->extra;
+    if (h->protocol != kProtocolVersion) {
+      info.error = "the runner (" + command_.front() + ") speaks protocol " + std::to_string(h->protocol) + ", this build " +
+                   std::to_string(kProtocolVersion) + ": rebuild it, or point --runner at a runner of this build";
+      info.failure = Disposition::NoDevice;
+      kill_runner();
+    } else {
       if (info.detected.measured.empty())
         if (auto m = load_ceilings(default_ceiling_cache_path(), info.detected.name)) info.detected.measured = *m;
       info.ok = true;
-    } catch (const std::exception& e) {
-      info.error = std::string("the runner's device description is unreadable: ") + e.what();
     }
-    info.runner_kind = i.value("runner_kind", std::string("cuda"));
-    info.cuda_driver = i.value("cuda_driver", std::string());
-    info.nvrtc = i.value("nvrtc", std::string());
-    info.cublas = i.value("cublas", std::string());
   }
   info_ = info;
   return info;
 }
 
 std::optional<MeasuredCeilings> RunnerClient::measure_ceilings(std::string& error) {
-  auto reply = call({{"op", "measure_peaks"}}, kHelloTimeoutS, error);
-  if (!reply) return std::nullopt;
-  if (!reply->value("ok", false)) {
-    error = reply->value("error", std::string("the runner refused measure_peaks"));
+  CallOutcome o = call(Request{0, "measure_peaks", {}, {}}, kHelloTimeoutS);
+  if (!o.reply) {
+    error = o.error;
     return std::nullopt;
   }
+  if (auto* e = std::get_if<ErrorReply>(&o.reply->body)) {
+    error = e->message;
+    return std::nullopt;
+  }
+  const GpuSpec s = std::get<PeaksReply>(o.reply->body).spec;
   try {
-    const GpuSpec s = spec_from_json(reply->at("spec"), "detected");
     save_ceilings(default_ceiling_cache_path(), s.name, s.measured);
-    if (info_) info_->detected.measured = s.measured;
-    return s.measured;
   } catch (const std::exception& e) {
-    error = std::string("the measured ceilings are unreadable: ") + e.what();
-    return std::nullopt;
+    error = std::string("the ceilings were measured but cannot be cached: ") + e.what();
   }
+  if (info_) info_->detected.measured = s.measured;
+  return s.measured;
 }
 
 RunResult RunnerClient::run(const KernelConfig& config, const RunOptions& options) {
-  std::string error;
-  nlohmann::json req = {{"op", "run"}, {"config", to_json(config)}, {"options", to_json(options)}};
-  auto reply = call(req, options.timeout_s, error);
-  if (reply && reply->value("ok", false) && reply->contains("result")) {
-    try {
-      return result_from_json(reply->at("result"));
-    } catch (const std::exception& e) {
-      error = std::string("the runner's result is unreadable: ") + e.what();
-    }
-  }
   RunResult r;
   r.config = config;
-  r.config_name = config.name();
+  r.config_name = config_name(config);
   r.seed = options.seed;
   r.created_at = utc_now();
   if (info_ && info_->ok) r.device = info_->detected.name, r.arch = info_->detected.arch();
-  if (reply && !reply->value("ok", false)) {
-    r.reason = reply->value("error", std::string("the runner refused the request"));
-    r.disposition = r.reason.rfind("no usable GPU", 0) == 0 ? Disposition::NoDevice : Disposition::LaunchError;
-  } else {
-    r.reason = error;
-    r.disposition = error.find("watchdog") != std::string::npos ? Disposition::Timeout
-                    : error.find("no NVIDIA driver") != std::string::npos ? Disposition::NoDevice
-                                                                           : Disposition::Crashed;
+  CallOutcome o = call(Request{0, "run", config, options}, options.timeout_s);
+  if (!o.reply) {
+    r.disposition = disposition_for(o.failure);
+    r.reason = o.error;
+    return r;
   }
-  return r;
+  if (auto* e = std::get_if<ErrorReply>(&o.reply->body)) {
+    r.disposition = disposition_for(e->kind);
+    r.reason = e->message;
+    return r;
+  }
+  RunResult got = std::get<RunReply>(o.reply->body).result;
+  if (info_ && info_->ok) {
+    if (std::string why = implausibility(got, info_->detected); !why.empty()) {
+      got.reason = "rejected as implausible: " + why + (got.reason.empty() ? "" : "; runner's reason: " + got.reason);
+      got.disposition = Disposition::Incorrect;
+    }
+  }
+  return got;
 }
 
 }  // namespace gemmscope

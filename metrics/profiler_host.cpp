@@ -4,7 +4,7 @@
 #include <stdexcept>
 
 #include "metrics/cupti_check.h"
-#include "metrics/metric_catalog.h"
+#include "model/metric_catalog.h"
 
 namespace gemmscope {
 

@@ -14,7 +14,7 @@
 #include <cstring>
 
 #include "metrics/cupti_check.h"
-#include "metrics/metric_catalog.h"
+#include "model/metric_catalog.h"
 #include "metrics/profiler_host.h"
 
 namespace gemmscope {

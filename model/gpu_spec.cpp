@@ -6,7 +6,7 @@
 #include <stdexcept>
 #include <unistd.h>
 
-#include "model/protocol.h"
+#include "model/json_codec.h"
 
 namespace gemmscope {
 
@@ -114,6 +114,21 @@ std::string default_gpu_spec_dir() {
 std::optional<GpuSpec> find_spec(const std::vector<GpuSpec>& specs, const std::string& key) {
   for (const auto& s : specs)
     if (s.key == key) return s;
+  return std::nullopt;
+}
+
+std::optional<GpuSpec> match_spec_by_name(const std::vector<GpuSpec>& specs, const std::string& device) {
+  if (device.empty()) return std::nullopt;
+  for (const auto& s : specs)
+    if (s.name == device) return s;
+  for (const auto& s : specs)
+    if (s.name.rfind(device, 0) == 0 || device.rfind(s.name, 0) == 0) return s;
+  // The model: the words up to the second space after the vendor ("NVIDIA H100 80GB").
+  const size_t cut = device.find(' ', 7);
+  const std::string model = device.substr(0, cut);
+  if (cut != std::string::npos)
+    for (const auto& s : specs)
+      if (s.name.find(model) != std::string::npos) return s;
   return std::nullopt;
 }
 

@@ -65,5 +65,8 @@ std::vector<GpuSpec> load_gpu_specs(const std::string& dir);
 // The folder holding the spec files: $GEMMSCOPE_ASSETS/gpus, else next to the executable, else the source tree.
 std::string default_gpu_spec_dir();
 std::optional<GpuSpec> find_spec(const std::vector<GpuSpec>& specs, const std::string& key);
+// The spec of a device by the name its driver reports: an exact name, else one name a prefix of the
+// other, else the same model ("NVIDIA H100 80GB HBM3" and "NVIDIA H100 80GB HBM3 (SXM5)").
+std::optional<GpuSpec> match_spec_by_name(const std::vector<GpuSpec>& specs, const std::string& device_name);
 
 }  // namespace gemmscope

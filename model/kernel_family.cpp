@@ -2,8 +2,32 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 namespace gemmscope {
+
+KernelConfig KernelFamily::defaults(const ProblemShape& s) const {
+  KernelConfig c;
+  c.shape = s;
+  c.family = name();
+  for (const ParamDecl& d : params()) c.set(d.name, d.default_for ? d.default_for(s) : d.default_value);
+  fit_defaults(c);
+  return c;
+}
+
+SweepSpace KernelFamily::sweep_space(const ProblemShape& s, const GpuSpec& spec) const {
+  SweepSpace axes;
+  for (const ParamDecl& d : params()) {
+    std::vector<int> values = d.sweep_for ? d.sweep_for(s, spec) : d.sweep;
+    if (!values.empty()) axes.emplace_back(d.name, std::move(values));
+  }
+  return axes;
+}
+
+Precision KernelFamily::precision(const KernelConfig& c) const {
+  if (auto p = c.params.find("precision")) return Precision(*p);
+  return Precision::FP32;
+}
 
 double KernelFamily::error_bound(const KernelConfig& c) const {
   // Relative Frobenius error against cuBLAS pedantic FP32. A dot product of K positive terms
@@ -11,17 +35,12 @@ double KernelFamily::error_bound(const KernelConfig& c) const {
   // (measured: 4.3e-5 for the P6 seed baseline, K = 524288), so FP32-level kernels get twice
   // that, and never less than 1e-5. Plain TF32 (10-bit mantissa) lands near 1e-4.
   const double fp32 = std::max(1e-5, 2.0 * std::sqrt(double(c.shape.k)) * std::ldexp(1.0, -24));
-  switch (c.precision) {
-    case Precision::FP32: return fp32;
-    case Precision::TF32x3: return fp32;
-    case Precision::TF32: return 5e-3;
-  }
-  return fp32;
+  return precision(c) == Precision::TF32 ? 5e-3 : fp32;
 }
 
-const KernelFamily* find_family(const std::string& name) {
+FamilyPtr find_family(const std::string& name) {
   for (const auto& f : families())
-    if (f->name() == name) return f.get();
+    if (f->name() == name) return f;
   return nullptr;
 }
 
@@ -31,9 +50,48 @@ std::vector<std::string> family_names() {
   return v;
 }
 
-std::vector<std::string> common_defines(const KernelConfig& c) {
-  return {"-DA_COL_MAJOR=" + std::to_string(c.shape.a_layout == Layout::ColMajor ? 1 : 0),
-          "-DB_COL_MAJOR=" + std::to_string(c.shape.b_layout == Layout::ColMajor ? 1 : 0)};
+std::string family_list() {
+  std::string s;
+  for (const auto& n : family_names()) s += (s.empty() ? "" : ", ") + n;
+  return s;
+}
+
+std::string config_name(const KernelConfig& c) {
+  std::string n = c.family;
+  const FamilyPtr f = find_family(c.family);
+  if (!f) return n + "_unknown@" + problem_name(c.shape);
+  for (const ParamDecl& d : f->params()) {
+    if (d.fragment.empty()) continue;
+    const auto v = c.params.find(d.name);
+    n += d.fragment + (v ? d.format(*v) : "?");
+  }
+  return n + "@" + problem_name(c.shape);
+}
+
+std::string default_family_for(const ProblemShape& s) { return s.k <= 64 ? "seed_tall_skinny" : "seed_tiled"; }
+
+KernelConfig make_config(const ProblemShape& shape, const std::string& family,
+                         const std::vector<std::pair<std::string, std::string>>& overrides) {
+  const FamilyPtr f = find_family(family);
+  if (!f) throw std::invalid_argument("family '" + family + "' is unknown; families are " + family_list());
+  KernelConfig c = f->defaults(shape);
+  for (const auto& [name, text] : overrides) {
+    const ParamDecl* d = find_param(f->params(), name);
+    if (!d)
+      throw std::invalid_argument("parameter '" + name + "' is not one of family " + family + "'s parameters (" +
+                                  param_names(f->params()) + ")");
+    const auto v = d->parse(text);
+    if (!v)
+      throw std::invalid_argument(name + "=" + text + ": " +
+                                  (d->labels.empty() ? std::string("not an integer") : "not one of " + d->offered_text()));
+    c.set(name, *v);
+  }
+  return c;
+}
+
+std::vector<std::string> common_defines(const ProblemShape& s) {
+  return {"-DA_COL_MAJOR=" + std::to_string(s.a_layout == Layout::ColMajor ? 1 : 0),
+          "-DB_COL_MAJOR=" + std::to_string(s.b_layout == Layout::ColMajor ? 1 : 0)};
 }
 
 std::vector<int> split_k_candidates(const ProblemShape& s, int block_m, int block_n, int block_k, const GpuSpec& spec) {
@@ -53,38 +111,73 @@ std::vector<int> split_k_candidates(const ProblemShape& s, int block_m, int bloc
   return v;
 }
 
-Check check_split_k(const KernelConfig& c) {
-  const int64_t k_steps = (c.shape.k + c.block_k - 1) / c.block_k;
-  if (c.split_k > k_steps)
-    return ConfigError{"split_k", std::to_string(c.split_k),
-                       "exceeds the " + std::to_string(k_steps) + " block_k steps of K=" + std::to_string(c.shape.k)};
-  if (c.split_k > 1 && c.reduction == Reduction::None)
-    return ConfigError{"reduction", "none", "split_k > 1 needs a reduction (atomic or two_pass)"};
-  return std::nullopt;
+std::vector<ConfigError> check_split_k(const ProblemShape& s, int block_k, int split_k, Reduction reduction) {
+  std::vector<ConfigError> e;
+  const int64_t k_steps = (s.k + block_k - 1) / block_k;
+  if (split_k > k_steps)
+    e.push_back({"split_k", std::to_string(split_k),
+                 "exceeds the " + std::to_string(k_steps) + " block_k steps of K=" + std::to_string(s.k)});
+  if (split_k > 1 && reduction == Reduction::None)
+    e.push_back({"reduction", "none", "split_k > 1 needs a reduction (atomic or two_pass)"});
+  return e;
 }
 
-LaunchPlan split_k_plan(const KernelConfig& c, LaunchStep main, const std::string& reduce_entry, int reduce_vector) {
+LaunchPlan split_k_plan(const ProblemShape& s, int block_m, int block_n, int split_k, Reduction reduction, LaunchStep main,
+                        const std::string& reduce_entry, int reduce_vector) {
   LaunchPlan p;
-  const bool split = c.split_k > 1;
-  if (split && c.reduction == Reduction::Atomic) p.steps.push_back({LaunchStep::Kind::ZeroOutput, "", {}, {}, 0});
-  main.grid = {(c.shape.n + c.block_n - 1) / c.block_n, (c.shape.m + c.block_m - 1) / c.block_m, split ? c.split_k : 1};
+  const bool split = split_k > 1;
+  if (split && reduction == Reduction::Atomic) p.steps.push_back({LaunchStep::Kind::ZeroOutput, "", {}, {}, 0});
+  main.grid = {(s.n + block_n - 1) / block_n, (s.m + block_m - 1) / block_m, split ? split_k : 1};
   p.steps.push_back(main);
-  if (split && c.reduction == Reduction::TwoPass) {
-    const int64_t threads = c.shape.m * c.shape.n / reduce_vector;
+  if (split && reduction == Reduction::TwoPass) {
+    const int64_t threads = s.m * s.n / reduce_vector;
     LaunchStep r;
     r.entry = reduce_entry;
     r.grid = {std::min<int64_t>((threads + 255) / 256, 65536), 1, 1};
     r.block = {256, 1, 1};
     p.steps.push_back(r);
-    p.workspace_bytes = int64_t(c.split_k) * c.shape.m * c.shape.n * 4;
+    p.workspace_bytes = int64_t(split_k) * s.m * s.n * 4;
   }
   return p;
 }
 
-std::vector<int> integer_range(int lo, int hi) {
-  std::vector<int> v;
-  for (int i = lo; i <= hi; ++i) v.push_back(i);
-  return v;
+namespace {
+template <class E>
+std::vector<int> ints(const std::vector<E>& v) {
+  std::vector<int> out;
+  for (E e : v) out.push_back(int(e));
+  return out;
+}
+}  // namespace
+
+ParamDecl split_k_param(int min, int default_value, std::function<int(const ProblemShape&)> default_for,
+                        std::function<std::vector<int>(const ProblemShape&, const GpuSpec&)> sweep_for) {
+  ParamDecl d = range_param("split_k", min, 1024, default_value, {}, "_sk",
+                            "slices of K, each a block of the grid's z axis, summed by the reduction");
+  d.default_for = std::move(default_for);
+  d.sweep_for = std::move(sweep_for);
+  return d;
+}
+
+ParamDecl reduction_param(std::vector<Reduction> offered, Reduction default_value, std::vector<Reduction> sweep) {
+  return enum_param("reduction", reduction_labels(), ints(offered), int(default_value), ints(sweep), "_",
+                    "how split-K slices are summed: atomic adds into a zeroed C, or a workspace and a second kernel");
+}
+
+ParamDecl precision_param(std::vector<Precision> offered, Precision default_value, std::vector<Precision> sweep) {
+  return enum_param("precision", precision_labels(), ints(offered), int(default_value), ints(sweep), "_",
+                    "arithmetic: fp32 FMA, tf32 tensor cores, or tf32x3 (three TF32 products, FP32-level error)");
+}
+
+ParamDecl grid_order_param() {
+  return enum_param("grid_order", grid_order_labels(), {int(GridOrder::RowMajor), int(GridOrder::ColMajor)},
+                    int(GridOrder::RowMajor), {int(GridOrder::RowMajor), int(GridOrder::ColMajor)}, "_g",
+                    "the order tiles are handed to blocks: along rows of C, or along columns");
+}
+
+ParamDecl swizzle_param(std::vector<int> offered, std::vector<int> sweep) {
+  return integer_param("swizzle", std::move(offered), 1, std::move(sweep), "_sw",
+                       "tiles grouped along the major grid axis, for L2 reuse; 1 is the plain order");
 }
 
 const LaunchStep* LaunchPlan::main_kernel() const {

@@ -21,6 +21,13 @@ struct LaunchStep {
   std::string entry;       // extern "C" kernel name in the family's source
   Dim3 grid, block;
   int64_t dynamic_smem = 0;  // bytes
+  // Shared memory the source declares statically, where the family knows it before compiling
+  // (validate() holds static + dynamic against the GPU's opt-in limit per block).
+  int64_t static_smem_estimate = 0;
+  // How the family's shared memory follows from its parameters, and the parameter a user changes
+  // to shrink it: both name the rule when the limit is broken.
+  std::string smem_formula;
+  std::string smem_param = "smem";
 };
 
 struct LaunchPlan {

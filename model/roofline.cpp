@@ -79,7 +79,9 @@ Projection project(const RooflinePoint& p, const GpuSpec& measured_on, const Gpu
   const RooflineVerdict there = judge(p, target, prec);
   r.floor_seconds = there.floor_seconds;
   r.memory_bound = there.memory_bound;
-  const double efficiency = here.pct_of_attainable > 0 ? here.pct_of_attainable / 100.0 : 0;
+  // Capped at 1: a run that beats its roofline here (hot L2, counters below the compulsory bytes)
+  // is projected to the target's floor, not past it.
+  const double efficiency = here.pct_of_attainable > 0 ? std::min(1.0, here.pct_of_attainable / 100.0) : 0;
   r.projected_seconds = efficiency > 0 ? there.floor_seconds / efficiency : 0;
   return r;
 }

@@ -49,7 +49,7 @@ struct PhysicalFloor {
 PhysicalFloor physical_floor(const ProblemShape&, const GpuSpec&, Precision);
 
 // Time the same work would take on another GPU: at its roofline floor, and at the same
-// fraction of attainable as achieved here (the usual first-order projection).
+// fraction of attainable as achieved here (the usual first-order projection; at most 100 %).
 struct Projection {
   double floor_seconds = 0;
   double projected_seconds = 0;

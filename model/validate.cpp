@@ -2,92 +2,133 @@
 
 #include <algorithm>
 
-#include "model/kernel_family.h"
 #include "model/occupancy.h"
 
 namespace gemmscope {
 
 namespace {
 
-std::string join(const std::vector<int>& v, Param p) {
-  std::string s;
-  for (int x : v) s += (s.empty() ? "" : ", ") + param_value_string(p, x);
-  return s;
+std::string str(int64_t v) { return std::to_string(v); }
+
+std::vector<ConfigError> check_shape(const ProblemShape& s) {
+  std::vector<ConfigError> e;
+  for (auto [n, v] : {std::pair{"M", s.m}, {"N", s.n}, {"K", s.k}}) {
+    if (v <= 0) e.push_back({n, str(v), "must be positive"});
+    else if (v > 2147483647LL) e.push_back({n, str(v), "must fit in a 32-bit int (kernels take int sizes)"});
+  }
+  return e;
 }
 
-bool is_pow2_param(Param p) {
-  return p == Param::BlockM || p == Param::BlockN || p == Param::BlockK || p == Param::ThreadM || p == Param::ThreadN;
+std::vector<ConfigError> check_table(const KernelConfig& c, const KernelFamily& f) {
+  std::vector<ConfigError> e;
+  for (const ParamDecl& d : f.params()) {
+    const auto v = c.params.find(d.name);
+    if (!v) {
+      e.push_back({d.name, "(unset)", "family " + f.name() + " needs a value (" + d.offered_text() + ")"});
+      continue;
+    }
+    if (d.power_of_two && !is_pow2(*v)) e.push_back({d.name, d.format(*v), "must be a power of two"});
+    else if (!d.offers(*v))
+      e.push_back({d.name, d.format(*v), "not offered by family " + f.name() + " (choices: " + d.offered_text() + ")"});
+  }
+  for (const auto& [name, v] : c.params.items())
+    if (!find_param(f.params(), name))
+      e.push_back({name, str(v), "is not a parameter of family " + f.name() + " (its parameters: " + param_names(f.params()) + ")"});
+  return e;
 }
 
-}  // namespace
-
-Check validate(const KernelConfig& c, const GpuSpec& spec) {
-  const auto& s = c.shape;
-  if (s.m <= 0) return ConfigError{"M", std::to_string(s.m), "must be positive"};
-  if (s.n <= 0) return ConfigError{"N", std::to_string(s.n), "must be positive"};
-  if (s.k <= 0) return ConfigError{"K", std::to_string(s.k), "must be positive"};
-  for (auto [n, v] : {std::pair{"M", s.m}, {"N", s.n}, {"K", s.k}})
-    if (v > 2147483647LL) return ConfigError{n, std::to_string(v), "must fit in a 32-bit int (kernels take int sizes)"};
-
-  const KernelFamily* f = find_family(c.family);
-  if (!f) {
-    std::string names;
-    for (auto& n : family_names()) names += (names.empty() ? "" : ", ") + n;
-    return ConfigError{"family", c.family, "unknown; families are " + names};
-  }
-  for (Param p : f->params()) {
-    const int v = get_param(c, p);
-    if (is_pow2_param(p) && !is_pow2(v))
-      return ConfigError{param_name(p), param_value_string(p, v), "must be a power of two"};
-    const auto choices = f->choices(p);
-    if (!choices.empty() && std::find(choices.begin(), choices.end(), v) == choices.end())
-      return ConfigError{param_name(p), param_value_string(p, v),
-                         "not offered by family " + f->name() + " (choices: " + join(choices, p) + ")"};
-  }
-  if (Check e = f->check(c, spec)) return e;
-
-  const LaunchPlan plan = f->plan(c);
+std::vector<ConfigError> check_limits(const KernelConfig& c, const LaunchPlan& plan, const GpuSpec& spec) {
+  std::vector<ConfigError> e;
   for (const auto& step : plan.steps) {
     if (step.kind != LaunchStep::Kind::Kernel) continue;
     const int64_t threads = step.block.count();
     if (threads > spec.max_threads_per_block)
-      return ConfigError{"threads", std::to_string(threads),
-                         "exceeds " + std::to_string(spec.max_threads_per_block) + " threads per block on " + spec.name};
+      e.push_back({"threads", str(threads), "exceeds " + str(spec.max_threads_per_block) + " threads per block on " + spec.name});
     if (threads % spec.warp_size != 0)
-      return ConfigError{"threads", std::to_string(threads), "must be a multiple of the warp size (32)"};
-    if (step.dynamic_smem > spec.max_smem_per_block)
-      return ConfigError{"smem", std::to_string(step.dynamic_smem) + " B",
-                         "exceeds " + std::to_string(spec.max_smem_per_block) + " B of shared memory per block on " + spec.name};
+      e.push_back({"threads", str(threads), "must be a multiple of the warp size (" + str(spec.warp_size) + ")"});
+    const int64_t smem = step.static_smem_estimate + step.dynamic_smem;
+    if (smem > spec.max_smem_per_block) {
+      const auto v = c.params.find(step.smem_param);
+      const std::string value = step.smem_param == "K" ? str(c.shape.k) : v ? str(*v) : str(smem) + " B";
+      e.push_back({step.smem_param, value,
+                   str(smem) + " B of shared memory" + (step.smem_formula.empty() ? "" : " (" + step.smem_formula + ")") +
+                       " exceed CUDA's opt-in limit of " + str(spec.max_smem_per_block) + " B per block on " + spec.name});
+    }
     if (step.grid.x > spec.max_grid_x || step.grid.y > spec.max_grid_y || step.grid.z > spec.max_grid_z)
-      return ConfigError{"grid", std::to_string(step.grid.x) + "x" + std::to_string(step.grid.y) + "x" + std::to_string(step.grid.z),
-                         "exceeds the grid limits " + std::to_string(spec.max_grid_x) + "x" + std::to_string(spec.max_grid_y) +
-                             "x" + std::to_string(spec.max_grid_z)};
+      e.push_back({"grid", str(step.grid.x) + "x" + str(step.grid.y) + "x" + str(step.grid.z),
+                   "exceeds the grid limits " + str(spec.max_grid_x) + "x" + str(spec.max_grid_y) + "x" + str(spec.max_grid_z)});
   }
   if (spec.dram_bytes > 0 && plan.workspace_bytes > spec.dram_bytes / 4)
-    return ConfigError{"split_k", std::to_string(c.split_k),
-                       "workspace of " + std::to_string(plan.workspace_bytes >> 20) + " MiB exceeds a quarter of device memory"};
-  return std::nullopt;
+    e.push_back({"split_k", c.params.find("split_k") ? str(*c.params.find("split_k")) : "1",
+                 "workspace of " + str(plan.workspace_bytes >> 20) + " MiB exceeds a quarter of device memory"});
+  return e;
 }
 
-Check validate_resources(const KernelConfig& c, const KernelResources& r, int64_t dynamic_smem, const GpuSpec& spec) {
-  const int64_t smem = r.static_smem + dynamic_smem;
+}  // namespace
+
+std::string Validation::message() const {
+  std::string s;
+  for (const auto& e : errors) s += (s.empty() ? "" : "; ") + e.message();
+  return s;
+}
+
+const ConfigError* Validation::about(const std::string& param) const {
+  for (const auto& e : errors)
+    if (e.param == param) return &e;
+  return nullptr;
+}
+
+Validation validate(const KernelConfig& c, const GpuSpec& spec) {
+  Validation v;
+  if (v.errors = check_shape(c.shape); !v.errors.empty()) return v;
+  const FamilyPtr f = find_family(c.family);
+  if (!f) {
+    v.errors.push_back({"family", c.family, "unknown; families are " + family_list()});
+    return v;
+  }
+  if (v.errors = check_table(c, *f); !v.errors.empty()) return v;
+  if (v.errors = f->check(c, spec); !v.errors.empty()) return v;
+  LaunchPlan plan = f->plan(c);
+  if (v.errors = check_limits(c, plan, spec); !v.errors.empty()) return v;
+
+  PreparedLaunch p;
+  p.config = c;
+  p.name = config_name(c);
+  p.family = f;
+  p.precision = f->precision(c);
+  p.error_bound = f->error_bound(c);
+  p.source = f->source();
+  p.defines = f->defines(c);
+  if (const LaunchStep* main = plan.main_kernel()) {
+    p.estimate.threads_per_block = main->block.count();
+    p.estimate.grid_blocks = main->grid.count();
+    p.estimate.smem_per_block = main->static_smem_estimate + main->dynamic_smem;
+  }
+  p.estimate.workspace_bytes = plan.workspace_bytes;
+  p.plan = std::move(plan);
+  v.launch = std::move(p);
+  return v;
+}
+
+std::vector<ConfigError> validate_resources(const LaunchStep& step, const KernelResources& r, const GpuSpec& spec) {
+  std::vector<ConfigError> e;
+  const int64_t smem = r.static_smem + step.dynamic_smem;
   if (smem > spec.max_smem_per_block)
-    return ConfigError{"smem", std::to_string(smem) + " B",
-                       "static + dynamic shared memory exceeds " + std::to_string(spec.max_smem_per_block) + " B per block"};
+    e.push_back({"smem", str(smem) + " B",
+                 "static + dynamic shared memory exceed CUDA's opt-in limit of " + str(spec.max_smem_per_block) + " B per block"});
   if (r.registers > spec.max_regs_per_thread)
-    return ConfigError{"registers", std::to_string(r.registers), "exceeds " + std::to_string(spec.max_regs_per_thread) + " per thread"};
-  const KernelFamily* f = find_family(c.family);
-  const LaunchStep* main = f ? f->plan(c).main_kernel() : nullptr;
-  const int threads = main ? int(main->block.count()) : c.threads;
+    e.push_back({"registers", str(r.registers), "exceeds " + str(spec.max_regs_per_thread) + " per thread"});
+  const int threads = int(step.block.count());
   if (r.max_threads > 0 && threads > r.max_threads)
-    return ConfigError{"threads", std::to_string(threads), "exceeds the kernel's launch bound of " + std::to_string(r.max_threads)};
+    e.push_back({"threads", str(threads), "exceeds the kernel's launch bound of " + str(r.max_threads)});
+  if (!e.empty()) return e;
   const Occupancy o = theoretical_occupancy(spec, threads, r.registers, smem);
   if (o.limit_by_regs == 0)
-    return ConfigError{"registers", std::to_string(r.registers) + "/thread x " + std::to_string(threads) + " threads",
-                       "does not fit the " + std::to_string(spec.max_regs_per_block) + "-register file of one block"};
-  if (o.blocks_per_sm == 0)
-    return ConfigError{"occupancy", "0 blocks/SM", "no block fits on an SM (limited by " + o.limiter + ")"};
-  return std::nullopt;
+    e.push_back({"registers", str(r.registers) + "/thread x " + str(threads) + " threads",
+                 "does not fit the " + str(spec.max_regs_per_block) + "-register file of one block"});
+  else if (o.blocks_per_sm == 0)
+    e.push_back({"occupancy", "0 blocks/SM", "no block fits on an SM (limited by " + o.limiter + ")"});
+  return e;
 }
 
 }  // namespace gemmscope

@@ -1,8 +1,16 @@
-// validate(): the one validity check the UI, CLI, sweep planner and JIT all use.
+// validate(): the one validity check the UI, CLI, sweep planner and runner all use. It returns
+// the prepared launch (family, plan, resource estimate, defines) or every rule the config breaks;
+// the runner launches what it returns.
 #pragma once
-#include "config_error.h"
-#include "gpu_spec.h"
-#include "kernel_config.h"
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/config_error.h"
+#include "model/gpu_spec.h"
+#include "model/kernel_config.h"
+#include "model/kernel_family.h"
+#include "model/launch_plan.h"
 
 namespace gemmscope {
 
@@ -14,10 +22,43 @@ struct KernelResources {
   int max_threads = 0;          // the kernel's own limit (launch bounds), 0 if none
 };
 
-// Shape, family, parameter choices, the family's rules and the spec's launch limits
-// (threads, shared memory, grid). Registers are checked after compilation.
-Check validate(const KernelConfig&, const GpuSpec&);
-// After JIT: registers x threads against the register file, total shared memory per block.
-Check validate_resources(const KernelConfig&, const KernelResources&, int64_t dynamic_smem, const GpuSpec&);
+// What the plan asks of the GPU before anything is compiled (the main kernel's step).
+struct ResourceEstimate {
+  int64_t threads_per_block = 0;
+  int64_t grid_blocks = 0;
+  int64_t smem_per_block = 0;   // static (where the family knows it) + dynamic, bytes
+  int64_t workspace_bytes = 0;
+};
+
+struct PreparedLaunch {
+  KernelConfig config;
+  std::string name;             // config_name(config)
+  FamilyPtr family;
+  LaunchPlan plan;
+  ResourceEstimate estimate;
+  Precision precision = Precision::FP32;
+  double error_bound = 0;
+  std::string source;           // kernels/ file, "" for library families
+  std::vector<std::string> defines;
+};
+
+struct Validation {
+  std::optional<PreparedLaunch> launch;  // set when the config breaks no rule
+  std::vector<ConfigError> errors;       // every broken rule otherwise
+  bool ok() const { return launch.has_value(); }
+  std::string message() const;           // the broken rules, "; "-separated
+  // The first broken rule naming `param`, for a message beside that control.
+  const ConfigError* about(const std::string& param) const;
+};
+
+// In stages, each only when the ones before it hold (a later stage needs their values to be
+// sane): the shape; the family; the family's table (every parameter set, offered, a power of two
+// where declared, none it does not declare); the family's own rules; then the launch limits of
+// the spec (threads, shared memory against CUDA's opt-in limit per block, grid, workspace).
+// Registers are checked after compilation.
+Validation validate(const KernelConfig&, const GpuSpec&);
+// After JIT: one step's compiled kernel against the spec (shared memory, registers, launch
+// bounds, register file, a block that fits an SM).
+std::vector<ConfigError> validate_resources(const LaunchStep&, const KernelResources&, const GpuSpec&);
 
 }  // namespace gemmscope

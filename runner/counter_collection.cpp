@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "metrics/launch_metrics.h"
+#include "model/launch_metrics.h"
 #include "metrics/launch_record.h"
-#include "metrics/metric_catalog.h"
+#include "model/metric_catalog.h"
 #include "metrics/range_profiler.h"
 #include "runner/cuda_check.h"
 

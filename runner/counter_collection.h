@@ -6,7 +6,8 @@
 #include <memory>
 #include <string>
 #include "metrics/range_profiler.h"
-#include "model/protocol.h"
+#include "model/run_options.h"
+#include "model/run_result.h"
 #include "runner/gpu_context.h"
 
 namespace gemmscope {

@@ -96,8 +96,7 @@ RunEngine::ProblemData& RunEngine::data_for(const ProblemShape& s, int64_t seed,
   return *data_;
 }
 
-void RunEngine::cublas_gemm(const KernelConfig& c, CUdeviceptr out, const std::string& context) {
-  const auto& s = c.shape;
+void RunEngine::cublas_gemm(const ProblemShape& s, Precision precision, CUdeviceptr out, const std::string& context) {
   ProblemData& d = *data_;
   // Row-major C = A·B is column-major Cᵀ = Bᵀ·Aᵀ: pass B first; a column-major operand is
   // already the transpose cuBLAS wants, so it takes op T with its own leading dimension.
@@ -105,7 +104,7 @@ void RunEngine::cublas_gemm(const KernelConfig& c, CUdeviceptr out, const std::s
   const cublasOperation_t op_b = b_col ? CUBLAS_OP_T : CUBLAS_OP_N, op_a = a_col ? CUBLAS_OP_T : CUBLAS_OP_N;
   const int ldb = b_col ? int(s.k) : int(s.n), lda = a_col ? int(s.m) : int(s.k);
   const float alpha = 1.f, beta = 0.f;
-  const bool tf32 = c.precision == Precision::TF32;
+  const bool tf32 = precision == Precision::TF32;
   CUBLAS_CHECK(cublasSetMathMode(cublas_, tf32 ? CUBLAS_TF32_TENSOR_OP_MATH : CUBLAS_PEDANTIC_MATH), context);
   CUBLAS_CHECK(cublasGemmEx(cublas_, op_b, op_a, int(s.n), int(s.m), int(s.k), &alpha, reinterpret_cast<const void*>(d.b.get()),
                             CUDA_R_32F, ldb, reinterpret_cast<const void*>(d.a.get()), CUDA_R_32F, lda, &beta,
@@ -117,7 +116,7 @@ void RunEngine::cublas_gemm(const KernelConfig& c, CUdeviceptr out, const std::s
 RunResult RunEngine::run(const KernelConfig& config, const RunOptions& options) {
   RunResult r;
   r.config = config;
-  r.config_name = config.name();
+  r.config_name = config_name(config);
   r.device = gpu_.spec().name;
   r.arch = gpu_.arch();
   r.created_at = utc_now();
@@ -146,19 +145,21 @@ RunResult RunEngine::run(const KernelConfig& config, const RunOptions& options) 
 void RunEngine::run_checked(const KernelConfig& config, const RunOptions& options, RunResult& r) {
   const GpuSpec& spec = gpu_.spec();
   const std::string ctx = r.config_name;
-  if (Check e = validate(config, spec)) {
+  Validation v = validate(config, spec);
+  if (!v.ok()) {
     r.disposition = Disposition::Invalid;
-    r.reason = e->message();
+    r.reason = v.message();
     return;
   }
-  const KernelFamily& family = *find_family(config.family);
-  const LaunchPlan plan = family.plan(config);
+  // Everything below launches what validate() prepared: one plan, computed once.
+  const PreparedLaunch& prepared = *v.launch;
+  const LaunchPlan& plan = prepared.plan;
 
   // Compile and check what the compiler made against the device's limits.
   std::unique_ptr<LoadedModule> module;
   std::vector<CUfunction> functions(plan.steps.size(), nullptr);
   if (!plan.uses_cublas) {
-    CompiledModule m = jit_.compile(family.source(), family.defines(config), gpu_.arch());
+    CompiledModule m = jit_.compile(prepared.source, prepared.defines, gpu_.arch());
     r.compile_ms = m.compile_ms;
     r.jit_cache_hit = m.cache_hit;
     const LaunchStep* main = plan.main_kernel();
@@ -172,9 +173,10 @@ void RunEngine::run_checked(const KernelConfig& config, const RunOptions& option
     for (const auto& step : plan.steps) {
       if (step.kind != LaunchStep::Kind::Kernel) continue;
       const KernelResources sr = m.resources.count(step.entry) ? m.resources.at(step.entry) : KernelResources{};
-      if (Check e = validate_resources(config, sr, step.dynamic_smem, spec)) {
+      if (const auto e = validate_resources(step, sr, spec); !e.empty()) {
         r.disposition = Disposition::Invalid;
-        r.reason = "compiled " + step.entry + ": " + e->message();
+        r.reason = "compiled " + step.entry + ": " + e.front().message();
+        for (size_t i = 1; i < e.size(); ++i) r.reason += "; " + e[i].message();
         return;
       }
     }
@@ -205,9 +207,7 @@ void RunEngine::run_checked(const KernelConfig& config, const RunOptions& option
   const auto& s = config.shape;
   const size_t c_words = size_t(s.m * s.n);
   if (options.verify && !d.ref_ready) {
-    KernelConfig ref = config;
-    ref.precision = Precision::FP32;
-    cublas_gemm(ref, d.ref.get(), "reference cuBLAS FP32 pedantic for " + problem_name(s));
+    cublas_gemm(s, Precision::FP32, d.ref.get(), "reference cuBLAS FP32 pedantic for " + problem_name(s));
     d.ref_ready = true;
   }
 
@@ -224,7 +224,7 @@ void RunEngine::run_checked(const KernelConfig& config, const RunOptions& option
       launch(f, {1, 1, 1}, {32, 1, 1}, 0, stream, fargs, ctx + " (injected " + options.fault_injection + ")");
     };
   } else if (plan.uses_cublas) {
-    launch_once = [&] { cublas_gemm(config, pc, ctx); };
+    launch_once = [&] { cublas_gemm(s, prepared.precision, pc, ctx); };
   } else {
     launch_once = [&] {
       for (size_t i = 0; i < plan.steps.size(); ++i) {
@@ -297,7 +297,7 @@ void RunEngine::run_checked(const KernelConfig& config, const RunOptions& option
     r.verify.max_abs_error = max_abs;
     r.verify.mismatches = int64_t(bits[3]);
     r.verify.nonfinite = int64_t(bits[4]);
-    const double bound = family.error_bound(config);
+    const double bound = prepared.error_bound;
     if (r.verify.nonfinite > 0) {
       r.disposition = Disposition::Incorrect;
       r.reason = std::to_string(r.verify.nonfinite) + " elements are not finite (unwritten or NaN)";
@@ -305,7 +305,7 @@ void RunEngine::run_checked(const KernelConfig& config, const RunOptions& option
       r.disposition = Disposition::Incorrect;
       char buf[160];
       snprintf(buf, sizeof buf, "relative error %.3g exceeds the %s bound %.1g", r.verify.rel_fro_error,
-               to_string(config.precision).c_str(), bound);
+               to_string(prepared.precision).c_str(), bound);
       r.reason = buf;
     } else {
       r.disposition = Disposition::Passed;

@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 #include "metrics/range_profiler.h"
-#include "model/protocol.h"
+#include "model/json_codec.h"
 #include "runner/gpu_context.h"
 #include "runner/jit_compiler.h"
 
@@ -33,7 +33,7 @@ class RunEngine {
  private:
   struct ProblemData;
   ProblemData& data_for(const ProblemShape&, int64_t seed, int64_t workspace_bytes);
-  void cublas_gemm(const KernelConfig&, CUdeviceptr c, const std::string& context);
+  void cublas_gemm(const ProblemShape&, Precision, CUdeviceptr c, const std::string& context);
   void run_checked(const KernelConfig&, const RunOptions&, RunResult&);
 
   GpuContext& gpu_;

@@ -1,5 +1,5 @@
 // gemmscope-runner: owns one GPU. Reads one JSON request per line on stdin, answers one JSON line
-// on stdout (see model/protocol.h). Diagnostics go to stderr. After a fault that loses the CUDA
+// on stdout (model/protocol.h). Diagnostics go to stderr. After a fault that loses the CUDA
 // context it answers, then exits with status 3 so the controller starts a fresh runner.
 #include <iostream>
 #include <memory>
@@ -15,10 +15,14 @@
 #include "runner/jit_compiler.h"
 #include "runner/run_engine.h"
 
+#include "gemmscope_commit.h"
+
 using namespace gemmscope;
 using nlohmann::json;
 
 namespace {
+
+constexpr int kExitContextLost = 3;
 
 struct Runner {
   int ordinal = 0;
@@ -46,22 +50,52 @@ struct Runner {
     return engine != nullptr;
   }
 
-  json hello(int64_t id) {
-    if (!ready()) return {{"id", id}, {"ok", false}, {"error", init_error}};
-    int cublas_version = 0;
-    cublasGetProperty(MAJOR_VERSION, &cublas_version);
-    int minor = 0, patch = 0;
+  HelloReply hello() const {
+    HelloReply h;
+    h.runner_kind = "cuda";
+    h.build = GEMMSCOPE_COMMIT;
+    h.spec = gpu->spec();
+    int major = 0, minor = 0, patch = 0;
+    cublasGetProperty(MAJOR_VERSION, &major);
     cublasGetProperty(MINOR_VERSION, &minor);
     cublasGetProperty(PATCH_LEVEL, &patch);
-    return {{"id", id},
-            {"ok", true},
-            {"info",
-             {{"runner_kind", "cuda"},
-              {"spec", to_json(gpu->spec())},
-              {"cuda_driver", gpu->driver_version()},
-              {"nvrtc", nvrtc_version()},
-              {"cublas", std::to_string(cublas_version) + "." + std::to_string(minor) + "." + std::to_string(patch)},
-              {"jit_cache", jit->cache_dir()}}}};
+    h.cuda_driver = gpu->driver_version();
+    h.nvrtc = nvrtc_version();
+    h.cublas = std::to_string(major) + "." + std::to_string(minor) + "." + std::to_string(patch);
+    h.jit_cache = jit->cache_dir();
+    return h;
+  }
+
+  // One reply for one request; `exiting` set when the context is lost.
+  Reply answer(const Request& req) {
+    Reply reply{req.id, false, ErrorReply{}};
+    if (req.op != "hello" && req.op != "run" && req.op != "measure_peaks") {
+      reply.body = ErrorReply{ErrorKind::UnknownOp, "unknown op '" + req.op + "'; ops are hello, run, measure_peaks, shutdown"};
+      return reply;
+    }
+    if (!ready()) {
+      reply.body = ErrorReply{ErrorKind::NoDevice, init_error};
+      return reply;
+    }
+    if (req.op == "hello") {
+      reply.body = hello();
+    } else if (req.op == "measure_peaks") {
+      try {
+        GpuSpec s = gpu->spec();
+        s.measured = measure_ceilings(*gpu, *jit);
+        reply.body = PeaksReply{s};
+      } catch (const CudaError& e) {
+        reply.body = ErrorReply{e.sticky_context ? ErrorKind::DeviceLost : ErrorKind::Failed,
+                                std::string("measuring the ceilings failed: ") + e.what()};
+        reply.exiting = e.sticky_context;
+      } catch (const std::exception& e) {
+        reply.body = ErrorReply{ErrorKind::Failed, std::string("measuring the ceilings failed: ") + e.what()};
+      }
+    } else {
+      reply.body = RunReply{engine->run(req.config, req.options)};
+      reply.exiting = engine->context_lost();
+    }
+    return reply;
   }
 };
 
@@ -72,7 +106,12 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--device" && i + 1 < argc) {
-      runner.ordinal = std::atoi(argv[++i]);
+      try {
+        runner.ordinal = std::stoi(argv[++i]);
+      } catch (const std::exception&) {
+        std::cerr << "gemmscope-runner: --device needs a device number, got '" << argv[i] << "'\n";
+        return 2;
+      }
     } else if (a == "--help") {
       std::cout << "usage: gemmscope-runner [--device N]\nReads JSON requests on stdin, one per line; see model/protocol.h.\n";
       return 0;
@@ -85,51 +124,24 @@ int main(int argc, char** argv) {
   std::string line;
   while (std::getline(std::cin, line)) {
     if (line.empty()) continue;
-    json reply;
-    int64_t id = 0;
-    bool exit_after = false;
+    Reply reply;
     try {
       const json j = json::parse(line);
+      // The id first, so even a request that does not parse is answered under its own id.
+      if (j.is_object() && j.contains("id") && j.at("id").is_number_integer()) reply.id = j.at("id").get<int64_t>();
       const Request req = request_from_json(j);
-      id = req.id;
-      if (req.op == "hello") {
-        reply = runner.hello(id);
-      } else if (req.op == "shutdown") {
-        std::cout << json{{"id", id}, {"ok", true}}.dump() << std::endl;
+      if (req.op == "shutdown") {
+        std::cout << to_json(Reply{req.id, false, ShutdownReply{}}).dump() << std::endl;
         return 0;
-      } else if (req.op == "measure_peaks") {
-        if (!runner.ready()) {
-          reply = {{"id", id}, {"ok", false}, {"error", runner.init_error}};
-        } else {
-          try {
-            GpuSpec s = runner.gpu->spec();
-            s.measured = measure_ceilings(*runner.gpu, *runner.jit);
-            reply = {{"id", id}, {"ok", true}, {"spec", to_json(s)}};
-          } catch (const CudaError& e) {
-            reply = {{"id", id}, {"ok", false}, {"error", std::string("measuring the ceilings failed: ") + e.what()}, {"exiting", e.sticky_context}};
-            exit_after = e.sticky_context;
-          } catch (const std::exception& e) {
-            reply = {{"id", id}, {"ok", false}, {"error", std::string("measuring the ceilings failed: ") + e.what()}};
-          }
-        }
-      } else if (req.op == "run") {
-        if (!runner.ready()) {
-          reply = {{"id", id}, {"ok", false}, {"error", runner.init_error}};
-        } else {
-          RunResult r = runner.engine->run(req.config, req.options);
-          exit_after = runner.engine->context_lost();
-          reply = {{"id", id}, {"ok", true}, {"result", to_json(r)}, {"exiting", exit_after}};
-        }
-      } else {
-        reply = {{"id", id}, {"ok", false}, {"error", "unknown op '" + req.op + "'; ops are hello, run, measure_peaks, shutdown"}};
       }
+      reply = runner.answer(req);
     } catch (const std::exception& e) {
-      reply = {{"id", id}, {"ok", false}, {"error", std::string("bad request: ") + e.what()}};
+      reply.body = ErrorReply{ErrorKind::BadRequest, std::string("bad request: ") + e.what()};
     }
-    std::cout << reply.dump() << std::endl;
-    if (exit_after) {
+    std::cout << to_json(reply).dump() << std::endl;
+    if (reply.exiting) {
       std::cerr << "gemmscope-runner: CUDA context lost, exiting for a restart\n";
-      return 3;
+      return kExitContextLost;
     }
   }
   return 0;

@@ -1,116 +1,102 @@
 #include "app/cli/cli_options.h"
 
+#include <sstream>
 #include <stdexcept>
 
-#include "metrics/metric_catalog.h"
+#include <CLI/CLI.hpp>
+
 #include "model/kernel_family.h"
+#include "model/metric_catalog.h"
 
 namespace gemmscope::cli {
 
-std::string usage() {
-  return R"(usage: gemmscope-cli <command> [flags]
+namespace {
 
-commands:
-  peaks    the GPU spec table, the detected GPU, its measured ceilings and the seed problems'
-           physical floors                                    [--measure: measure and cache the ceilings]
-  run      one config: time, rates, % of peak, error, registers, occupancy
-  sweep    every combination of --axis values (default: the family's sweep space)
-  export   write stored runs as CSV or JSON                    --out FILE.csv|FILE.json
-
-workload and config:
-  --problem p9|p6|MxNxK[:AB]   (A/B layouts R or C; default p9)
-  --family NAME                (default: the problem's seed family; see `peaks`)
-  --set name=value             (block_m, block_n, block_k, threads, thread_m, thread_n, stages,
-                                split_k, reduction, swizzle, grid_order, precision); repeatable
-  --axis name=v1,v2,...|name=lo..hi   sweep axis (powers of two for ranges); repeatable
-measurement:
-  --reps N (20)  --warmup N (3)  --no-flush (hot L2)  --no-verify  --seed N (1234)
-  --metrics seed|roofline|occupancy|live|all|NAME,NAME,...   --timeout SECONDS (watchdog, 60)  --inject fault|hang
-output and store:
-  --db FILE (default $GEMMSCOPE_DB or ~/.local/share/gemmscope/results.sqlite)
-  --csv FILE (Nsight Compute's --csv long format)  --json FILE  --tag NAME (sweep)  --top N (sweep rows, 10)
-  --reference KEY (spec to compare against; default rtx4090)  --runner PATH  --device N
-  filters for export: --filter-family F --filter-problem P --filter-sweep TAG
-)";
+// The workload and measurement flags `run` and `sweep` share.
+void add_workload(CLI::App& c, CliOptions& o) {
+  c.add_option("--problem", o.problem, "p9, p6 or MxNxK[:AB] (A/B layouts R or C)")->capture_default_str();
+  c.add_option("--family", o.family, "kernel family (default: the problem's seed family): " + family_list());
+  c.add_option("--set", o.sets, "parameter override name=value, repeatable (the family's parameters only)")->take_all();
+  c.add_option("--reps", o.run.reps, "timed launches")->check(CLI::Range(1, kMaxReps))->capture_default_str();
+  c.add_option("--warmup", o.run.warmup, "warm-up launches")->check(CLI::Range(0, kMaxWarmup))->capture_default_str();
+  c.add_flag_callback("--no-flush", [&o] { o.run.flush_l2 = false; }, "keep L2 hot between reps (default: flushed)");
+  c.add_flag_callback("--no-verify", [&o] { o.run.verify = false; }, "skip verification against cuBLAS");
+  c.add_option("--seed", o.run.seed, "input seed")->check(CLI::Range(int64_t(0), int64_t(1) << 40))->capture_default_str();
+  std::string sets;
+  for (const auto& s : metric_set_names()) sets += (sets.empty() ? "" : "|") + s;
+  c.add_option("--metrics", o.run.metrics, "counter set (" + sets + ") or Nsight Compute metric names, comma-separated");
+  c.add_option("--timeout", o.run.timeout_s, "watchdog seconds per run")->check(CLI::Range(1.0, kMaxTimeoutS))->capture_default_str();
+  c.add_option("--inject", o.run.fault_injection, "test the recovery path with a deliberate fault or hang")
+      ->check(CLI::IsMember({"fault", "hang"}));
+  c.add_option("--csv", o.csv, "write the runs in Nsight Compute's --csv long format");
+  c.add_option("--json", o.json, "write the runs as JSON");
 }
 
-CliOptions parse_cli(int argc, char** argv) {
+}  // namespace
+
+ParsedCli parse_cli(int argc, const char* const* argv) {
   CliOptions o;
-  if (argc < 2) throw std::invalid_argument("no command given");
-  o.command = argv[1];
-  if (o.command == "--help" || o.command == "-h" || o.command == "help") {
-    o.command = "help";
-    return o;
+  CLI::App app{"gemmscope-cli: JIT-compile, time, verify and count GEMM kernels; sweep them; export the results.", "gemmscope-cli"};
+  app.require_subcommand(1);
+  app.add_option("--db", o.db, "results store (default $GEMMSCOPE_DB or ~/.local/share/gemmscope/results.sqlite)");
+  app.add_option("--runner", o.runner, "the runner command (default: gemmscope-runner next to this program)");
+  app.add_option("--device", o.device, "GPU ordinal")->check(CLI::Range(0, 1023));
+  app.add_option("--reference", o.reference, "spec key to compare against (assets/gpus)")->capture_default_str();
+
+  CLI::App* peaks = app.add_subcommand("peaks", "the GPU spec table, the detected GPU, its measured ceilings and the seed problems' floors");
+  peaks->add_flag("--measure", o.measure, "measure the ceilings now and cache them");
+  CLI::App* run = app.add_subcommand("run", "one config: time, rates, % of peak, error, registers, occupancy, counters");
+  add_workload(*run, o);
+  CLI::App* sweep = app.add_subcommand("sweep", "every combination of --axis values (default: the family's sweep space)");
+  add_workload(*sweep, o);
+  sweep->add_option("--axis", o.axes, "axis name=v1,v2 | name=lo..hi (powers of two) | name=lo..hi:step, repeatable")->take_all();
+  sweep->add_option("--tag", o.tag, "names the sweep in the store");
+  sweep->add_option("--top", o.top, "rows of the results table")->check(CLI::Range(0, 1000000))->capture_default_str();
+  sweep->add_flag("--quiet", o.quiet, "no progress bar");
+  CLI::App* exp = app.add_subcommand("export", "write stored runs as CSV or JSON");
+  exp->add_option("--out", o.out, "FILE.csv or FILE.json")->required();
+  exp->add_option("--filter-family", o.family_filter, "only this family");
+  exp->add_option("--filter-problem", o.problem_filter, "only this problem (p9, p6, MxNxK)");
+  exp->add_option("--filter-sweep", o.sweep_filter, "only this sweep tag");
+  // Global flags may follow the command too (`run --db FILE`).
+  for (CLI::App* sub : {peaks, run, sweep, exp}) sub->fallthrough();
+
+  ParsedCli parsed;
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    std::ostringstream out, err;
+    parsed.exit_code = app.exit(e, out, err);
+    if (parsed.exit_code != 0) parsed.exit_code = 2;
+    parsed.output = out.str();
+    parsed.error = err.str();
+    return parsed;
   }
-  for (int i = 2; i < argc; ++i) {
-    const std::string a = argv[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= argc) throw std::invalid_argument("flag " + a + " needs a value");
-      return argv[++i];
-    };
-    auto integer = [&]() {
-      const std::string v = value();
-      try {
-        size_t used = 0;
-        const long long x = std::stoll(v, &used);
-        if (used != v.size()) throw std::invalid_argument("");
-        return x;
-      } catch (const std::exception&) {
-        throw std::invalid_argument("flag " + a + " needs an integer, got '" + v + "'");
-      }
-    };
-    if (a == "--db") o.db = value();
-    else if (a == "--runner") o.runner = value();
-    else if (a == "--device") o.device = int(integer());
-    else if (a == "--reference") o.reference = value();
-    else if (a == "--problem") o.problem = value();
-    else if (a == "--family") o.family = value();
-    else if (a == "--set") o.sets.push_back(value());
-    else if (a == "--axis") o.axes.push_back(value());
-    else if (a == "--reps") o.run.reps = int(integer());
-    else if (a == "--warmup") o.run.warmup = int(integer());
-    else if (a == "--no-flush") o.run.flush_l2 = false;
-    else if (a == "--no-verify") o.run.verify = false;
-    else if (a == "--seed") o.run.seed = integer();
-    else if (a == "--metrics") o.run.metrics = value();
-    else if (a == "--timeout") o.run.timeout_s = double(integer());
-    else if (a == "--inject") o.run.fault_injection = value();
-    else if (a == "--out") o.out = value();
-    else if (a == "--csv") o.csv = value();
-    else if (a == "--json") o.json = value();
-    else if (a == "--tag") o.tag = value();
-    else if (a == "--top") o.top = int(integer());
-    else if (a == "--filter-family") o.family_filter = value();
-    else if (a == "--filter-problem") o.problem_filter = value();
-    else if (a == "--filter-sweep") o.sweep_filter = value();
-    else if (a == "--measure") o.measure = true;
-    else if (a == "--quiet") o.quiet = true;
-    else throw std::invalid_argument("unknown flag '" + a + "'");
+  for (CLI::App* sub : {peaks, run, sweep, exp})
+    if (sub->parsed()) o.command = sub->get_name();
+  if (auto e = check_run_options(o.run); !e.empty()) {
+    parsed.exit_code = 2;
+    parsed.error = "gemmscope-cli: " + e.front().message() + "\n";
+    return parsed;
   }
-  // Re-validate through the protocol's own checks, so the CLI and the runner agree.
-  o.run = options_from_json(to_json(o.run));
-  if (!o.run.metrics.empty()) metric_set(o.run.metrics);  // throws naming the set and the valid ones
-  return o;
+  parsed.options = o;
+  return parsed;
 }
 
 KernelConfig build_config(const CliOptions& o) {
   const ProblemShape shape = parse_problem(o.problem);
-  std::string family = o.family;
-  if (family.empty()) family = shape.k <= 64 ? "seed_tall_skinny" : "seed_tiled";
-  const KernelFamily* f = find_family(family);
-  if (!f) {
-    std::string names;
-    for (const auto& n : family_names()) names += " " + n;
-    throw std::invalid_argument("--family " + family + ": unknown; families are" + names);
-  }
-  KernelConfig c = f->defaults(shape);
+  const std::string family = o.family.empty() ? default_family_for(shape) : o.family;
+  std::vector<std::pair<std::string, std::string>> overrides;
   for (const auto& s : o.sets) {
     const auto eq = s.find('=');
-    if (eq == std::string::npos) throw std::invalid_argument("--set " + s + ": expected name=value");
-    const Param p = parse_param(s.substr(0, eq));
-    set_param(c, p, parse_param_value(p, s.substr(eq + 1)));
+    if (eq == std::string::npos || eq == 0) throw std::invalid_argument("--set " + s + ": expected name=value");
+    overrides.emplace_back(s.substr(0, eq), s.substr(eq + 1));
   }
-  return c;
+  try {
+    return make_config(shape, family, overrides);
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument(std::string(o.family.empty() ? "" : "--family/--set: ") + e.what());
+  }
 }
 
 std::vector<GpuSpec> load_specs() { return load_gpu_specs(default_gpu_spec_dir()); }

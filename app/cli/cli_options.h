@@ -1,15 +1,17 @@
-// Command-line flags shared by the CLI's commands, and the config and options they build.
+// The CLI's flags (parsed by CLI11), and the config and options they build.
 #pragma once
-#include <map>
+#include <optional>
 #include <string>
 #include <vector>
+
 #include "model/gpu_spec.h"
-#include "model/protocol.h"
+#include "model/kernel_config.h"
+#include "model/run_options.h"
 
 namespace gemmscope::cli {
 
 struct CliOptions {
-  std::string command;
+  std::string command;                 // peaks, run, sweep, export
   std::string db;                      // --db
   std::string runner;                  // --runner
   int device = 0;                      // --device
@@ -17,10 +19,10 @@ struct CliOptions {
   std::string problem = "p9";          // --problem
   std::string family;                  // --family ("" = the problem's seed family)
   std::vector<std::string> sets;       // --set name=value
-  std::vector<std::string> axes;       // --axis name=v1,v2 | name=lo..hi
+  std::vector<std::string> axes;       // --axis name=v1,v2 | name=lo..hi | name=lo..hi:step
   RunOptions run;                      // --reps --warmup --no-flush --no-verify --seed --metrics --timeout --inject
-  std::string out;                     // --out (export) / --csv / --json
-  std::string csv, json;
+  std::string out;                     // --out (export)
+  std::string csv, json;               // --csv (Nsight Compute's long format) --json
   std::string tag;                     // --tag (sweep)
   std::string sweep_filter, family_filter, problem_filter;
   bool measure = false;                // peaks --measure
@@ -28,10 +30,18 @@ struct CliOptions {
   int top = 10;                        // sweep: rows printed
 };
 
-// Throws std::invalid_argument naming the bad flag or value.
-CliOptions parse_cli(int argc, char** argv);
-std::string usage();
-// The problem, family defaults and --set overrides; throws naming a bad --set.
+// What parsing ended with: options to run, or an exit (help printed: 0; a bad flag: 2) with the
+// text CLI11 wrote for it.
+struct ParsedCli {
+  std::optional<CliOptions> options;
+  int exit_code = 0;
+  std::string output;  // for stdout (help)
+  std::string error;   // for stderr (what is wrong, and the usage)
+};
+ParsedCli parse_cli(int argc, const char* const* argv);
+
+// The problem, the family's defaults and the --set overrides (make_config). Throws
+// std::invalid_argument naming a bad problem, family, parameter or value.
 KernelConfig build_config(const CliOptions&);
 // Specs from assets/gpus; throws if the folder is missing or a file is bad.
 std::vector<GpuSpec> load_specs();

@@ -1,23 +1,21 @@
-// gemmscope-cli: the controller without a window, for batch work on GPU servers and for CI.
+// gemmscope-cli: the controller without a window, for batch work on GPU servers and for CI. It
+// drives the same RunSession as the GUI.
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <mutex>
-#include <thread>
 #include <csignal>
 #include <cstdio>
 #include <fstream>
-#include <iostream>
-#include <memory>
+#include <optional>
 
 #include "app/cli/cli_options.h"
 #include "app/cli/run_report.h"
 #include "controller/export.h"
 #include "controller/result_store.h"
-#include "controller/runner_client.h"
-#include "controller/sweep.h"
+#include "controller/run_session.h"
 #include "model/kernel_family.h"
 #include "model/roofline.h"
+#include "model/sweep_plan.h"
 #include "model/validate.h"
 
 using namespace gemmscope;
@@ -25,11 +23,48 @@ using namespace gemmscope::cli;
 
 namespace {
 
-std::atomic<bool> g_interrupted{false};  // set by SIGINT so a sweep stops after the run in flight
+// Set by SIGINT so a sweep stops after the run in flight (a signal handler can reach nothing else).
+std::atomic<bool> g_interrupted{false};
 
-std::unique_ptr<RunnerClient> make_runner(const CliOptions& o) {
-  const std::string path = o.runner.empty() ? default_runner_path() : o.runner;
-  return std::make_unique<RunnerClient>(std::vector<std::string>{path, "--device", std::to_string(o.device)});
+constexpr int kExitFailed = 1, kExitUsage = 2, kExitNoDevice = 3, kExitNotStored = 4;
+constexpr auto kForever = std::chrono::hours(24 * 365);
+
+std::vector<std::string> runner_command(const CliOptions& o) {
+  return {o.runner.empty() ? default_runner_path() : o.runner, "--device", std::to_string(o.device)};
+}
+
+// Waits for the session's next event of type E; other events are kept in `others` in order.
+template <class E>
+std::optional<E> next(RunSession& s, std::vector<SessionEvent>& others, std::chrono::milliseconds timeout = kForever) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    for (size_t i = 0; i < others.size(); ++i)
+      if (auto* e = std::get_if<E>(&others[i])) {
+        E out = std::move(*e);
+        others.erase(others.begin() + long(i));
+        return out;
+      }
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return std::nullopt;
+    for (auto& e : s.wait(std::min(left, std::chrono::milliseconds(500)))) others.push_back(std::move(e));
+  }
+}
+
+std::string store_path(const CliOptions& o) { return o.db.empty() ? default_store_path() : o.db; }
+
+// The store must open and take writes before any GPU time is spent on results it would lose.
+bool store_usable(RunSession& s, std::vector<SessionEvent>& events) {
+  const auto e = next<StoreEvent>(s, events);
+  if (!e || !e->open) {
+    std::fprintf(stderr, "gemmscope-cli: %s\n  (choose another store with --db FILE)\n", e ? e->error.c_str() : "the store did not open");
+    return false;
+  }
+  if (!e->writable) {
+    std::fprintf(stderr, "gemmscope-cli: store %s is read-only, so no run would be kept\n  (choose another store with --db FILE)\n",
+                 e->path.c_str());
+    return false;
+  }
+  return true;
 }
 
 std::string spec_row(const GpuSpec& s) {
@@ -57,26 +92,30 @@ int cmd_peaks(const CliOptions& o) {
   std::printf("%-10s %-34s %-6s %4s %7s %7s %7s %7s %6s %6s %5s %4s %4s\n", "", "", "", "", "GB/s", "TFLOP/s", "TFLOP/s", "TFLOP/s", "",
               "/block", "/SM", "/SM", "/SM");
   for (const auto& s : specs) std::printf("%s\n", spec_row(s).c_str());
-  auto runner = make_runner(o);
-  const RunnerInfo info = runner->hello();
+  RunSession session({runner_command(o), ""});
+  std::vector<SessionEvent> events;
+  session.hello();
+  const RunnerInfo info = next<HelloEvent>(session, events)->info;
   if (!info.ok) {
     std::printf("\ndetected: none (%s)\n", info.error.c_str());
-    if (o.measure) return 3;
+    if (o.measure) return kExitNoDevice;
     print_floors(reference_spec(o, specs));
     return 0;
   }
   std::printf("%s\n", spec_row(info.detected).c_str());
-  std::printf("\ndetected: %s, %s runner, driver %s, NVRTC %s, cuBLAS %s\n  %s\n", info.detected.name.c_str(), info.runner_kind.c_str(),
-              info.cuda_driver.c_str(), info.nvrtc.c_str(), info.cublas.c_str(), info.detected.source.c_str());
+  std::printf("\ndetected: %s, %s runner (build %s), driver %s, NVRTC %s, cuBLAS %s\n  %s\n", info.detected.name.c_str(),
+              info.runner_kind.c_str(), info.build.c_str(), info.cuda_driver.c_str(), info.nvrtc.c_str(), info.cublas.c_str(),
+              info.detected.source.c_str());
   GpuSpec here = info.detected;
   if (o.measure) {
-    std::string error;
-    const auto m = runner->measure_ceilings(error);
-    if (!m) {
-      std::fprintf(stderr, "gemmscope-cli: measuring the ceilings failed: %s\n", error.c_str());
-      return 1;
+    session.measure_ceilings();
+    const CeilingsEvent c = *next<CeilingsEvent>(session, events);
+    if (!c.ceilings) {
+      std::fprintf(stderr, "gemmscope-cli: measuring the ceilings failed: %s\n", c.error.c_str());
+      return kExitFailed;
     }
-    here.measured = *m;
+    if (!c.error.empty()) std::fprintf(stderr, "gemmscope-cli: %s\n", c.error.c_str());
+    here.measured = *c.ceilings;
   }
   const auto& m = here.measured;
   if (m.empty()) {
@@ -93,34 +132,51 @@ int cmd_peaks(const CliOptions& o) {
   return 0;
 }
 
-void write_outputs(const CliOptions& o, const std::vector<RunResult>& runs) {
-  if (!o.csv.empty()) {
-    std::ofstream out(o.csv);
-    if (!out) throw std::runtime_error("--csv " + o.csv + ": cannot write");
-    write_ncu_csv(out, runs);
+// Writes --csv / --json; a failure is reported and turns the exit non-zero, after the results were printed.
+bool write_outputs(const CliOptions& o, const std::vector<RunResult>& runs) {
+  try {
+    if (!o.csv.empty()) {
+      std::ofstream out(o.csv);
+      if (!out) throw std::runtime_error("--csv " + o.csv + ": cannot write");
+      write_ncu_csv(out, runs);
+      if (!out) throw std::runtime_error("--csv " + o.csv + ": write failed");
+    }
+    if (!o.json.empty()) export_results(o.json, runs);
+    return true;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "gemmscope-cli: %s\n", e.what());
+    return false;
   }
-  if (!o.json.empty()) export_results(o.json, runs);
 }
 
 int cmd_run(const CliOptions& o) {
   const KernelConfig config = build_config(o);
   const auto specs = load_specs();
   const GpuSpec ref = reference_spec(o, specs);
-  ResultStore store(o.db.empty() ? default_store_path() : o.db);
-  auto runner = make_runner(o);
-  const RunnerInfo info = runner->hello();
+  RunSession session({runner_command(o), store_path(o)});
+  std::vector<SessionEvent> events;
+  if (!store_usable(session, events)) return kExitUsage;
+  session.hello();
+  const RunnerInfo info = next<HelloEvent>(session, events)->info;
   if (!info.ok) {
     // Still say whether the config itself is valid, against the reference spec.
-    if (Check e = validate(config, ref)) std::fprintf(stderr, "config: %s (on %s)\n", e->message().c_str(), ref.name.c_str());
+    if (Validation v = validate(config, ref); !v.ok()) std::fprintf(stderr, "config: %s (on %s)\n", v.message().c_str(), ref.name.c_str());
     std::fprintf(stderr, "gemmscope-cli: cannot run: %s\n", info.error.c_str());
-    return 3;
+    return kExitNoDevice;
   }
-  RunResult r = runner->run(config, o.run);
-  r.id = store.insert(r);
+  session.run(config, o.run);
+  const RunEvent done = *next<RunEvent>(session, events);
+  const RunResult& r = done.result;
   std::printf("%s", describe_run(r, info.detected, ref).c_str());
-  std::printf("stored      run %lld in %s\n", (long long)r.id, store.path().c_str());
-  write_outputs(o, {r});
-  return r.disposition == Disposition::Passed ? 0 : 1;
+  const bool outputs_ok = write_outputs(o, {r});
+  if (!done.store_error.empty()) {
+    std::fprintf(stderr, "gemmscope-cli: the result above could not be stored: %s\n  (choose another store with --db FILE)\n",
+                 done.store_error.c_str());
+    return kExitNotStored;
+  }
+  std::printf("stored      run %lld in %s\n", (long long)r.id, session.store_path().c_str());
+  if (!outputs_ok) return kExitFailed;
+  return r.disposition == Disposition::Passed ? 0 : kExitFailed;
 }
 
 int cmd_sweep(const CliOptions& o) {
@@ -129,85 +185,106 @@ int cmd_sweep(const CliOptions& o) {
   plan.options = o.run;
   const auto specs = load_specs();
   const GpuSpec ref = reference_spec(o, specs);
-  ResultStore store(o.db.empty() ? default_store_path() : o.db);
-  auto runner = make_runner(o);
-  const RunnerInfo info = runner->hello();
+  const FamilyPtr f = find_family(plan.base.family);
+  for (const auto& a : o.axes) plan.axes.push_back(parse_axis(a, *f));
+  plan.tag = o.tag.empty() ? default_sweep_tag(plan.base) : o.tag;
+  RunSession session({runner_command(o), store_path(o)});
+  std::vector<SessionEvent> events;
+  if (!store_usable(session, events)) return kExitUsage;
+  session.hello();
+  const RunnerInfo info = next<HelloEvent>(session, events)->info;
   if (!info.ok) {
     std::fprintf(stderr, "gemmscope-cli: cannot sweep: %s\n", info.error.c_str());
-    return 3;
+    return kExitNoDevice;
   }
-  const KernelFamily* f = find_family(plan.base.family);
   if (o.axes.empty()) plan.axes = f->sweep_space(plan.base.shape, info.detected);
-  for (const auto& a : o.axes) plan.axes.push_back(parse_axis(a));
-  plan.tag = o.tag.empty() ? plan.base.family + "@" + problem_name(plan.base.shape) + "@" + utc_now() : o.tag;
-  std::vector<RunResult> results;
-  std::mutex mu;
   std::signal(SIGINT, [](int) { g_interrupted = true; });
-  SweepJob job(*runner, plan, info.detected, [&](const RunResult& r) {
-    RunResult stored = r;
-    stored.id = store.insert(r, plan.tag);  // committed now: a killed sweep keeps every finished run
-    std::lock_guard<std::mutex> lock(mu);
-    results.push_back(stored);
-  });
-  while (!job.finished()) {
-    if (g_interrupted) job.cancel();
-    const SweepProgress p = job.progress();
+  session.start_sweep(plan, info.detected);
+
+  std::vector<RunResult> results;
+  int not_stored = 0;
+  std::string first_store_error;
+  SweepProgress p;
+  bool cancel_sent = false;
+  for (bool finished = false; !finished;) {
+    if (g_interrupted && !cancel_sent) session.cancel_sweep(), cancel_sent = true;
+    for (auto& e : events.empty() ? session.wait(std::chrono::milliseconds(200)) : std::exchange(events, {})) {
+      if (auto* r = std::get_if<SweepResultEvent>(&e)) {
+        if (!r->store_error.empty() && not_stored++ == 0) first_store_error = r->store_error;
+        results.push_back(std::move(r->result));
+      } else if (auto* pe = std::get_if<SweepProgressEvent>(&e)) {
+        p = pe->progress;
+        finished = pe->finished;
+      } else if (auto* m = std::get_if<MessageEvent>(&e)) {
+        std::fprintf(stderr, "\ngemmscope-cli: %s\n", m->text.c_str());
+      }
+    }
     if (!o.quiet && p.total > 0) {
       const int width = 30, filled = p.done * width / p.total;
       std::fprintf(stderr, "\r[%s%s] %d/%d  failed %d  skipped %d  %.0fs elapsed, ~%.0fs left   ", std::string(size_t(filled), '#').c_str(),
                    std::string(size_t(width - filled), '.').c_str(), p.done, p.total, p.failed, p.skipped, p.elapsed_s, p.eta_s);
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
-  job.wait();
-  const SweepProgress p = job.progress();
   if (!o.quiet) std::fprintf(stderr, "\n");
 
-  std::vector<RunResult> passed;
+  std::vector<const RunResult*> passed;
   for (const auto& r : results)
-    if (r.disposition == Disposition::Passed) passed.push_back(r);
-  std::sort(passed.begin(), passed.end(), [](const RunResult& a, const RunResult& b) { return a.ms_median < b.ms_median; });
+    if (r.disposition == Disposition::Passed) passed.push_back(&r);
+  std::sort(passed.begin(), passed.end(), [](const RunResult* a, const RunResult* b) { return a->ms_median < b->ms_median; });
   std::printf("sweep %s: %d points, %zu passed, %d failed, %d invalid%s\n", plan.tag.c_str(), p.total, passed.size(), p.failed,
               p.skipped, p.cancelled ? " (cancelled)" : "");
   std::printf("%s\n", table_header().c_str());
-  for (size_t i = 0; i < passed.size() && int(i) < o.top; ++i) std::printf("%s\n", table_row(passed[i], info.detected).c_str());
+  for (size_t i = 0; i < passed.size() && int(i) < o.top; ++i) std::printf("%s\n", table_row(*passed[i], info.detected).c_str());
   for (const auto& r : results)
     if (r.disposition != Disposition::Passed && r.disposition != Disposition::Invalid)
       std::printf("%-56s %-12s %s\n", r.config_name.c_str(), to_string(r.disposition).c_str(), r.reason.substr(0, 160).c_str());
-  if (!passed.empty()) std::printf("\nbest:\n%s", describe_run(passed.front(), info.detected, ref).c_str());
-  write_outputs(o, results);
-  return passed.empty() ? 1 : 0;
+  if (!passed.empty()) std::printf("\nbest:\n%s", describe_run(*passed.front(), info.detected, ref).c_str());
+  const bool outputs_ok = write_outputs(o, results);
+  if (not_stored > 0) {
+    std::fprintf(stderr, "gemmscope-cli: %d of %zu results above could not be stored: %s\n  (choose another store with --db FILE)\n",
+                 not_stored, results.size(), first_store_error.c_str());
+    return kExitNotStored;
+  }
+  if (!outputs_ok) return kExitFailed;
+  return passed.empty() ? kExitFailed : 0;
 }
 
 int cmd_export(const CliOptions& o) {
-  if (o.out.empty()) throw std::invalid_argument("export needs --out FILE.csv or FILE.json");
-  ResultStore store(o.db.empty() ? default_store_path() : o.db);
+  ResultStore store(store_path(o));
   StoreQuery q;
   q.family = o.family_filter;
   q.problem = o.problem_filter;
   q.sweep = o.sweep_filter;
-  const auto runs = store.query(q);
-  export_results(o.out, runs);
-  std::printf("wrote %zu runs to %s\n", runs.size(), o.out.c_str());
+  const QueryResult result = store.query(q);
+  export_results(o.out, result.runs);
+  std::printf("wrote %zu runs to %s\n", result.runs.size(), o.out.c_str());
+  for (const auto& bad : result.bad_rows) std::fprintf(stderr, "gemmscope-cli: skipped %s\n", bad.c_str());
+  if (!result.bad_rows.empty()) {
+    std::fprintf(stderr, "gemmscope-cli: %zu stored runs could not be read and are not in %s\n", result.bad_rows.size(), o.out.c_str());
+    return kExitFailed;
+  }
   return 0;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  const ParsedCli parsed = parse_cli(argc, argv);
+  if (!parsed.options) {
+    std::fputs(parsed.output.c_str(), stdout);
+    std::fputs(parsed.error.c_str(), stderr);
+    return parsed.exit_code;
+  }
+  const CliOptions& o = *parsed.options;
   try {
-    const CliOptions o = parse_cli(argc, argv);
-    if (o.command == "help") {
-      std::printf("%s", usage().c_str());
-      return 0;
-    }
     if (o.command == "peaks") return cmd_peaks(o);
     if (o.command == "run") return cmd_run(o);
     if (o.command == "sweep") return cmd_sweep(o);
     if (o.command == "export") return cmd_export(o);
-    throw std::invalid_argument("unknown command '" + o.command + "'");
+    std::fprintf(stderr, "gemmscope-cli: unknown command '%s'\n", o.command.c_str());
+    return kExitUsage;
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "gemmscope-cli: %s\n\n%s", e.what(), usage().c_str());
-    return 2;
+    std::fprintf(stderr, "gemmscope-cli: %s\n", e.what());
+    return kExitUsage;
   }
 }

@@ -4,6 +4,7 @@
 
 #include "model/occupancy.h"
 #include "model/roofline.h"
+#include "model/run_roofline.h"
 
 namespace gemmscope::cli {
 
@@ -15,16 +16,20 @@ std::string fmt(const char* f, double a) {
   return b;
 }
 
-RooflinePoint nominal_point(const RunResult& r) {
-  return {r.config.shape.flops(), r.config.shape.min_bytes(), r.ms_median * 1e-3};
+std::string here_line(const RunRoofline& rr, const GpuSpec& s) {
+  const RooflineVerdict& v = rr.here;
+  return s.name + ": " + fmt("%.1f%%", v.pct_of_compute_peak) + " of " + to_string(rr.precision) + " peak (" +
+         fmt("%.1f", compute_peak_tflops(s, rr.precision)) + " TFLOP/s), " + fmt("%.1f%%", v.pct_of_dram_peak) + " of DRAM (" +
+         fmt("%.0f", s.dram_gbps) + " GB/s), " + fmt("%.1f%%", v.pct_of_attainable) + " of attainable; roofline floor " +
+         fmt("%.3f ms", v.floor_seconds * 1e3) + " (" + (v.memory_bound ? "memory" : "compute") + "-bound)";
 }
 
-std::string peak_line(const RunResult& r, const GpuSpec& s, const std::string& label) {
-  const RooflineVerdict v = judge(nominal_point(r), s, r.config.precision);
-  return label + " " + s.name + ": " + fmt("%.1f%%", v.pct_of_compute_peak) + " of " + to_string(r.config.precision) + " peak (" +
-         fmt("%.1f", compute_peak_tflops(s, r.config.precision)) + " TFLOP/s), " + fmt("%.1f%%", v.pct_of_dram_peak) +
-         " of DRAM (" + fmt("%.0f", s.dram_gbps) + " GB/s); roofline floor " + fmt("%.3f ms", v.floor_seconds * 1e3) + " (" +
-         (v.memory_bound ? "memory" : "compute") + "-bound)";
+std::string reference_line(const RunRoofline& rr, const GpuSpec& ref) {
+  return "projected onto " + ref.name + ": " + fmt("%.3f ms", rr.projection.projected_seconds * 1e3) + ", " +
+         fmt("%.1f%%", rr.reference_pct_of_compute_peak) + " of its " + to_string(rr.precision) + " peak (" +
+         fmt("%.1f", compute_peak_tflops(ref, rr.precision)) + " TFLOP/s), " + fmt("%.1f%%", rr.reference_pct_of_dram_peak) +
+         " of its DRAM (" + fmt("%.0f", ref.dram_gbps) + " GB/s), at this run's share of its roofline here; floor there " +
+         fmt("%.3f ms", rr.projection.floor_seconds * 1e3) + " (" + (rr.projection.memory_bound ? "memory" : "compute") + "-bound)";
 }
 
 }  // namespace
@@ -39,11 +44,9 @@ std::string describe_run(const RunResult& r, const GpuSpec& here, const GpuSpec&
   line("time", fmt("%.4f ms", r.ms_median) + " median of " + std::to_string(r.reps) + fmt(" (min %.4f", r.ms_min) +
                    fmt(", max %.4f)", r.ms_max) + (r.l2_flushed ? ", L2 flushed" : ", hot L2"));
   line("rate", fmt("%.2f TFLOP/s", r.tflops) + fmt("   %.1f GB/s", r.gbps) + " (nominal: 2MNK FLOPs; A, B read and C written once)");
-  line("% of peak", peak_line(r, here, "this GPU"));
-  line("", peak_line(r, ref, "reference"));
-  const Projection p = project(nominal_point(r), here, ref, r.config.precision);
-  line("on ref.", fmt("%.3f ms", p.projected_seconds * 1e3) + " projected at this run's share of its roofline (floor " +
-                      fmt("%.3f ms)", p.floor_seconds * 1e3));
+  const RunRoofline rr = run_roofline(r, here, ref);
+  line("% of peak", here_line(rr, here) + (rr.bytes_from_counters ? " [bytes: DRAM counters]" : " [bytes: compulsory traffic]"));
+  line("reference", reference_line(rr, ref));
   if (r.verify.checked)
     line("error", fmt("rel. Frobenius %.3g", r.verify.rel_fro_error) + fmt(", max abs %.3g", r.verify.max_abs_error) +
                       "; allclose(atol=1e-4, rtol=1e-4): " +
@@ -51,12 +54,13 @@ std::string describe_run(const RunResult& r, const GpuSpec& here, const GpuSpec&
                                            : "FAIL (" + std::to_string(r.verify.mismatches) + " elements" +
                                                  (r.verify.nonfinite ? ", " + std::to_string(r.verify.nonfinite) + " not finite" : "") + ")"));
   if (r.block_size > 0) {  // cuBLAS runs have one only when the launch was recorded
+    const bool jit = !r.config.family.empty() && r.config.family != "cublas";
     if (r.config.family == "cublas") line("launched", r.launched_kernel);
     line("kernel", std::to_string(r.registers) + " regs/thread, " + std::to_string(r.static_smem) + " B static + " +
                        std::to_string(r.dynamic_smem) + " B dynamic smem, " + std::to_string(r.local_bytes) + " B local; grid " +
                        std::to_string(r.grid_size) + ", block " + std::to_string(r.block_size) +
                        (r.smem_config_bytes > 0 ? ", " + std::to_string(r.smem_config_bytes / 1024) + " KB shared memory configured" : "") +
-                       (r.config.family == "cublas" ? "" : r.jit_cache_hit ? ", JIT cache hit" : fmt(", compiled in %.0f ms", r.compile_ms)));
+                       (!jit ? "" : r.jit_cache_hit ? ", JIT cache hit" : fmt(", compiled in %.0f ms", r.compile_ms)));
     const int64_t smem = r.static_smem + r.dynamic_smem;
     const Occupancy oh = theoretical_occupancy(here, int(r.block_size), r.registers, smem, r.smem_config_bytes);
     const Occupancy orf = theoretical_occupancy(ref, int(r.block_size), r.registers, smem);

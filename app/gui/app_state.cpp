@@ -34,47 +34,72 @@ GpuSpec AppState::reference() const {
   return specs.empty() ? GpuSpec{} : specs.front();
 }
 
-void AppState::request_run(GuiController& c) {
-  if (Check e = validate(config, here())) {
-    message("not run: " + e->message(), true);
+GpuSpec AppState::spec_for(const RunResult& r) const {
+  if (has_device() && runner->detected.name == r.device) return runner->detected;
+  for (const auto& s : device_specs)
+    if (s.name == r.device) return s;
+  if (auto s = match_spec_by_name(specs, r.device)) return *s;
+  return here();
+}
+
+std::string AppState::run_blocker() const {
+  if (!runner) return "the runner has not answered yet";
+  if (!runner->ok) return "no GPU: " + runner->error;
+  return "";
+}
+
+void AppState::request_run(RunSession& session) {
+  if (const std::string why = run_blocker(); !why.empty()) {
+    message("not run: " + why, true);
+    return;
+  }
+  if (Validation v = validate(config, here()); !v.ok()) {
+    message("not run: " + v.message(), true);
     return;
   }
   run_in_flight = true;
-  c.run(config, options);
+  session.run(config, options);
 }
 
-void AppState::apply(const KernelConfig& c, GuiController& controller) {
+void AppState::apply(const KernelConfig& c, RunSession& session) {
   set_config(c);
-  request_run(controller);
+  request_run(session);
   focus_panel = "Live";
 }
 
 void AppState::reset_sweep_axes() {
   sweep_axes.clear();
-  const KernelFamily* f = find_family(config.family);
+  const FamilyPtr f = find_family(config.family);
   if (!f) return;
-  for (Param p : f->params()) sweep_axes[p] = {};
-  for (const auto& [p, values] : f->sweep_space(config.shape, here())) {
-    auto& a = sweep_axes[p];
+  for (const ParamDecl& d : f->params()) sweep_axes[d.name] = {};
+  for (const auto& [name, values] : f->sweep_space(config.shape, here())) {
+    auto& a = sweep_axes[name];
     a.enabled = true;
     a.values.insert(values.begin(), values.end());
   }
-  const auto params = f->params();
-  if (params.size() >= 2) heat_x = params[0], heat_y = params[1];
-  else if (!params.empty()) heat_x = heat_y = params[0];
+  const auto& params = f->params();
+  if (params.size() >= 2) heat_x = params[0].name, heat_y = params[1].name;
+  else if (!params.empty()) heat_x = heat_y = params[0].name;
 }
 
-void AppState::start_sweep(GuiController& c) {
+void AppState::start_sweep(RunSession& session) {
+  if (const std::string why = run_blocker(); !why.empty()) {
+    message("sweep not started: " + why, true);
+    return;
+  }
   SweepPlan plan;
   plan.base = config;
   plan.options = options;
-  for (const auto& [p, a] : sweep_axes)
-    if (a.enabled && !a.values.empty()) plan.axes.push_back({p, std::vector<int>(a.values.begin(), a.values.end())});
+  // In the family's declaration order, as the CLI and the default sweep order them.
+  if (const FamilyPtr f = find_family(config.family))
+    for (const ParamDecl& d : f->params())
+      if (auto it = sweep_axes.find(d.name); it != sweep_axes.end() && it->second.enabled && !it->second.values.empty())
+        plan.axes.push_back({d.name, std::vector<int>(it->second.values.begin(), it->second.values.end())});
   plan.tag = sweep_tag.empty() ? "gui-" + config.family + "@" + problem_name(config.shape) : sweep_tag;
   sweep_results.clear();
   sweep_progress = {};
   sweep_running = true;
-  c.start_sweep(plan, here());
+  session.start_sweep(plan, here());
   message("sweep '" + plan.tag + "' started");
 }
 
@@ -97,7 +122,7 @@ void AppState::message(const std::string& text, bool error) {
   if (error) last_error = text;
 }
 
-void AppState::apply(ControllerEvent&& e) {
+void AppState::apply(SessionEvent&& e) {
   if (auto* h = std::get_if<HelloEvent>(&e)) {
     runner = h->info;
     if (h->info.ok) message("runner: " + h->info.runner_kind + " on " + h->info.detected.name);
@@ -106,9 +131,11 @@ void AppState::apply(ControllerEvent&& e) {
     run_in_flight = false;
     if (r->result.id == 0) r->result.id = next_local_id--;
     if (!passed(r->result)) message(r->result.config_name + ": " + to_string(r->result.disposition) + ": " + r->result.reason, true);
+    if (!r->store_error.empty()) message("run not stored: " + r->store_error, true);
     live_runs.push_back(std::move(r->result));
   } else if (auto* s = std::get_if<SweepResultEvent>(&e)) {
     if (s->result.id == 0) s->result.id = next_local_id--;
+    if (!s->store_error.empty()) message("sweep result not stored: " + s->store_error, true);
     sweep_results.push_back(std::move(s->result));
   } else if (auto* p = std::get_if<SweepProgressEvent>(&e)) {
     sweep_progress = p->progress;
@@ -121,7 +148,18 @@ void AppState::apply(ControllerEvent&& e) {
     history = std::move(h->rows);
     baseline = h->baseline;
     sweep_tags = std::move(h->tags);
+    if (!h->devices.empty()) device_specs = std::move(h->devices);
+    for (const auto& bad : h->bad_rows) message("history: skipped " + bad, true);
     history_loaded = true;
+  } else if (auto* st = std::get_if<StoreEvent>(&e)) {
+    store = {true, st->open, st->writable, st->path, st->error};
+    if (!st->error.empty()) message("store: " + st->error, true);
+    else if (st->open) message("store: " + st->path);
+    history.clear();
+    history_loaded = false;
+  } else if (auto* c = std::get_if<CeilingsEvent>(&e)) {
+    if (c->ceilings && runner) runner->detected.measured = *c->ceilings;
+    if (!c->error.empty()) message("ceilings: " + c->error, !c->ceilings);
   } else if (auto* m = std::get_if<MessageEvent>(&e)) {
     message(m->text, m->error);
   }

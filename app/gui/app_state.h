@@ -1,5 +1,5 @@
 // AppState: the one root of the GUI's state, owned by main() and touched by the UI thread only.
-// The controller thread fills it through events drained at frame start (apply()).
+// The session (controller/run_session.h) reports through events applied at frame start (apply()).
 #pragma once
 #include <array>
 #include <map>
@@ -8,10 +8,10 @@
 #include <string>
 #include <vector>
 
-#include "app/gui/gui_controller.h"
+#include "controller/run_session.h"
 #include "model/gpu_spec.h"
 #include "model/kernel_config.h"
-#include "model/protocol.h"
+#include "model/run_options.h"
 #include "model/run_result.h"
 
 namespace gemmscope {
@@ -56,17 +56,33 @@ struct ReportJob {
   std::string error;
 };
 
+// The results store as the session last reported it.
+struct StoreStatus {
+  bool known = false;  // the session has reported on it
+  bool open = false, writable = false;
+  std::string path, error;
+};
+
 struct AppState {
   // [SECTION] Devices
   std::vector<GpuSpec> specs;              // assets/gpus
+  std::vector<GpuSpec> device_specs;       // the GPUs the store's runs ran on, as the store remembers them
   std::optional<RunnerInfo> runner;        // set once hello answered
-  std::string here_key = "h100_sxm";       // the spec plotted as "this GPU" when no device answered
+  std::string here_key = "h200";           // the spec plotted as "this GPU" when no device answered
   std::string reference_key = "rtx4090";
   std::string runner_description;          // command line, for the report
   GpuSpec here() const;                    // the detected GPU, else the chosen spec
   GpuSpec reference() const;
+  // The spec of the GPU a run ran on: this runner's when it is that device, else the store's or a
+  // spec file's of that name, else here().
+  GpuSpec spec_for(const RunResult&) const;
   bool has_device() const { return runner && runner->ok; }
   bool is_replay() const { return runner && runner->runner_kind == "replay"; }
+  // Why runs cannot start now ("" when they can): no device yet, or none at all.
+  std::string run_blocker() const;
+
+  // [SECTION] Store
+  StoreStatus store;
 
   // [SECTION] Workload and live runs
   KernelConfig config;
@@ -74,22 +90,22 @@ struct AppState {
   bool live = false;                       // re-run continuously
   bool run_in_flight = false;
   std::vector<RunResult> live_runs;        // this session's live runs, oldest first
-  void request_run(GuiController&);        // validates, then posts the current config
-  void apply(const KernelConfig&, GuiController&);  // a stored or swept config into the live view, run at once
+  void request_run(RunSession&);           // validates, then posts the current config
+  void apply(const KernelConfig&, RunSession&);  // a stored or swept config into the live view, run at once
 
   // [SECTION] Sweep
-  std::map<Param, SweepAxisEdit> sweep_axes;  // per family parameter
+  std::map<std::string, SweepAxisEdit> sweep_axes;  // per family parameter
   std::string sweep_tag;
   bool sweep_running = false;
   SweepProgress sweep_progress;
   std::vector<RunResult> sweep_results;    // the current sweep's, in arrival order
-  Param heat_x = Param::BlockM, heat_y = Param::BlockN;
+  std::string heat_x = "block_m", heat_y = "block_n";
   std::string heat_figure = "TFLOP/s";
   void reset_sweep_axes();                 // the family's sweep_space() for the current shape
-  void start_sweep(GuiController&);
+  void start_sweep(RunSession&);
 
   // [SECTION] History
-  std::vector<RunResult> history;          // the last query's rows
+  std::vector<RunResult> history;          // the last query's rows, newest first
   std::vector<std::string> sweep_tags;
   std::optional<int64_t> baseline;
   bool history_loaded = false;
@@ -108,11 +124,12 @@ struct AppState {
   std::string focus_panel;                 // brought to front next frame
   std::map<std::string, std::array<float, 4>> panel_rects;  // x, y, w, h of each panel last frame
   std::optional<ReportJob> report;         // the report being written, if any
-  bool show_frame_overlay = true;
+  bool show_frame_overlay = false;
+  bool show_open_store = false;            // the File > Open store dialog
   bool quit = false;
 
   void set_config(const KernelConfig&);    // keeps sweep axes in step with the family
-  void apply(ControllerEvent&&);
+  void apply(SessionEvent&&);
   void message(const std::string& text, bool error = false);
 };
 

@@ -14,7 +14,10 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <variant>
 #include <vector>
+
+#include <CLI/CLI.hpp>
 
 #include "imgui.h"
 #include "imgui_impl_glfw.h"
@@ -24,13 +27,12 @@
 #include <GLFW/glfw3.h>
 
 #include "app/gui/app_state.h"
-#include "app/gui/gui_controller.h"
 #include "app/gui/panel.h"
 #include "app/gui/preset.h"
 #include "app/gui/report_writer.h"
 #include "app/gui/screenshot.h"
 #include "controller/result_store.h"
-#include "controller/runner_client.h"
+#include "controller/run_session.h"
 #include "model/kernel_family.h"
 
 using namespace gemmscope;
@@ -43,65 +45,34 @@ struct Options {
   bool no_store = false;
   int replay_delay_ms = 0;
   std::string replay_spec;  // the spec (a key or a JSON file, e.g. the measured one a bench wrote) the replay claims
+  std::string size = "1600x1000";
   int width = 1600, height = 1000;
 };
 
-void usage(std::ostream& o) {
-  o << "usage: gemmscope [options]\n"
-       "  --runner PATH          the CUDA runner (default: next to this executable)\n"
-       "  --replay FILE.json     answer runs from stored results with gemmscope-replay-runner (no GPU; says REPLAY)\n"
-       "  --replay-delay-ms N    the replay runner waits N ms per run (to watch a sweep stream in)\n"
-       "  --replay-spec KEY|FILE the GPU spec the replayed results were measured on (default: matched by name)\n"
-       "  --store PATH           results store (default $GEMMSCOPE_DB or ~/.local/share/gemmscope/results.sqlite)\n"
-       "  --no-store             keep runs in memory only\n"
-       "  --reference KEY        reference GPU spec (default rtx4090)\n"
-       "  --report PRESET.json   run the preset, write its report into --out DIR, and exit (needs a display: use xvfb-run)\n"
-       "  --out DIR              the report folder for --report\n"
-       "  --size WxH             window size (default 1600x1000)\n";
-}
-
-std::optional<Options> parse_args(int argc, char** argv) {
+// nullopt with the exit code when the arguments ask for help or are wrong (CLI11 has printed why).
+std::variant<Options, int> parse_args(int argc, char** argv) {
   Options o;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    auto value = [&]() -> std::optional<std::string> {
-      if (i + 1 >= argc) {
-        std::cerr << "gemmscope: " << a << " needs a value\n";
-        return std::nullopt;
-      }
-      return std::string(argv[++i]);
-    };
-    std::optional<std::string> v;
-    if (a == "--help" || a == "-h") {
-      usage(std::cout);
-      std::exit(0);
-    } else if (a == "--no-store") {
-      o.no_store = true;
-      continue;
-    }
-    if (!(v = value())) return std::nullopt;
-    if (a == "--runner") o.runner = *v;
-    else if (a == "--replay") o.replay = *v;
-    else if (a == "--replay-delay-ms") o.replay_delay_ms = std::atoi(v->c_str());
-    else if (a == "--replay-spec") o.replay_spec = *v;
-    else if (a == "--store") o.store = *v;
-    else if (a == "--reference") o.reference = *v;
-    else if (a == "--report") o.report_preset = *v;
-    else if (a == "--out") o.out_dir = *v;
-    else if (a == "--size") {
-      if (std::sscanf(v->c_str(), "%dx%d", &o.width, &o.height) != 2) {
-        std::cerr << "gemmscope: --size wants WxH, got " << *v << "\n";
-        return std::nullopt;
-      }
-    } else {
-      std::cerr << "gemmscope: unknown option " << a << "\n";
-      usage(std::cerr);
-      return std::nullopt;
-    }
-  }
-  if (!o.report_preset.empty() && o.out_dir.empty()) {
-    std::cerr << "gemmscope: --report needs --out DIR\n";
-    return std::nullopt;
+  CLI::App app{"gemmscope: the desktop app. Tune GEMM kernels live: run, read the counters, sweep, compare on rooflines.", "gemmscope"};
+  app.add_option("--runner", o.runner, "the CUDA runner (default: next to this executable)");
+  app.add_option("--replay", o.replay, "answer runs from stored results with gemmscope-replay-runner (no GPU; says REPLAY)");
+  app.add_option("--replay-delay-ms", o.replay_delay_ms, "the replay runner waits N ms per run (to watch a sweep stream in)")
+      ->check(CLI::Range(0, 60000));
+  app.add_option("--replay-spec", o.replay_spec, "the GPU spec the replayed results were measured on (default: matched by name)");
+  app.add_option("--store", o.store, "results store (default $GEMMSCOPE_DB or ~/.local/share/gemmscope/results.sqlite)");
+  app.add_flag("--no-store", o.no_store, "keep runs in memory only");
+  app.add_option("--reference", o.reference, "reference GPU spec")->capture_default_str();
+  app.add_option("--report", o.report_preset, "run the preset, write its report into --out DIR, and exit (needs a display: use xvfb-run)");
+  app.add_option("--out", o.out_dir, "the report folder for --report");
+  app.add_option("--size", o.size, "window size WxH")->capture_default_str();
+  try {
+    app.parse(argc, argv);
+    if (std::sscanf(o.size.c_str(), "%dx%d", &o.width, &o.height) != 2 || o.width < 320 || o.height < 240 || o.width > 16384 ||
+        o.height > 16384)
+      throw CLI::ValidationError("--size", "wants WxH between 320x240 and 16384x16384, got " + o.size);
+    if (!o.report_preset.empty() && o.out_dir.empty()) throw CLI::RequiredError("--out (for --report)");
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : 2;
   }
   return o;
 }
@@ -142,26 +113,65 @@ void build_default_layout(ImGuiID dock, ImVec2 size) {
   ImGui::DockBuilderFinish(dock);
 }
 
-void draw_banner(const AppState& s) {
+// One bar says what is missing and what still works; a second one names a store that failed.
+void draw_banner(AppState& s) {
   ImGuiViewport* vp = ImGui::GetMainViewport();
   std::string text;
   ImVec4 colour;
   if (!s.runner) text = "Starting the runner...", colour = ImVec4(0.25f, 0.25f, 0.3f, 1);
-  else if (!s.runner->ok) text = "NO GPU: " + s.runner->error + "  (stored results and spec rooflines remain available)", colour = ImVec4(0.55f, 0.1f, 0.1f, 1);
+  else if (!s.runner->ok)
+    text = "NO GPU: " + s.runner->error + ". Still here: stored runs, replay files, the spec rooflines.",
+    colour = ImVec4(0.55f, 0.1f, 0.1f, 1);
   else if (s.is_replay())
     text = "REPLAY: results are answered from a stored file by gemmscope-replay-runner, not measured (" + s.runner->detected.name + ")",
     colour = ImVec4(0.6f, 0.35f, 0.0f, 1);
-  else return;
-  ImGui::PushStyleColor(ImGuiCol_WindowBg, colour);
   const ImGuiWindowFlags flags = ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_MenuBar;
-  if (ImGui::BeginViewportSideBar("##banner", vp, ImGuiDir_Up, ImGui::GetFrameHeight(), flags)) {
-    if (ImGui::BeginMenuBar()) {
-      ImGui::TextUnformatted(text.c_str());
-      ImGui::EndMenuBar();
+  if (!text.empty()) {
+    ImGui::PushStyleColor(ImGuiCol_WindowBg, colour);
+    if (ImGui::BeginViewportSideBar("##banner", vp, ImGuiDir_Up, ImGui::GetFrameHeight(), flags)) {
+      if (ImGui::BeginMenuBar()) {
+        ImGui::TextUnformatted(text.c_str());
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", text.c_str());
+        ImGui::EndMenuBar();
+      }
     }
+    ImGui::End();
+    ImGui::PopStyleColor();
   }
-  ImGui::End();
-  ImGui::PopStyleColor();
+  if (s.store.known && !s.store.open && !s.store.error.empty()) {
+    ImGui::PushStyleColor(ImGuiCol_WindowBg, ImVec4(0.55f, 0.1f, 0.1f, 1));
+    if (ImGui::BeginViewportSideBar("##store_banner", vp, ImGuiDir_Up, ImGui::GetFrameHeight(), flags)) {
+      if (ImGui::BeginMenuBar()) {
+        if (ImGui::SmallButton("Open another store...")) s.show_open_store = true;
+        ImGui::SameLine();
+        ImGui::Text("NO STORE: %s. Runs are kept in memory only.", s.store.error.c_str());
+        ImGui::EndMenuBar();
+      }
+    }
+    ImGui::End();
+    ImGui::PopStyleColor();
+  }
+}
+
+// File > Open store: a path typed in (the session opens it on its thread and reports back).
+void draw_open_store(AppState& s, RunSession& session, char* path, size_t size) {
+  if (s.show_open_store) ImGui::OpenPopup("Open store");
+  s.show_open_store = false;
+  if (ImGui::BeginPopupModal("Open store", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
+    ImGui::TextUnformatted("Results store (an SQLite file; a new name creates one):");
+    ImGui::SetNextItemWidth(520);
+    const bool enter = ImGui::InputText("##store_path", path, size, ImGuiInputTextFlags_EnterReturnsTrue);
+    ImGui::BeginDisabled(s.sweep_running);
+    if (ImGui::Button("Open") || enter) {
+      session.open_store(path);
+      ImGui::CloseCurrentPopup();
+    }
+    ImGui::EndDisabled();
+    ImGui::SameLine();
+    if (ImGui::Button("Cancel")) ImGui::CloseCurrentPopup();
+    if (s.sweep_running) ImGui::TextDisabled("(the store cannot change while a sweep runs)");
+    ImGui::EndPopup();
+  }
 }
 
 void draw_frame_overlay(const AppState& s) {
@@ -188,9 +198,9 @@ void draw_frame_overlay(const AppState& s) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const auto parsed = parse_args(argc, argv);
-  if (!parsed) return 2;
-  const Options& opt = *parsed;
+  auto parsed = parse_args(argc, argv);
+  if (auto* code = std::get_if<int>(&parsed)) return *code;
+  const Options& opt = std::get<Options>(parsed);
 
   std::optional<PresetDriver> driver;
   std::string preset_error;
@@ -212,7 +222,7 @@ int main(int argc, char** argv) {
     s.message(std::string("GPU specs: ") + e.what(), true);
   }
   s.reference_key = opt.reference;
-  s.set_config(find_family("seed_tall_skinny")->defaults(problem_p9()));
+  s.set_config(make_config(problem_p9(), default_family_for(problem_p9())));
 
   glfwSetErrorCallback([](int code, const char* text) { std::cerr << "gemmscope: GLFW error " << code << ": " << text << "\n"; });
   // With an X display and no Wayland one, ask for X11 directly (GLFW 3.4 would probe Wayland first).
@@ -265,8 +275,10 @@ int main(int argc, char** argv) {
     std::error_code ec;
     fs::create_directories(fs::path(store_path).parent_path(), ec);
   }
-  auto controller = std::make_unique<GuiController>(command, store_path);
+  auto controller = std::make_unique<RunSession>(SessionOptions{command, store_path});
   controller->hello();
+  char open_store_path[1024];
+  std::snprintf(open_store_path, sizeof open_store_path, "%s", store_path.c_str());
 
   auto panels = make_panels();
   std::vector<bool> open(panels.size(), true);
@@ -296,6 +308,7 @@ int main(int argc, char** argv) {
       driver->step(s, *controller);
       if (driver->finished()) {
         exit_code = driver->exit_code();
+        if (exit_code != 0) std::cerr << "gemmscope: preset " << opt.report_preset << ": " << driver->failure() << "\n";
         break;
       }
       if (std::chrono::duration<double>(frame_start - started).count() > driver->timeout_s()) {
@@ -324,10 +337,12 @@ int main(int argc, char** argv) {
         ImGui::EndMenu();
       }
       if (ImGui::BeginMenu("File")) {
+        if (ImGui::MenuItem("Open store...")) s.show_open_store = true;
         if (ImGui::MenuItem("Quit")) s.quit = true;
         ImGui::EndMenu();
       }
-      ImGui::TextDisabled("  store: %s", controller->store_open() ? controller->store_path().c_str() : "(none)");
+      ImGui::TextDisabled("  store: %s%s", s.store.open ? s.store.path.c_str() : "(none)",
+                          s.store.open && !s.store.writable ? " (read-only)" : "");
       ImGui::SameLine(ImGui::GetWindowWidth() - 190);
       ImGui::TextDisabled("frame %.1f ms, %.0f fps", s.frames.last_ms, ImGui::GetIO().Framerate);
       ImGui::EndMainMenuBar();
@@ -359,6 +374,7 @@ int main(int argc, char** argv) {
       open[i] = keep;
     }
     draw_frame_overlay(s);
+    draw_open_store(s, *controller, open_store_path, sizeof open_store_path);
 
     ImGui::Render();
     int fb_w = 0, fb_h = 0;

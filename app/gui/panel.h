@@ -8,7 +8,7 @@
 namespace gemmscope {
 
 struct AppState;
-class GuiController;
+class RunSession;
 
 class Panel {
  public:
@@ -16,7 +16,7 @@ class Panel {
   // The ImGui window name: also the dock slot, the capture name and the report caption.
   virtual const char* title() const = 0;
   // Called between Begin() and End() on the UI thread; never blocks.
-  virtual void draw(AppState&, GuiController&) = 0;
+  virtual void draw(AppState&, RunSession&) = 0;
 };
 
 std::vector<std::unique_ptr<Panel>> make_panels();

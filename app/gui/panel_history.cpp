@@ -17,39 +17,55 @@ namespace {
 
 const ImVec4 kGrey(0.55f, 0.55f, 0.55f, 1.0f);
 
-// "+12.3 %" coloured by whether the change is an improvement.
-void delta_cell(double value, double base, bool higher_is_better) {
-  if (!(base > 0) || !(value > 0)) {
+// The speed-up over the baseline as "1.23x" (above 1 is faster), coloured by whether it is an
+// improvement; only for a run of the baseline's own problem: other work does not compare.
+void speedup_cell(const RunResult& r, const RunResult* base) {
+  if (!base || !(r.config.shape == base->config.shape)) {
+    ImGui::TextColored(kGrey, "-");
+    if (base && ImGui::IsItemHovered()) ImGui::SetTooltip("another problem than the baseline's: not compared");
+    return;
+  }
+  if (!(base->ms_median > 0) || !(r.ms_median > 0)) {
     ImGui::TextColored(kGrey, "-");
     return;
   }
-  const double pct = 100.0 * (value - base) / base;
-  const bool better = higher_is_better ? pct > 0.5 : pct < -0.5;
-  const bool worse = higher_is_better ? pct < -0.5 : pct > 0.5;
-  ImGui::TextColored(better ? kGreen : worse ? kRed : kGrey, "%+.1f %%", pct);
+  const double x = base->ms_median / r.ms_median;
+  ImGui::TextColored(x > 1.005 ? kGreen : x < 0.995 ? kRed : kGrey, "%.2fx", x);
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("baseline time / this run's time: %s / %s", short_time(base->ms_median).c_str(), short_time(r.ms_median).c_str());
 }
 
 class HistoryPanel final : public Panel {
  public:
   const char* title() const override { return "History"; }
 
-  void draw(AppState& s, GuiController& c) override {
-    if (!c.store_open()) {
-      ImGui::TextColored(kGrey, "No results store open (%s).", c.store_path().empty() ? "none given" : c.store_path().c_str());
+  void draw(AppState& s, RunSession& c) override {
+    if (!s.store.open) {
+      if (!s.store.known) ImGui::TextColored(kGrey, "Opening the results store...");
+      else if (s.store.error.empty()) ImGui::TextColored(kGrey, "No results store open: runs are kept in memory only.");
+      else {
+        ImGui::PushStyleColor(ImGuiCol_Text, kRed);
+        ImGui::TextWrapped("The results store could not be opened: %s", s.store.error.c_str());
+        ImGui::PopStyleColor();
+      }
+      if (ImGui::Button("Open another store...")) s.show_open_store = true;
+      asked_ = false;
       return;
     }
     if (!asked_) refresh(c), asked_ = true;
     draw_filters(s, c);
     const RunResult* base = s.baseline ? s.find_run(*s.baseline) : nullptr;
-    if (base) ImGui::Text("Baseline: #%lld %s, %s, %.2f TFLOP/s", (long long)base->id, base->config_name.c_str(),
-                          short_time(base->ms_median).c_str(), base->tflops);
+    if (base) ImGui::Text("Baseline: #%lld %s, %s, %.2f TFLOP/s (speed-ups compare runs of %s only)", (long long)base->id,
+                          base->config_name.c_str(), short_time(base->ms_median).c_str(), base->tflops,
+                          problem_name(base->config.shape).c_str());
     else ImGui::TextColored(kGrey, "No baseline pinned: pin a run to read the others as differences from it.");
     draw_table(s, c, base);
   }
 
  private:
-  void refresh(GuiController& c) {
+  void refresh(RunSession& c) {
     StoreQuery q;
+    q.newest_first = true;
     q.family = family_;
     q.problem = problem_;
     q.sweep = tag_;
@@ -58,7 +74,7 @@ class HistoryPanel final : public Panel {
     c.query_history(q);
   }
 
-  void draw_filters(AppState& s, GuiController& c) {
+  void draw_filters(AppState& s, RunSession& c) {
     bool changed = false;
     ImGui::SetNextItemWidth(150);
     if (ImGui::BeginCombo("family", family_.empty() ? "any" : family_.c_str())) {
@@ -95,12 +111,12 @@ class HistoryPanel final : public Panel {
     if (seen != seen_runs_ && !s.sweep_running) seen_runs_ = seen, refresh(c);
   }
 
-  void draw_table(AppState& s, GuiController& c, const RunResult* base) {
+  void draw_table(AppState& s, RunSession& c, const RunResult* base) {
     const ImGuiTableFlags flags = ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY |
                                   ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingFixedFit;
-    if (!ImGui::BeginTable("history", 11, flags)) return;
+    if (!ImGui::BeginTable("history", 10, flags)) return;
     ImGui::TableSetupScrollFreeze(0, 1);
-    for (const char* h : {"sel", "id", "config", "device", "result", "time", "TFLOP/s", "d time", "d TFLOP/s", "when", ""})
+    for (const char* h : {"sel", "id", "config", "device", "result", "time", "TFLOP/s", "speed-up", "when", ""})
       ImGui::TableSetupColumn(h, std::strcmp(h, "config") == 0 ? ImGuiTableColumnFlags_WidthStretch : 0);
     ImGui::TableHeadersRow();
     ImGuiListClipper clipper;
@@ -124,8 +140,7 @@ class HistoryPanel final : public Panel {
         disposition_cell(r);
         ImGui::TableNextColumn(), ImGui::TextUnformatted(short_time(r.ms_median).c_str());
         ImGui::TableNextColumn(), ImGui::Text("%.2f", r.tflops);
-        ImGui::TableNextColumn(), delta_cell(r.ms_median, base ? base->ms_median : 0, false);
-        ImGui::TableNextColumn(), delta_cell(r.tflops, base ? base->tflops : 0, true);
+        ImGui::TableNextColumn(), speedup_cell(r, base);
         ImGui::TableNextColumn(), ImGui::TextUnformatted(r.created_at.c_str());
         ImGui::TableNextColumn();
         if (ImGui::SmallButton(base && r.id == base->id ? "unpin" : "pin")) {

@@ -41,7 +41,7 @@ class LivePanel final : public Panel {
  public:
   const char* title() const override { return "Live"; }
 
-  void draw(AppState& s, GuiController&) override {
+  void draw(AppState& s, RunSession&) override {
     if (s.live_runs.empty()) {
       ImGui::TextColored(kGrey, "No run yet: pick a problem and parameters in Workload.");
       return;
@@ -97,7 +97,7 @@ class LivePanel final : public Panel {
   }
 
   void draw_verification(const RunResult& r) {
-    const KernelFamily* f = find_family(r.config.family);
+    const FamilyPtr f = find_family(r.config.family);
     const double bound = f ? f->error_bound(r.config) : 0;
     if (!r.verify.checked) {
       ImGui::TextColored(kGrey, "not verified");
@@ -120,7 +120,7 @@ class LivePanel final : public Panel {
     for (const auto& name : seed_metric_names()) {
       if (name == "launch__grid_size") {
         const double grid = std::isnan(metric(r, name)) ? double(r.grid_size) : metric(r, name);
-        const GpuSpec here = s.here();
+        const GpuSpec here = s.spec_for(r);
         const double slots = double(here.sms) * std::max(1, r.occupancy_blocks_per_sm);
         ImGui::TextUnformatted("Grid size");
         ImGui::SameLine(170);
@@ -138,9 +138,9 @@ class LivePanel final : public Panel {
       ImGui::TextColored(kGrey, "No compiled kernel to read resources from.");
       return;
     }
-    const GpuSpec here = s.here(), ref = s.reference();
+    const GpuSpec here = s.spec_for(r), ref = s.reference();
     const long long smem = r.static_smem + r.dynamic_smem;
-    const int threads = int(r.block_size > 0 ? r.block_size : r.config.threads);
+    const int threads = int(r.block_size);
     const Occupancy oh = theoretical_occupancy(here, threads, r.registers, smem, r.smem_config_bytes);
     const Occupancy orf = theoretical_occupancy(ref, threads, r.registers, smem);
     percent_bar("achieved", metric(r, "sm__warps_active.avg.pct_of_peak_sustained_active"));

@@ -20,7 +20,7 @@ class ReportPanel final : public Panel {
  public:
   const char* title() const override { return "Report"; }
 
-  void draw(AppState& s, GuiController&) override {
+  void draw(AppState& s, RunSession&) override {
     if (dir_[0] == 0) {
       const std::time_t t = std::time(nullptr);
       std::strftime(dir_, sizeof dir_, "gemmscope-report-%Y%m%d-%H%M%S", std::localtime(&t));

@@ -30,20 +30,18 @@ ImVec4 ceiling_colour(const Ceiling& c, int index) {
 
 struct Dot {
   const RunResult* run = nullptr;
-  RunPoint point;
+  RunRoofline roof;  // judged on the GPU the run ran on, projected onto the reference
   double x = 0, y_here = 0, y_ref = 0;
-  Projection projection;
-  RooflineVerdict verdict;
 };
 
 class RooflinePanel final : public Panel {
  public:
   const char* title() const override { return "Roofline"; }
 
-  void draw(AppState& s, GuiController&) override {
+  void draw(AppState& s, RunSession&) override {
     draw_controls(s);
     const GpuSpec here = s.here(), ref = s.reference();
-    collect(s, here, ref);
+    collect(s, ref);
     const float table_h = s.selected.empty() ? 0.0f : 150.0f;
     const ImVec2 size(-1, std::max(250.0f, ImGui::GetContentRegionAvail().y - table_h));
     if (ImPlot::BeginSubplots("##rooflines", 1, 2, size, ImPlotSubplotFlags_LinkAllY)) {
@@ -51,7 +49,7 @@ class RooflinePanel final : public Panel {
       draw_roofline(s, ref, false);
       ImPlot::EndSubplots();
     }
-    draw_comparison(s, here, ref);
+    draw_comparison(s, ref);
   }
 
  private:
@@ -79,7 +77,7 @@ class RooflinePanel final : public Panel {
     ImGui::Checkbox("history", &show_history_);
   }
 
-  void collect(const AppState& s, const GpuSpec& here, const GpuSpec& ref) {
+  void collect(const AppState& s, const GpuSpec& ref) {
     dots_.clear();
     std::set<int64_t> session;  // stored copies of this session's runs are drawn once, as live or sweep runs
     for (const auto* list : {&s.live_runs, &s.sweep_results})
@@ -89,12 +87,10 @@ class RooflinePanel final : public Panel {
         if (r.ms_median <= 0 || (group == 2 && session.count(r.id))) continue;
         Dot d;
         d.run = &r;
-        d.point = roofline_point(r);
-        d.x = d.point.point.intensity();
-        d.y_here = d.point.point.tflops();
-        d.verdict = judge(d.point.point, here, r.config.precision);
-        d.projection = project(d.point.point, here, ref, r.config.precision);
-        d.y_ref = d.projection.projected_seconds > 0 ? d.point.point.flops / d.projection.projected_seconds / 1e12 : 0;
+        d.roof = run_roofline(r, s.spec_for(r), ref);
+        d.x = d.roof.point.intensity();
+        d.y_here = d.roof.point.tflops();
+        d.y_ref = d.roof.reference_tflops;
         if (d.x <= 0 || d.y_here <= 0) continue;
         group_of_.push_back(group);
         dots_.push_back(d);
@@ -223,12 +219,12 @@ class RooflinePanel final : public Panel {
     ImGui::TextUnformatted(r.config_name.c_str());
     ImGui::Text("%s on %s", to_string(r.disposition).c_str(), r.device.c_str());
     ImGui::Text("time %s   %.2f TFLOP/s   %.0f GB/s", short_time(r.ms_median).c_str(), r.tflops, r.gbps);
-    ImGui::Text("intensity %.2f FLOP/B (%s)", best->x, best->point.from_counters ? "DRAM counters" : "compulsory bytes");
-    ImGui::Text("%s-bound here, %.1f %% of attainable", best->verdict.memory_bound ? "memory" : "compute",
-                best->verdict.pct_of_attainable);
+    ImGui::Text("intensity %.2f FLOP/B (%s)", best->x, best->roof.bytes_from_counters ? "DRAM counters" : "compulsory bytes");
+    ImGui::Text("%s-bound on %s, %.1f %% of attainable", best->roof.here.memory_bound ? "memory" : "compute", r.device.c_str(),
+                best->roof.here.pct_of_attainable);
     ImGui::Text("on %s: %s projected (floor %s), %s-bound", s.reference().name.c_str(),
-                short_time(best->projection.projected_seconds * 1e3).c_str(),
-                short_time(best->projection.floor_seconds * 1e3).c_str(), best->projection.memory_bound ? "memory" : "compute");
+                short_time(best->roof.projection.projected_seconds * 1e3).c_str(),
+                short_time(best->roof.projection.floor_seconds * 1e3).c_str(), best->roof.projection.memory_bound ? "memory" : "compute");
     if (!measured_here) ImGui::TextDisabled("(point projected onto %s)", spec.name.c_str());
     ImGui::TextDisabled("click to select / unselect");
     ImGui::EndTooltip();
@@ -237,7 +233,7 @@ class RooflinePanel final : public Panel {
     }
   }
 
-  void draw_comparison(AppState& s, const GpuSpec& here, const GpuSpec& ref) {
+  void draw_comparison(AppState& s, const GpuSpec& ref) {
     if (s.selected.empty()) return;
     ImGui::Text("Selected runs (%zu)", s.selected.size());
     ImGui::SameLine();
@@ -252,15 +248,15 @@ class RooflinePanel final : public Panel {
     for (int64_t id : s.selected) {
       const RunResult* r = s.find_run(id);
       if (!r) continue;
-      const RunPoint p = roofline_point(*r);
-      const RooflineVerdict v = judge(p.point, here, r->config.precision);
-      const Projection pr = project(p.point, here, ref, r->config.precision);
+      const RunRoofline roof = run_roofline(*r, s.spec_for(*r), ref);
+      const RooflineVerdict& v = roof.here;
+      const Projection& pr = roof.projection;
       ImGui::TableNextRow();
       ImGui::TableNextColumn(), ImGui::TextUnformatted(r->config_name.c_str());
       ImGui::TableNextColumn(), ImGui::TextUnformatted(short_time(r->ms_median).c_str());
       ImGui::TableNextColumn(), ImGui::Text("%.2f", r->tflops);
       ImGui::TableNextColumn(), ImGui::Text("%.0f", r->gbps);
-      ImGui::TableNextColumn(), ImGui::Text("%.2f", p.point.intensity());
+      ImGui::TableNextColumn(), ImGui::Text("%.2f", roof.point.intensity());
       ImGui::TableNextColumn(), ImGui::TextUnformatted(v.memory_bound ? "memory" : "compute");
       ImGui::TableNextColumn(), ImGui::Text("%.1f", v.pct_of_attainable);
       ImGui::TableNextColumn(), ImGui::Text("%s", short_time(pr.projected_seconds * 1e3).c_str());

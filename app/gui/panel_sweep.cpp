@@ -16,7 +16,7 @@
 #include "app/gui/gui_style.h"
 #include "app/gui/panel.h"
 #include "app/gui/run_figures.h"
-#include "controller/sweep.h"
+#include "model/sweep_plan.h"
 #include "model/kernel_family.h"
 
 namespace gemmscope {
@@ -36,7 +36,7 @@ class SweepPanel final : public Panel {
  public:
   const char* title() const override { return "Sweep"; }
 
-  void draw(AppState& s, GuiController& c) override {
+  void draw(AppState& s, RunSession& c) override {
     if (ImGui::BeginTable("##sweep_layout", 2, ImGuiTableFlags_Resizable | ImGuiTableFlags_BordersInnerV)) {
       ImGui::TableSetupColumn("editor", ImGuiTableColumnFlags_WidthStretch, 0.38f);
       ImGui::TableSetupColumn("results", ImGuiTableColumnFlags_WidthStretch, 0.62f);
@@ -52,23 +52,28 @@ class SweepPanel final : public Panel {
 
  private:
   void draw_editor(AppState& s) {
-    const KernelFamily* f = find_family(s.config.family);
+    const FamilyPtr f = find_family(s.config.family);
     if (!f) return;
     ImGui::Text("Axes for %s @ %s", f->name().c_str(), problem_name(s.config.shape).c_str());
     ImGui::BeginDisabled(s.sweep_running);
-    for (Param p : f->params()) {
-      auto& axis = s.sweep_axes[p];
-      const std::string name = param_name(p);
-      ImGui::PushID(name.c_str());
-      ImGui::Checkbox(name.c_str(), &axis.enabled);
+    for (const ParamDecl& d : f->params()) {
+      auto& axis = s.sweep_axes[d.name];
+      ImGui::PushID(d.name.c_str());
+      ImGui::Checkbox(d.name.c_str(), &axis.enabled);
       if (!axis.enabled) {
         ImGui::SameLine(120);
-        ImGui::TextColored(kGrey, "fixed at %s", param_value_string(p, get_param(s.config, p)).c_str());
+        ImGui::TextColored(kGrey, "fixed at %s", d.format(s.config.params.find(d.name).value_or(d.default_value)).c_str());
+      } else if (d.is_range()) {
+        // A range of integers is a list typed in (the axis entry below), not a checkbox per value.
+        std::string values;
+        for (int v : axis.values) values += (values.empty() ? "" : ",") + std::to_string(v);
+        ImGui::SameLine(120);
+        ImGui::TextWrapped("%s", values.empty() ? "(no values)" : values.c_str());
       } else {
-        for (int v : f->choices(p)) {
+        for (int v : d.values) {
           ImGui::SameLine();
           bool on = axis.values.count(v) > 0;
-          if (ImGui::Checkbox(param_value_string(p, v).c_str(), &on)) {
+          if (ImGui::Checkbox(d.format(v).c_str(), &on)) {
             if (on) axis.values.insert(v);
             else axis.values.erase(v);
           }
@@ -83,7 +88,7 @@ class SweepPanel final : public Panel {
     ImGui::SameLine();
     if (ImGui::Button("Set axis") || entered) {
       try {
-        auto [p, values] = parse_axis(axis_text_);
+        auto [p, values] = parse_axis(axis_text_, *f);
         auto& axis = s.sweep_axes[p];
         axis.enabled = true;
         axis.values = {values.begin(), values.end()};
@@ -97,16 +102,16 @@ class SweepPanel final : public Panel {
     ImGui::EndDisabled();
   }
 
-  void draw_controls(AppState& s, GuiController& c) {
+  void draw_controls(AppState& s, RunSession& c) {
     ImGui::Separator();
     // expand() validates every point; recompute only when the plan text changes.
     SweepPlan plan;
     plan.base = s.config;
-    std::string key = s.config.name() + "|" + s.here().key;
+    std::string key = config_name(s.config) + "|" + s.here().key;
     for (const auto& [p, a] : s.sweep_axes)
       if (a.enabled && !a.values.empty()) {
         plan.axes.push_back({p, std::vector<int>(a.values.begin(), a.values.end())});
-        key += param_name(p);
+        key += p;
         for (int v : a.values) key += "," + std::to_string(v);
       }
     if (key != preview_key_) {
@@ -115,7 +120,7 @@ class SweepPanel final : public Panel {
       try {
         for (const auto& pt : expand(plan, s.here())) {
           ++preview_total_;
-          if (pt.invalid) ++preview_invalid_;
+          if (!pt.valid()) ++preview_invalid_;
         }
       } catch (const std::exception& e) {
         axis_error_ = e.what();
@@ -126,9 +131,14 @@ class SweepPanel final : public Panel {
     if (s.sweep_tag != tag_) std::snprintf(tag_, sizeof tag_, "%s", s.sweep_tag.c_str());
     if (ImGui::InputTextWithHint("tag", "gui-<family>@<problem>", tag_, sizeof tag_)) s.sweep_tag = tag_;
     if (!s.sweep_running) {
-      ImGui::BeginDisabled(preview_total_ == preview_invalid_);
+      const std::string blocker = s.run_blocker();
+      ImGui::BeginDisabled(preview_total_ == preview_invalid_ || !blocker.empty());
       if (ImGui::Button("Start sweep")) s.start_sweep(c);
       ImGui::EndDisabled();
+      if (!blocker.empty()) {
+        ImGui::SameLine();
+        ImGui::TextColored(kGrey, "(%s)", blocker.c_str());
+      }
     } else if (ImGui::Button("Cancel sweep")) {
       c.cancel_sweep();
     }
@@ -144,14 +154,14 @@ class SweepPanel final : public Panel {
 
   // Best value per (x, y) cell over the other axes: max for figures where higher is better.
   void draw_heatmap(AppState& s) {
-    const KernelFamily* f = find_family(s.config.family);
+    const FamilyPtr f = find_family(s.config.family);
     if (!f) return;
-    const auto params = f->params();
-    auto param_combo = [&](const char* label, Param& target) {
+    const ParamTable& params = f->params();
+    auto param_combo = [&](const char* label, std::string& target) {
       ImGui::SetNextItemWidth(110);
-      if (ImGui::BeginCombo(label, param_name(target).c_str())) {
-        for (Param p : params)
-          if (ImGui::Selectable(param_name(p).c_str(), p == target)) target = p;
+      if (ImGui::BeginCombo(label, target.c_str())) {
+        for (const ParamDecl& d : params)
+          if (ImGui::Selectable(d.name.c_str(), d.name == target)) target = d.name;
         ImGui::EndCombo();
       }
     };
@@ -169,10 +179,14 @@ class SweepPanel final : public Panel {
     for (const auto& fi : figure_list())
       if (fi.name == s.heat_figure) higher_better = fi.higher_is_better;
 
+    const ParamDecl* dx = find_param(params, s.heat_x);
+    const ParamDecl* dy = find_param(params, s.heat_y);
+    if (!dx || !dy) return;
+    auto value_of = [](const RunResult& r, const std::string& name) { return r.config.params.find(name).value_or(0); };
     std::vector<int> xv, yv;
     for (const auto& r : s.sweep_results) {
-      xv.push_back(get_param(r.config, s.heat_x));
-      yv.push_back(get_param(r.config, s.heat_y));
+      xv.push_back(value_of(r, s.heat_x));
+      yv.push_back(value_of(r, s.heat_y));
     }
     auto uniq = [](std::vector<int>& v) {
       std::sort(v.begin(), v.end());
@@ -180,14 +194,14 @@ class SweepPanel final : public Panel {
     };
     uniq(xv), uniq(yv);
     const int nx = int(xv.size()), ny = int(yv.size());
-    const GpuSpec here = s.here();
+    const GpuSpec here = s.here();  // a sweep runs on this GPU
     cells_.assign(size_t(nx) * size_t(ny), std::numeric_limits<double>::quiet_NaN());
     double lo = std::numeric_limits<double>::infinity(), hi = -lo;
     for (const auto& r : s.sweep_results) {
       const double v = passed(r) ? figure_value(r, s.heat_figure, here) : std::nan("");
       if (std::isnan(v)) continue;
-      const int xi = int(std::lower_bound(xv.begin(), xv.end(), get_param(r.config, s.heat_x)) - xv.begin());
-      const int yi = int(std::lower_bound(yv.begin(), yv.end(), get_param(r.config, s.heat_y)) - yv.begin());
+      const int xi = int(std::lower_bound(xv.begin(), xv.end(), value_of(r, s.heat_x)) - xv.begin());
+      const int yi = int(std::lower_bound(yv.begin(), yv.end(), value_of(r, s.heat_y)) - yv.begin());
       double& cell = cells_[size_t(ny - 1 - yi) * size_t(nx) + size_t(xi)];  // row 0 is drawn at the top
       if (std::isnan(cell) || (higher_better ? v > cell : v < cell)) cell = v;
       lo = std::min(lo, v), hi = std::max(hi, v);
@@ -197,11 +211,11 @@ class SweepPanel final : public Panel {
     const float h = std::max(200.0f, ImGui::GetContentRegionAvail().y * 0.55f);
     ImPlot::PushColormap(ImPlotColormap_Viridis);
     if (ImPlot::BeginPlot("##heatmap", ImVec2(ImGui::GetContentRegionAvail().x - 90, h), ImPlotFlags_NoLegend | ImPlotFlags_NoMenus)) {
-      ImPlot::SetupAxes(param_name(s.heat_x).c_str(), param_name(s.heat_y).c_str(), ImPlotAxisFlags_AutoFit | ImPlotAxisFlags_NoGridLines,
+      ImPlot::SetupAxes(s.heat_x.c_str(), s.heat_y.c_str(), ImPlotAxisFlags_AutoFit | ImPlotAxisFlags_NoGridLines,
                         ImPlotAxisFlags_AutoFit | ImPlotAxisFlags_NoGridLines);
       labels_x_.clear(), labels_y_.clear(), ticks_x_.clear(), ticks_y_.clear();
-      for (int i = 0; i < nx; ++i) labels_x_.push_back(param_value_string(s.heat_x, xv[size_t(i)])), ticks_x_.push_back(i + 0.5);
-      for (int i = 0; i < ny; ++i) labels_y_.push_back(param_value_string(s.heat_y, yv[size_t(i)])), ticks_y_.push_back(i + 0.5);
+      for (int i = 0; i < nx; ++i) labels_x_.push_back(dx->format(xv[size_t(i)])), ticks_x_.push_back(i + 0.5);
+      for (int i = 0; i < ny; ++i) labels_y_.push_back(dy->format(yv[size_t(i)])), ticks_y_.push_back(i + 0.5);
       std::vector<const char*> lx, ly;
       for (auto& l : labels_x_) lx.push_back(l.c_str());
       for (auto& l : labels_y_) ly.push_back(l.c_str());
@@ -232,7 +246,7 @@ class SweepPanel final : public Panel {
     ImPlot::PopColormap();
   }
 
-  void draw_table(AppState& s, GuiController& c) {
+  void draw_table(AppState& s, RunSession& c) {
     const ImGuiTableFlags flags = ImGuiTableFlags_Sortable | ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg |
                                   ImGuiTableFlags_ScrollY | ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingFixedFit;
     if (!ImGui::BeginTable("sweep_results", 8, flags, ImVec2(-1, std::max(120.0f, ImGui::GetContentRegionAvail().y)))) return;

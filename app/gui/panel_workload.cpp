@@ -1,5 +1,5 @@
 // Workload panel: the problem (seed P9/P6 or a custom shape), the family, and one control per
-// tunable offering the family's choices; a choice that breaks a rule is marked with the reason.
+// tunable of the family's parameter table; a value that breaks a rule is marked with the reason.
 #include <algorithm>
 #include <cstdio>
 #include <string>
@@ -10,6 +10,7 @@
 #include "app/gui/gui_style.h"
 #include "app/gui/panel.h"
 #include "model/kernel_family.h"
+#include "model/metric_catalog.h"
 #include "model/validate.h"
 
 namespace gemmscope {
@@ -21,32 +22,34 @@ class WorkloadPanel final : public Panel {
  public:
   const char* title() const override { return "Workload"; }
 
-  void draw(AppState& s, GuiController& c) override {
+  void draw(AppState& s, RunSession& session) override {
     bool changed = false;
     changed |= draw_problem(s);
     changed |= draw_family(s);
     ImGui::SeparatorText("Parameters");
     const GpuSpec spec = s.here();
-    if (const KernelFamily* f = find_family(s.config.family)) {
+    const Validation valid = validate(s.config, spec);
+    if (const FamilyPtr f = find_family(s.config.family)) {
       ImGui::PushStyleColor(ImGuiCol_Text, kGrey);
       ImGui::TextWrapped("%s", f->summary().c_str());
       ImGui::PopStyleColor();
-      for (Param p : f->params()) changed |= draw_param(s, *f, p, spec);
+      for (const ParamDecl& d : f->params()) changed |= draw_param(s, d, spec, valid);
     }
-    const Check invalid = validate(s.config, spec);
     ImGui::Spacing();
-    if (invalid) {
+    if (!valid.ok()) {
       ImGui::PushStyleColor(ImGuiCol_Text, kRed);
-      ImGui::TextWrapped("Cannot run on %s: %s", spec.name.c_str(), invalid->message().c_str());
+      ImGui::TextWrapped("Cannot run on %s: %s", spec.name.c_str(), valid.message().c_str());
       ImGui::PopStyleColor();
+    } else {
+      ImGui::TextColored(kGreen, "Valid on %s", spec.name.c_str());
     }
-    else ImGui::TextColored(ImVec4(0.4f, 0.85f, 0.4f, 1.0f), "Valid on %s", spec.name.c_str());
-    ImGui::TextWrapped("Config: %s", s.config.name().c_str());
+    ImGui::TextWrapped("Config: %s", config_name(s.config).c_str());
 
     ImGui::SeparatorText("Run");
     changed |= draw_options(s);
-    ImGui::BeginDisabled(invalid.has_value() || s.sweep_running);
-    if (ImGui::Button("Run now")) s.request_run(c);
+    const std::string blocker = s.run_blocker();
+    ImGui::BeginDisabled(!valid.ok() || s.sweep_running || !blocker.empty());
+    if (ImGui::Button("Run now")) s.request_run(session);
     ImGui::EndDisabled();
     ImGui::SameLine();
     // Without a device every run fails at once: live mode would only spin.
@@ -55,11 +58,13 @@ class WorkloadPanel final : public Panel {
     ImGui::Checkbox("Live", &s.live);
     ImGui::EndDisabled();
     ImGui::SameLine();
-    if (s.sweep_running) ImGui::TextColored(kGrey, "(runner busy with a sweep)");
+    if (!blocker.empty()) ImGui::TextColored(kGrey, "(%s)", s.runner ? "no GPU: runs are off" : "waiting for the runner");
+    else if (s.sweep_running) ImGui::TextColored(kGrey, "(runner busy with a sweep)");
     else if (s.run_in_flight) ImGui::TextColored(kGrey, "running...");
+    if (!blocker.empty() && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", blocker.c_str());
 
     // A change re-runs at once; live mode re-runs whenever the previous run came back.
-    if (!invalid && !s.sweep_running && (changed || (s.live && !s.run_in_flight))) s.request_run(c);
+    if (valid.ok() && blocker.empty() && !s.sweep_running && (changed || (s.live && !s.run_in_flight))) s.request_run(session);
   }
 
  private:
@@ -97,7 +102,7 @@ class WorkloadPanel final : public Panel {
     }
     if (changed) {
       // A new problem starts from the family's defaults for it (the seed tiles for seed families).
-      const KernelFamily* f = find_family(c.family);
+      const FamilyPtr f = find_family(c.family);
       s.set_config(f ? f->defaults(c.shape) : c);
     }
     return changed;
@@ -119,34 +124,45 @@ class WorkloadPanel final : public Panel {
     return changed;
   }
 
-  // Every choice the family offers; those that make this config invalid are greyed and say why.
-  bool draw_param(AppState& s, const KernelFamily& f, Param p, const GpuSpec& spec) {
-    const std::string name = param_name(p);
-    const int current = get_param(s.config, p);
+  // Every value the table offers; those that make this config invalid are greyed and say why. A
+  // range (split_k) is typed in, with the reason beside it.
+  bool draw_param(AppState& s, const ParamDecl& d, const GpuSpec& spec, const Validation& valid) {
+    const int current = s.config.params.find(d.name).value_or(d.default_value);
     bool changed = false;
     ImGui::SetNextItemWidth(140);
-    if (ImGui::BeginCombo(name.c_str(), param_value_string(p, current).c_str())) {
-      for (int v : f.choices(p)) {
-        KernelConfig candidate = s.config;
-        set_param(candidate, p, v);
-        const Check why = validate(candidate, spec);
-        if (why) ImGui::PushStyleColor(ImGuiCol_Text, kGrey);
-        if (ImGui::Selectable(param_value_string(p, v).c_str(), v == current)) {
+    if (d.is_range()) {
+      int v = current;
+      ImGui::InputInt(d.name.c_str(), &v, 1, 8);
+      if (ImGui::IsItemDeactivatedAfterEdit() || (v != current && !ImGui::IsItemActive())) {
+        v = std::clamp(v, d.min, d.max);
+        if (v != current) {
           KernelConfig next = s.config;
-          set_param(next, p, v);
+          next.set(d.name, v);
           s.set_config(next);
           changed = true;
         }
-        if (why) {
+      }
+    } else if (ImGui::BeginCombo(d.name.c_str(), d.format(current).c_str())) {
+      for (int v : d.values) {
+        KernelConfig candidate = s.config;
+        candidate.set(d.name, v);
+        const Validation why = validate(candidate, spec);
+        if (!why.ok()) ImGui::PushStyleColor(ImGuiCol_Text, kGrey);
+        if (ImGui::Selectable(d.format(v).c_str(), v == current)) {
+          s.set_config(candidate);
+          changed = true;
+        }
+        if (!why.ok()) {
           ImGui::PopStyleColor();
           ImGui::SameLine(90);
-          ImGui::TextColored(kRed, "%s", why->message().c_str());
+          ImGui::TextColored(kRed, "%s", why.errors.front().message().c_str());
         }
       }
       ImGui::EndCombo();
     }
+    if (ImGui::IsItemHovered() && !d.description.empty()) ImGui::SetTooltip("%s (%s)", d.description.c_str(), d.offered_text().c_str());
     // The reason sits beside the control whose value the rule names.
-    if (Check why = validate(s.config, spec); why && why->param == name) {
+    if (const ConfigError* why = valid.about(d.name)) {
       ImGui::SameLine();
       ImGui::TextColored(kRed, "%s", why->rule.c_str());
     }
@@ -162,26 +178,53 @@ class WorkloadPanel final : public Panel {
     ImGui::InputInt("warm-up", &s.options.warmup, 0, 0);
     changed |= ImGui::IsItemDeactivatedAfterEdit();
     ImGui::PopItemWidth();
-    s.options.reps = std::max(1, s.options.reps);
-    s.options.warmup = std::max(0, s.options.warmup);
+    s.options.reps = std::clamp(s.options.reps, 1, kMaxReps);
+    s.options.warmup = std::clamp(s.options.warmup, 0, kMaxWarmup);
     changed |= ImGui::Checkbox("verify", &s.options.verify);
     ImGui::SameLine();
     changed |= ImGui::Checkbox("flush L2", &s.options.flush_l2);
     ImGui::SameLine();
-    ImGui::SetNextItemWidth(100);
-    if (ImGui::BeginCombo("metrics", s.options.metrics.empty() ? "none" : s.options.metrics.c_str())) {
-      for (const char* set : {"", "seed", "roofline", "occupancy", "all"})
-        if (ImGui::Selectable(*set ? set : "none", s.options.metrics == set)) {
-          s.options.metrics = set;
-          changed = true;
+    ImGui::SetNextItemWidth(110);
+    const bool is_list = !s.options.metrics.empty() &&
+                         std::find(metric_set_names().begin(), metric_set_names().end(), s.options.metrics) == metric_set_names().end();
+    if (ImGui::BeginCombo("metrics", s.options.metrics.empty() ? "none" : is_list ? "names..." : s.options.metrics.c_str())) {
+      if (ImGui::Selectable("none", s.options.metrics.empty())) s.options.metrics.clear(), changed = true;
+      for (const auto& set : metric_set_names()) {
+        if (ImGui::Selectable(set.c_str(), s.options.metrics == set)) s.options.metrics = set, changed = true;
+        if (ImGui::IsItemHovered()) {
+          std::string names;
+          for (const auto& n : metric_set(set)) names += n + "\n";
+          ImGui::SetTooltip("%s", names.c_str());
         }
+      }
+      if (ImGui::Selectable("names...", is_list)) names_open_ = true;
       ImGui::EndCombo();
+    }
+    if (is_list || names_open_) {
+      // A comma-separated list of Nsight Compute names, as `ncu --metrics` takes them.
+      if (!names_open_) std::snprintf(names_, sizeof names_, "%s", s.options.metrics.c_str()), names_open_ = true;
+      ImGui::SetNextItemWidth(-1);
+      if (ImGui::InputTextWithHint("##names", "dram__bytes_read.sum,lts__t_sector_hit_rate.pct", names_, sizeof names_,
+                                   ImGuiInputTextFlags_EnterReturnsTrue)) {
+        try {
+          metric_set(names_);
+          s.options.metrics = names_;
+          names_error_.clear();
+          changed = true;
+        } catch (const std::exception& e) {
+          names_error_ = e.what();
+        }
+      }
+      if (!names_error_.empty()) ImGui::TextColored(kRed, "%s", names_error_.c_str());
     }
     return changed;
   }
 
   ProblemShape custom_{4096, 4096, 4096};
   bool custom_mode_ = false;
+  bool names_open_ = false;
+  char names_[1024] = "";
+  std::string names_error_;
 };
 
 }  // namespace

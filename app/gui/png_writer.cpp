@@ -1,101 +1,60 @@
 #include "app/gui/png_writer.h"
 
-#include <array>
+#include <csetjmp>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
-
-#ifdef GEMMSCOPE_HAVE_ZLIB
-#include <zlib.h>
-#endif
+#include <png.h>
 
 namespace gemmscope {
+
 namespace {
 
-uint32_t crc32_of(const uint8_t* data, size_t n, uint32_t crc = 0) {
-  static const std::array<uint32_t, 256> table = [] {
-    std::array<uint32_t, 256> t{};
-    for (uint32_t i = 0; i < 256; ++i) {
-      uint32_t c = i;
-      for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-      t[i] = c;
-    }
-    return t;
-  }();
-  crc = ~crc;
-  for (size_t i = 0; i < n; ++i) crc = table[(crc ^ data[i]) & 0xFF] ^ (crc >> 8);
-  return ~crc;
+// libpng reports errors by longjmp; this keeps its message for the caller.
+void on_png_error(png_structp png, png_const_charp message) {
+  auto* error = static_cast<std::string*>(png_get_error_ptr(png));
+  *error = message;
+  png_longjmp(png, 1);
 }
 
-void put32(std::vector<uint8_t>& out, uint32_t v) {
-  for (int s = 24; s >= 0; s -= 8) out.push_back(uint8_t(v >> s));
-}
-
-void chunk(std::vector<uint8_t>& out, const char* type, const std::vector<uint8_t>& data) {
-  put32(out, uint32_t(data.size()));
-  const size_t start = out.size();
-  out.insert(out.end(), type, type + 4);
-  out.insert(out.end(), data.begin(), data.end());
-  put32(out, crc32_of(out.data() + start, out.size() - start));
-}
-
-// A zlib stream of the raw scanlines.
-std::vector<uint8_t> zlib_stream(const std::vector<uint8_t>& raw) {
-#ifdef GEMMSCOPE_HAVE_ZLIB
-  uLongf size = compressBound(uLong(raw.size()));
-  std::vector<uint8_t> packed(size);
-  if (compress2(packed.data(), &size, raw.data(), uLong(raw.size()), 6) == Z_OK) {
-    packed.resize(size);
-    return packed;
-  }
-#endif
-  std::vector<uint8_t> out = {0x78, 0x01};
-  size_t pos = 0;
-  do {
-    const size_t n = std::min<size_t>(65535, raw.size() - pos);
-    out.push_back(pos + n == raw.size() ? 1 : 0);  // BFINAL, BTYPE=00 (stored)
-    out.push_back(uint8_t(n)), out.push_back(uint8_t(n >> 8));
-    out.push_back(uint8_t(~n)), out.push_back(uint8_t((~n) >> 8));
-    out.insert(out.end(), raw.begin() + long(pos), raw.begin() + long(pos + n));
-    pos += n;
-  } while (pos < raw.size());
-  uint32_t a = 1, b = 0;  // Adler-32
-  for (uint8_t byte : raw) a = (a + byte) % 65521, b = (b + a) % 65521;
-  put32(out, (b << 16) | a);
-  return out;
+// Everything libpng may longjmp out of, with no local state to lose when it does.
+bool encode(png_structp png, png_infop info, FILE* f, int width, int height, int channels, const uint8_t* pixels) {
+  if (setjmp(png_jmpbuf(png)) != 0) return false;
+  png_init_io(png, f);
+  png_set_IHDR(png, info, png_uint_32(width), png_uint_32(height), 8, channels == 4 ? PNG_COLOR_TYPE_RGBA : PNG_COLOR_TYPE_RGB,
+               PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+  png_write_info(png, info);
+  const size_t stride = size_t(width) * size_t(channels);
+  for (int row = 0; row < height; ++row) png_write_row(png, pixels + size_t(row) * stride);
+  png_write_end(png, nullptr);
+  return true;
 }
 
 }  // namespace
 
 bool write_png(const std::string& path, int width, int height, int channels, const std::vector<uint8_t>& pixels,
                std::string& error) {
-  if (width <= 0 || height <= 0 || (channels != 3 && channels != 4) ||
-      pixels.size() < size_t(width) * size_t(height) * size_t(channels)) {
-    error = "bad image for " + path;
+  if ((channels != 3 && channels != 4) || width <= 0 || height <= 0 ||
+      pixels.size() != size_t(width) * size_t(height) * size_t(channels)) {
+    error = "PNG " + path + ": bad image (" + std::to_string(width) + "x" + std::to_string(height) + "x" + std::to_string(channels) +
+            ", " + std::to_string(pixels.size()) + " bytes)";
     return false;
   }
-  const size_t stride = size_t(width) * size_t(channels);
-  std::vector<uint8_t> raw;
-  raw.reserve((stride + 1) * size_t(height));
-  for (int y = 0; y < height; ++y) {
-    raw.push_back(0);  // filter: none
-    raw.insert(raw.end(), pixels.begin() + long(size_t(y) * stride), pixels.begin() + long(size_t(y + 1) * stride));
-  }
-  std::vector<uint8_t> png = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
-  std::vector<uint8_t> ihdr;
-  put32(ihdr, uint32_t(width));
-  put32(ihdr, uint32_t(height));
-  ihdr.insert(ihdr.end(), {8, uint8_t(channels == 4 ? 6 : 2), 0, 0, 0});
-  chunk(png, "IHDR", ihdr);
-  chunk(png, "IDAT", zlib_stream(raw));
-  chunk(png, "IEND", {});
-  std::ofstream out(path, std::ios::binary);
-  out.write(reinterpret_cast<const char*>(png.data()), std::streamsize(png.size()));
-  if (!out) {
-    error = "cannot write " + path;
+  FILE* f = std::fopen(path.c_str(), "wb");
+  if (!f) {
+    error = "PNG " + path + ": cannot write (" + std::strerror(errno) + ")";
     return false;
   }
-  return true;
+  std::string png_error;
+  png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &png_error, on_png_error, nullptr);
+  png_infop info = png ? png_create_info_struct(png) : nullptr;
+  bool ok = png && info && encode(png, info, f, width, height, channels, pixels.data());
+  png_destroy_write_struct(png ? &png : nullptr, info ? &info : nullptr);
+  if (std::fclose(f) != 0 && ok) {
+    png_error = std::strerror(errno);
+    ok = false;
+  }
+  if (!ok) error = "PNG " + path + ": " + (png_error.empty() ? std::string("libpng could not start") : png_error);
+  return ok;
 }
 
 }  // namespace gemmscope

@@ -1,5 +1,4 @@
-// write_png: RGB or RGBA pixels (top row first) to a PNG file. Deflate comes from zlib when the
-// build found it (Debian zlib1g-dev), else stored (uncompressed) deflate blocks: valid PNGs either way.
+// write_png: RGB or RGBA pixels (top row first) to a PNG file, encoded by libpng.
 #pragma once
 #include <cstdint>
 #include <string>

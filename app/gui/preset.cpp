@@ -2,34 +2,57 @@
 
 #include <algorithm>
 #include <memory>
+#include <set>
 #include <stdexcept>
 
 #include "app/gui/panel.h"
 #include "app/gui/run_figures.h"
-#include "controller/sweep.h"
+#include "model/json_codec.h"
 #include "model/kernel_family.h"
-#include "model/protocol.h"
+#include "model/sweep_plan.h"
+#include "model/validate.h"
 
 namespace gemmscope {
 namespace {
 
 using nlohmann::json;
 
-KernelConfig base_config(const json& j, const std::string& where) {
-  const ProblemShape shape = shape_from_json(j.value("problem", json("p9")));
-  const std::string family = j.value("family", std::string("seed_tall_skinny"));
-  const KernelFamily* f = find_family(family);
-  if (!f) throw std::invalid_argument(where + ".family: unknown family '" + family + "'");
-  return f->defaults(shape);
+// Every key of `j` must be one of `known`: a misspelt key ("famly") is an error, not a default.
+void only_keys(const json& j, const std::string& where, std::initializer_list<const char*> known) {
+  if (!j.is_object()) throw std::invalid_argument(where + " must be a JSON object");
+  for (const auto& [k, v] : j.items())
+    if (std::none_of(known.begin(), known.end(), [&](const char* n) { return k == n; })) {
+      std::string list;
+      for (const char* n : known) list += (list.empty() ? "" : ", ") + std::string(n);
+      throw std::invalid_argument(where + "." + k + ": unknown key (known: " + list + ")");
+    }
 }
 
-// Config overrides by parameter name, values as the CLI writes them ("tf32", "atomic", "128").
-KernelConfig with_overrides(KernelConfig c, const json& overrides, const std::string& where) {
-  if (overrides.is_null()) return c;
-  if (!overrides.is_object()) throw std::invalid_argument(where + ".config must be an object of parameter values");
-  for (const auto& [k, v] : overrides.items())
-    set_param(c, parse_param(k), parse_param_value(parse_param(k), v.is_string() ? v.get<std::string>() : v.dump()));
-  return c;
+template <class T>
+T get(const json& j, const char* key, T fallback, const std::string& where) {
+  if (!j.contains(key)) return fallback;
+  try {
+    return j.at(key).get<T>();
+  } catch (const json::exception&) {
+    throw std::invalid_argument(where + "." + key + " has the wrong type: " + j.at(key).dump());
+  }
+}
+
+// The family's defaults for the problem with the `config` overrides, as the CLI's --set gives them.
+KernelConfig preset_config(const json& j, const std::string& where, bool with_overrides) {
+  const ProblemShape shape = shape_from_json(j.value("problem", json("p9")));
+  const std::string family = get<std::string>(j, "family", default_family_for(shape), where);
+  std::vector<std::pair<std::string, std::string>> overrides;
+  if (with_overrides && j.contains("config")) {
+    const json& c = j.at("config");
+    if (!c.is_object()) throw std::invalid_argument(where + ".config must be an object of parameter values");
+    for (const auto& [k, v] : c.items()) overrides.emplace_back(k, v.is_string() ? v.get<std::string>() : v.dump());
+  }
+  try {
+    return make_config(shape, family, overrides);
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument(where + ": " + e.what());
+  }
 }
 
 std::string title_for_key(const std::string& key) {
@@ -39,38 +62,42 @@ std::string title_for_key(const std::string& key) {
   throw std::invalid_argument("capture: unknown panel '" + key + "' (window, workload, live, roofline, sweep, history, report)");
 }
 
-// Runs one config as the Workload panel would, and waits for its result.
-bool run_and_wait(AppState& s, GuiController& c, const KernelConfig& cfg, bool& posted) {
-  if (!posted) {
-    s.set_config(cfg);
-    if (!s.has_device()) return true;  // nothing to run on; the report says why
-    s.request_run(c);
-    posted = true;
-    return !s.run_in_flight;  // refused as invalid: go on
-  }
-  return !s.run_in_flight;
-}
-
 }  // namespace
 
 PresetDriver::PresetDriver(const json& p, std::string out_dir) : out_dir_(std::move(out_dir)) {
-  if (!p.is_object()) throw std::invalid_argument("a preset must be a JSON object");
-  timeout_s_ = p.value("timeout_s", 150.0);
-  const std::string title = p.value("title", std::string("gemmscope report"));
-  const std::string reference = p.value("reference", std::string(""));
-  const RunOptions options = options_from_json(p.value("options", json::object()));
+  only_keys(p, "preset",
+            {"title", "also_run", "problem", "family", "config", "options", "pin_baseline", "sweep", "heatmap", "reference", "capture",
+             "timeout_s"});
+  timeout_s_ = get<double>(p, "timeout_s", 150.0, "preset");
+  if (!(timeout_s_ > 0)) throw std::invalid_argument("preset.timeout_s must be positive");
+  const std::string title = get<std::string>(p, "title", "gemmscope report", "preset");
+  const std::string reference = get<std::string>(p, "reference", "", "preset");
+  RunOptions options;
+  try {
+    options = options_from_json(p.value("options", json::object()));
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument(std::string("preset.options: ") + e.what());
+  }
+  const KernelConfig main_config = preset_config(p, "preset", true);
+  const FamilyPtr family = find_family(main_config.family);
 
-  steps_.push_back([reference, options](AppState& s, GuiController&) {
+  steps_.push_back([reference, options](AppState& s, RunSession&) {
     if (!reference.empty()) s.reference_key = reference;
     s.options = options;
     return s.runner.has_value();  // hello answered (ok or not)
   });
-  for (const auto& extra : p.value("also_run", json::array())) add_run(extra, false);
-  add_run(p, true);
+  const json also = p.value("also_run", json::array());
+  if (!also.is_array()) throw std::invalid_argument("preset.also_run must be an array");
+  for (size_t i = 0; i < also.size(); ++i) {
+    const std::string where = "preset.also_run[" + std::to_string(i) + "]";
+    only_keys(also[i], where, {"problem", "family", "config"});
+    add_run(also[i], false, where);
+  }
+  add_run(p, true, "preset");
 
-  if (p.value("pin_baseline", true)) {
+  if (get<bool>(p, "pin_baseline", true, "preset")) {
     // The run before the parameter change (the family's defaults) becomes the baseline.
-    steps_.push_back([](AppState& s, GuiController& c) {
+    steps_.push_back([](AppState& s, RunSession& c) {
       if (s.live_runs.size() >= 2 && s.live_runs[s.live_runs.size() - 2].id > 0) {
         s.baseline = s.live_runs[s.live_runs.size() - 2].id;
         c.set_baseline(s.baseline);
@@ -80,11 +107,19 @@ PresetDriver::PresetDriver(const json& p, std::string out_dir) : out_dir_(std::m
   }
   if (p.contains("sweep") && !p.at("sweep").is_null()) {
     const json& sw = p.at("sweep");
-    std::vector<std::pair<Param, std::vector<int>>> axes;
-    for (const auto& a : sw.value("axes", json::array())) axes.push_back(parse_axis(a.get<std::string>()));
-    const std::string tag = sw.value("tag", std::string(""));
+    only_keys(sw, "preset.sweep", {"axes", "tag"});
+    SweepSpace axes;
+    for (const auto& a : sw.value("axes", json::array())) {
+      if (!a.is_string()) throw std::invalid_argument("preset.sweep.axes: each axis is a string like \"block_m=32..256\"");
+      try {
+        axes.push_back(parse_axis(a.get<std::string>(), *family));
+      } catch (const std::invalid_argument& e) {
+        throw std::invalid_argument(std::string("preset.sweep.axes: ") + e.what());
+      }
+    }
+    const std::string tag = get<std::string>(sw, "tag", "", "preset.sweep");
     auto started = std::make_shared<bool>(false);
-    steps_.push_back([axes, tag, started](AppState& s, GuiController& c) {
+    steps_.push_back([axes, tag, started](AppState& s, RunSession& c) {
       if (!s.has_device()) return true;
       if (!*started) {
         if (!axes.empty()) {
@@ -101,9 +136,19 @@ PresetDriver::PresetDriver(const json& p, std::string out_dir) : out_dir_(std::m
     });
   }
   const json heat = p.value("heatmap", json::object());
-  steps_.push_back([heat](AppState& s, GuiController&) {
-    if (heat.contains("x")) s.heat_x = parse_param(heat.at("x").get<std::string>());
-    if (heat.contains("y")) s.heat_y = parse_param(heat.at("y").get<std::string>());
+  only_keys(heat, "preset.heatmap", {"x", "y", "figure"});
+  for (const char* axis : {"x", "y"})
+    if (heat.contains(axis) && !find_param(family->params(), get<std::string>(heat, axis, "", "preset.heatmap")))
+      throw std::invalid_argument("preset.heatmap." + std::string(axis) + "=" + heat.at(axis).dump() + ": not a parameter of family " +
+                                  family->name() + " (" + param_names(family->params()) + ")");
+  if (heat.contains("figure") && !find_figure(get<std::string>(heat, "figure", "", "preset.heatmap"))) {
+    std::string names;
+    for (const auto& f : figure_list()) names += (names.empty() ? "" : ", ") + f.name;
+    throw std::invalid_argument("preset.heatmap.figure=" + heat.at("figure").dump() + ": not a figure (" + names + ")");
+  }
+  steps_.push_back([heat](AppState& s, RunSession&) {
+    if (heat.contains("x")) s.heat_x = heat.at("x").get<std::string>();
+    if (heat.contains("y")) s.heat_y = heat.at("y").get<std::string>();
     if (heat.contains("figure")) s.heat_figure = heat.at("figure").get<std::string>();
     // Compare the fastest sweep run with the latest live run on the roofline.
     const RunResult* best = nullptr;
@@ -116,9 +161,14 @@ PresetDriver::PresetDriver(const json& p, std::string out_dir) : out_dir_(std::m
   });
   // Load the history before it is captured (its panel, a hidden tab so far, has not asked yet).
   auto waited = std::make_shared<int>(0);
-  steps_.push_back([waited](AppState& s, GuiController& c) {
-    if (!c.store_open()) return true;
-    if (*waited == 0) c.query_history({});
+  steps_.push_back([waited](AppState& s, RunSession& c) {
+    if (!s.store.open) return true;
+    if (*waited == 0) {
+      StoreQuery q;
+      q.newest_first = true;
+      q.limit = 500;
+      c.query_history(q);
+    }
     return s.history_loaded || ++*waited > 300;
   });
 
@@ -126,28 +176,45 @@ PresetDriver::PresetDriver(const json& p, std::string out_dir) : out_dir_(std::m
   job.dir = out_dir_;
   job.title = title;
   job.preset_json = p.dump(2);
-  for (const auto& key : p.value("capture", json::array({"window", "live", "roofline", "sweep", "history"})))
+  const json capture = p.value("capture", json::array({"window", "live", "roofline", "sweep", "history"}));
+  if (!capture.is_array()) throw std::invalid_argument("preset.capture must be an array of panel names");
+  for (const auto& key : capture) {
+    if (!key.is_string()) throw std::invalid_argument("preset.capture: each entry is a panel name");
     job.panels.push_back(title_for_key(key.get<std::string>()));
-  steps_.push_back([job](AppState& s, GuiController&) {
+  }
+  steps_.push_back([job](AppState& s, RunSession&) {
     if (!s.report || s.report->dir != job.dir || s.report->title != job.title) s.report = job;
     return s.report->done;
   });
 }
 
-void PresetDriver::add_run(const json& spec, bool change_after_defaults) {
-  const std::string where = change_after_defaults ? "preset" : "also_run[]";
-  const KernelConfig defaults = base_config(spec, where);
-  const KernelConfig changed = with_overrides(defaults, spec.value("config", json()), where);
-  auto posted = std::make_shared<bool>(false);
-  if (change_after_defaults && !(changed == defaults)) {
-    // The family's defaults first, then the changed parameters: the path a user takes.
-    auto posted_defaults = std::make_shared<bool>(false);
-    steps_.push_back([defaults, posted_defaults](AppState& s, GuiController& c) { return run_and_wait(s, c, defaults, *posted_defaults); });
+void PresetDriver::add_run(const json& spec, bool change_after_defaults, const std::string& where) {
+  const KernelConfig defaults = preset_config(spec, where, false);
+  const KernelConfig changed = preset_config(spec, where, true);
+  // The family's defaults first, then the changed parameters: the path a user takes.
+  std::vector<KernelConfig> runs;
+  if (change_after_defaults && !(changed == defaults)) runs.push_back(defaults);
+  runs.push_back(changed);
+  for (const KernelConfig& cfg : runs) {
+    auto posted = std::make_shared<bool>(false);
+    steps_.push_back([this, cfg, posted, where](AppState& s, RunSession& c) {
+      if (!*posted) {
+        s.set_config(cfg);
+        *posted = true;
+        if (!s.has_device()) return true;  // nothing to run on; the report says why
+        if (Validation v = validate(cfg, s.here()); !v.ok()) {
+          refused_.push_back(where + ": " + config_name(cfg) + ": " + v.message());
+          s.message("preset run refused: " + refused_.back(), true);
+          return true;
+        }
+        s.request_run(c);
+      }
+      return !s.run_in_flight;
+    });
   }
-  steps_.push_back([changed, posted](AppState& s, GuiController& c) { return run_and_wait(s, c, changed, *posted); });
 }
 
-void PresetDriver::step(AppState& s, GuiController& c) {
+void PresetDriver::step(AppState& s, RunSession& c) {
   if (finished_) return;
   // A couple of frames between steps, so every change is drawn once.
   if (idle_frames_ > 0) {
@@ -161,7 +228,12 @@ void PresetDriver::step(AppState& s, GuiController& c) {
   }
   if (current_ >= steps_.size()) {
     finished_ = true;
-    exit_code_ = s.report && s.report->ok ? 0 : 1;
+    if (!s.report || !s.report->ok) failure_ = "the report was not written" + (s.report ? ": " + s.report->error : std::string());
+    else if (!refused_.empty()) {
+      failure_ = std::to_string(refused_.size()) + " run(s) of the preset were invalid on " + s.here().name + ":";
+      for (const auto& r : refused_) failure_ += "\n  " + r;
+    }
+    exit_code_ = failure_.empty() ? 0 : 1;
   }
 }
 

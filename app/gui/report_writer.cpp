@@ -13,7 +13,9 @@
 #include "app/gui/run_figures.h"
 #include "controller/export.h"
 #include "model/occupancy.h"
-#include "model/protocol.h"
+#include "model/json_codec.h"
+#include "model/kernel_family.h"
+#include "model/run_roofline.h"
 #include "model/roofline.h"
 
 namespace fs = std::filesystem;
@@ -73,13 +75,13 @@ std::vector<std::vector<std::string>> spec_table(const GpuSpec& here, const GpuS
   return t;
 }
 
-std::vector<std::string> run_row(const RunResult& r, const GpuSpec& here, const GpuSpec& ref) {
-  const RunPoint p = roofline_point(r);
-  const RooflineVerdict v = judge(p.point, here, r.config.precision);
-  const Projection pr = project(p.point, here, ref, r.config.precision);
+// `ran_on` is the spec of the GPU the run ran on; a run with no time shows no figures.
+std::vector<std::string> run_row(const RunResult& r, const GpuSpec& ran_on, const GpuSpec& ref) {
+  const RunRoofline roof = run_roofline(r, ran_on, ref);
+  if (!roof.measured()) return {r.config_name, to_string(r.disposition), "-", "-", "-", "-", "-", "-", "-"};
   return {r.config_name, to_string(r.disposition), short_time(r.ms_median), fmt("%.2f", r.tflops), fmt("%.0f", r.gbps),
-          fmt("%.2f", p.point.intensity()), r.ms_median > 0 ? (v.memory_bound ? "memory" : "compute") : "-",
-          fmt("%.1f", v.pct_of_attainable), short_time(pr.projected_seconds * 1e3)};
+          fmt("%.2f", roof.point.intensity()), roof.here.memory_bound ? "memory" : "compute", fmt("%.1f", roof.here.pct_of_attainable),
+          short_time(roof.projection.projected_seconds * 1e3)};
 }
 
 const std::vector<std::string> kRunHeader = {"config", "result", "time", "TFLOP/s", "GB/s", "FLOP/B", "bound",
@@ -96,6 +98,10 @@ std::vector<Block> build(const std::string& title, const AppState& s, const std:
   if (!s.has_device())
     b.push_back({Block::Kind::Warning, "No GPU: " + (s.runner ? s.runner->error : std::string("the runner did not answer")) +
                                            ". Rooflines use the " + here.key + " spec."});
+  if (s.store.known && !s.store.open && !s.store.error.empty())
+    b.push_back({Block::Kind::Warning, "No results store: " + s.store.error + ". The runs of this report were kept in memory only."});
+  if (!s.run_blocker().empty())
+    b.push_back({Block::Kind::Warning, "Runs and sweeps are off: " + s.run_blocker() + "."});
   std::string runner = "Runner: " + (s.runner ? s.runner->runner_kind : std::string("none"));
   if (s.runner && s.runner->ok)
     runner += " on " + here.name + " (" + here.arch() + "), driver " + s.runner->cuda_driver + ", NVRTC " + s.runner->nvrtc +
@@ -106,13 +112,13 @@ std::vector<Block> build(const std::string& title, const AppState& s, const std:
   b.push_back({Block::Kind::Table, "", spec_table(here, ref)});
 
   b.push_back({Block::Kind::Heading, "Configuration"});
-  b.push_back({Block::Kind::Text, "Current config `" + s.config.name() + "`:"});
+  b.push_back({Block::Kind::Text, "Current config `" + config_name(s.config) + "`:"});
   b.push_back({Block::Kind::Code, nlohmann::json{{"config", to_json(s.config)}, {"options", to_json(s.options)}}.dump(2)});
 
   if (!s.live_runs.empty()) {
     const RunResult& r = s.live_runs.back();
     b.push_back({Block::Kind::Heading, "Latest run"});
-    b.push_back({Block::Kind::Table, "", {kRunHeader, run_row(r, here, ref)}});
+    b.push_back({Block::Kind::Table, "", {kRunHeader, run_row(r, s.spec_for(r), ref)}});
     if (!r.reason.empty()) b.push_back({Block::Kind::Text, "Reason: " + r.reason});
     std::vector<std::vector<std::string>> m = {{"metric", "value", "unit"}};
     for (const auto& name : seed_metric_names()) {
@@ -121,8 +127,9 @@ std::vector<Block> build(const std::string& title, const AppState& s, const std:
                    it == r.metrics.end() ? "" : it->second.unit});
     }
     const long long smem = r.static_smem + r.dynamic_smem;
-    const int threads = int(r.block_size > 0 ? r.block_size : r.config.threads);
-    m.push_back({"theoretical occupancy (" + here.key + ")", fmt("%.1f", 100 * theoretical_occupancy(here, threads, r.registers, smem, r.smem_config_bytes).fraction), "%"});
+    const int threads = int(r.block_size);
+    const GpuSpec ran_on = s.spec_for(r);
+    m.push_back({"theoretical occupancy (" + ran_on.name + ")", fmt("%.1f", 100 * theoretical_occupancy(ran_on, threads, r.registers, smem, r.smem_config_bytes).fraction), "%"});
     m.push_back({"theoretical occupancy (" + ref.key + ")", fmt("%.1f", 100 * theoretical_occupancy(ref, threads, r.registers, smem).fraction), "%"});
     m.push_back({"registers", std::to_string(r.registers), "register/thread"});
     m.push_back({"shared memory", std::to_string(smem), "byte/block"});
@@ -133,7 +140,7 @@ std::vector<Block> build(const std::string& title, const AppState& s, const std:
   if (!s.live_runs.empty()) {
     b.push_back({Block::Kind::Heading, "Live runs"});
     std::vector<std::vector<std::string>> t = {kRunHeader};
-    for (const auto& r : s.live_runs) t.push_back(run_row(r, here, ref));
+    for (const auto& r : s.live_runs) t.push_back(run_row(r, s.spec_for(r), ref));
     b.push_back({Block::Kind::Table, "", t});
   }
   if (!s.sweep_results.empty()) {
@@ -147,7 +154,7 @@ std::vector<Block> build(const std::string& title, const AppState& s, const std:
       if (passed(r)) best.push_back(&r);
     std::sort(best.begin(), best.end(), [](auto* a, auto* c) { return a->ms_median < c->ms_median; });
     std::vector<std::vector<std::string>> t = {kRunHeader};
-    for (size_t i = 0; i < std::min<size_t>(10, best.size()); ++i) t.push_back(run_row(*best[i], here, ref));
+    for (size_t i = 0; i < std::min<size_t>(10, best.size()); ++i) t.push_back(run_row(*best[i], s.spec_for(*best[i]), ref));
     b.push_back({Block::Kind::Table, "", t});
   }
   b.push_back({Block::Kind::Heading, "Frame time"});

@@ -9,14 +9,6 @@
 
 namespace gemmscope {
 
-const std::vector<std::string>& seed_metric_names() {
-  static const std::vector<std::string> names = {
-      "sm__throughput.avg.pct_of_peak_sustained_elapsed", "launch__grid_size",
-      "sm__warps_active.avg.pct_of_peak_sustained_active", "dram__throughput.avg.pct_of_peak_sustained_elapsed",
-      "lts__t_sector_hit_rate.pct"};
-  return names;
-}
-
 std::string metric_label(const std::string& name) {
   static const std::map<std::string, std::string> labels = {
       {"sm__throughput.avg.pct_of_peak_sustained_elapsed", "SM throughput"},
@@ -28,20 +20,6 @@ std::string metric_label(const std::string& name) {
       {"dram__bytes_write.sum", "DRAM bytes written"}};
   auto it = labels.find(name);
   return it == labels.end() ? name : it->second;
-}
-
-RunPoint roofline_point(const RunResult& r) {
-  RunPoint p;
-  p.point.flops = r.config.shape.flops();
-  p.point.bytes = r.config.shape.min_bytes();
-  p.point.seconds = r.ms_median / 1e3;
-  auto rd = r.metrics.find("dram__bytes_read.sum");
-  auto wr = r.metrics.find("dram__bytes_write.sum");
-  if (rd != r.metrics.end() && wr != r.metrics.end() && rd->second.value + wr->second.value > 0) {
-    p.point.bytes = rd->second.value + wr->second.value;
-    p.from_counters = true;
-  }
-  return p;
 }
 
 const std::vector<FigureInfo>& figure_list() {
@@ -61,13 +39,19 @@ const std::vector<FigureInfo>& figure_list() {
   return list;
 }
 
+const FigureInfo* find_figure(const std::string& name) {
+  for (const auto& f : figure_list())
+    if (f.name == name) return &f;
+  return nullptr;
+}
+
 double figure_value(const RunResult& r, const std::string& f, const GpuSpec& here) {
   const double nan = std::numeric_limits<double>::quiet_NaN();
   if (r.ms_median <= 0 && f != "registers" && f != "theoretical occupancy") return nan;
   if (f == "TFLOP/s") return r.tflops;
   if (f == "time") return r.ms_median;
   if (f == "GB/s") return r.gbps;
-  if (f == "% of attainable") return judge(roofline_point(r).point, here, r.config.precision).pct_of_attainable;
+  if (f == "% of attainable") return run_roofline(r, here, here).here.pct_of_attainable;
   if (f == "theoretical occupancy") {
     // Stored as a fraction; a value above 1 is taken as already in percent.
     if (r.occupancy_theoretical > 0) return r.occupancy_theoretical <= 1 ? 100.0 * r.occupancy_theoretical : r.occupancy_theoretical;

@@ -34,10 +34,7 @@ std::optional<GpuSpec> pick_spec(const std::string& arg, const std::string& devi
       error = "no GPU spec named " + arg + " in " + default_gpu_spec_dir();
       return std::nullopt;
     }
-    for (const auto& s : specs)
-      if (!device.empty() && (s.name.rfind(device, 0) == 0 || device.rfind(s.name, 0) == 0)) return s;
-    for (const auto& s : specs)  // "NVIDIA H100 80GB HBM3" against "NVIDIA H100 80GB HBM3 (SXM5)"
-      if (!device.empty() && s.name.find(device.substr(0, device.find(' ', 7))) != std::string::npos) return s;
+    if (auto s = match_spec_by_name(specs, device)) return s;
     if (auto s = find_spec(specs, "rtx4090")) return s;
     error = "no GPU specs in " + default_gpu_spec_dir();
   } catch (const std::exception& e) {
@@ -62,7 +59,14 @@ int main(int argc, char** argv) {
     };
     if (a == "--results") results_path = value();
     else if (a == "--spec") spec_arg = value();
-    else if (a == "--delay-ms") delay_ms = std::stoi(value());
+    else if (a == "--delay-ms") {
+      try {
+        delay_ms = std::stoi(value());
+      } catch (const std::exception&) {
+        std::cerr << "gemmscope-replay-runner: --delay-ms needs a number of milliseconds\n";
+        return 2;
+      }
+    }
     else if (a == "--device") value();  // accepted for command-line parity with the CUDA runner
     else if (a == "--help" || a == "-h") {
       std::cout << "usage: gemmscope-replay-runner --results FILE.json [--spec KEY|FILE.json] [--delay-ms N]\n"
@@ -91,41 +95,35 @@ int main(int argc, char** argv) {
   std::string line;
   while (std::getline(std::cin, line)) {
     if (line.empty()) continue;
-    json id = nullptr;
+    Reply r;
     try {
       const json j = json::parse(line);
-      if (j.contains("id")) id = j.at("id");
+      if (j.is_object() && j.contains("id") && j.at("id").is_number_integer()) r.id = j.at("id").get<int64_t>();
       const Request req = request_from_json(j);
-      if (req.op == "hello") {
-        if (!book) reply({{"id", id}, {"ok", false}, {"error", "REPLAY: " + load_error}});
-        else if (!spec) reply({{"id", id}, {"ok", false}, {"error", "REPLAY: " + spec_error}});
-        else
-          reply({{"id", id},
-                 {"ok", true},
-                 {"info",
-                  {{"runner_kind", "replay"},
-                   {"spec", to_json(*spec)},
-                   {"replay_file", book->path()},
-                   {"replay_results", book->size()},
-                   {"cuda_driver", "replay"},
-                   {"nvrtc", "replay"},
-                   {"cublas", "replay"}}}});
-      } else if (req.op == "run") {
-        if (!book || !spec) {
-          reply({{"id", id}, {"ok", false}, {"error", "REPLAY: " + (book ? spec_error : load_error)}});
-          continue;
-        }
-        if (delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
-        reply({{"id", id}, {"ok", true}, {"result", to_json(book->answer(req.config, *spec))}});
-      } else if (req.op == "shutdown") {
-        reply({{"id", id}, {"ok", true}});
+      if (req.op == "shutdown") {
+        reply(to_json(Reply{req.id, false, ShutdownReply{}}));
         return 0;
+      }
+      if (req.op != "hello" && req.op != "run") {
+        r.body = ErrorReply{ErrorKind::UnknownOp, "the replay runner does not do '" + req.op + "'"};
+      } else if (!book || !spec) {
+        r.body = ErrorReply{ErrorKind::NoDevice, "REPLAY: " + (book ? spec_error : load_error)};
+      } else if (req.op == "hello") {
+        HelloReply h;
+        h.runner_kind = "replay";
+        h.spec = *spec;
+        h.build = "replay";
+        h.cuda_driver = h.nvrtc = h.cublas = "replay";
+        h.extra = {{"replay_file", book->path()}, {"replay_results", book->size()}};
+        r.body = h;
       } else {
-        reply({{"id", id}, {"ok", false}, {"error", "the replay runner does not do '" + req.op + "'"}});
+        if (delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+        r.body = RunReply{book->answer(req.config, *spec)};
       }
     } catch (const std::exception& e) {
-      reply({{"id", id}, {"ok", false}, {"error", std::string("bad request: ") + e.what()}});
+      r.body = ErrorReply{ErrorKind::BadRequest, std::string("bad request: ") + e.what()};
     }
+    reply(to_json(r));
   }
   return 0;
 }

@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "model/kernel_family.h"
-#include "model/protocol.h"
+#include "model/json_codec.h"
 #include "model/validate.h"
 
 namespace gemmscope {
@@ -19,8 +19,13 @@ namespace {
 // step for another family, so a neighbour of the same family always wins.
 double distance(const KernelConfig& a, const KernelConfig& b) {
   double d = a.family == b.family ? 0 : 1000;
-  for (Param p : all_params()) {
-    const double x = get_param(a, p), y = get_param(b, p);
+  for (const auto& [name, va] : a.params.items()) {
+    const auto vb = b.params.find(name);
+    if (!vb) {
+      d += 1;
+      continue;
+    }
+    const double x = va, y = *vb;
     if (x == y) continue;
     d += (x > 0 && y > 0) ? std::fabs(std::log2(x) - std::log2(y)) : 1;
   }
@@ -42,7 +47,7 @@ ReplayBook::ReplayBook(const std::string& path) : path_(path) {
   for (size_t i = 0; i < j.size(); ++i) {
     try {
       RunResult r = result_from_json(j[i]);
-      if (r.config_name.empty()) r.config_name = r.config.name();
+      if (r.config_name.empty()) r.config_name = config_name(r.config);
       results_.push_back(std::move(r));
     } catch (const std::exception& e) {
       throw std::runtime_error("replay file " + path + ": entry " + std::to_string(i) + ": " + e.what());
@@ -63,12 +68,13 @@ std::string ReplayBook::device() const {
 RunResult ReplayBook::answer(const KernelConfig& requested, const GpuSpec& spec) const {
   RunResult out;
   out.config = requested;
-  out.config_name = requested.name();
+  out.config_name = config_name(requested);
   out.device = spec.name;
   out.arch = spec.arch();
-  if (Check e = validate(requested, spec)) {
+  const Validation v = validate(requested, spec);
+  if (!v.ok()) {
     out.disposition = Disposition::Invalid;
-    out.reason = "replayed: " + e->message();
+    out.reason = "replayed: " + v.message();
     return out;
   }
   const RunResult* best = nullptr;
@@ -92,16 +98,15 @@ RunResult ReplayBook::answer(const KernelConfig& requested, const GpuSpec& spec)
   out = *best;
   out.id = 0;
   out.config = requested;
-  out.config_name = requested.name();
+  out.config_name = config_name(requested);
   const std::string what = best_d == 0 ? "replayed from " + path_
                                        : "replayed from the nearest stored config " + best->config_name + " in " + path_;
   out.reason = best->reason.empty() ? what : what + "; stored reason: " + best->reason;
   // The launch geometry follows from the config alone, so it is the requested one's.
-  if (const KernelFamily* f = find_family(requested.family))
-    if (const LaunchStep* k = f->plan(requested).main_kernel()) {
-      out.grid_size = k->grid.count();
-      out.block_size = k->block.count();
-    }
+  if (const LaunchStep* k = v.launch->plan.main_kernel()) {
+    out.grid_size = k->grid.count();
+    out.block_size = k->block.count();
+  }
   return out;
 }
 

@@ -76,7 +76,7 @@ int main(int argc, char** argv) {
     std::printf("| config | tool | run | dram__bytes_read.sum MB | dram__bytes_write.sum MB | lts__t_sectors_srcunit_tex.sum | "
                 "kernel ms | idle background (read / write MB) |\n|---|---|---:|---:|---:|---:|---:|---|\n");
     for (const Case& c : cases) {
-      const KernelFamily* family = find_family(c.family);
+      const FamilyPtr family = find_family(c.family);
       if (!family) throw std::invalid_argument("unknown family '" + c.family + "'");
       const KernelConfig config = family->defaults(parse_problem(c.problem));
       engine.set_counter_hook([&](const RunOptions&, const std::function<void()>& launch_once, const PassSetup& setup,

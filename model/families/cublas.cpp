@@ -10,22 +10,12 @@ class Cublas final : public KernelFamily {
   std::string name() const override { return "cublas"; }
   std::string summary() const override { return "cuBLAS SGEMM: fp32 pedantic, or tf32 tensor cores"; }
   std::string source() const override { return ""; }
-  std::vector<Param> params() const override { return {Param::Precision}; }
-  std::vector<int> choices(Param p) const override {
-    if (p == Param::Precision) return {int(Precision::FP32), int(Precision::TF32)};
-    return {};
+  const ParamTable& params() const override {
+    static const ParamTable t = {
+        precision_param({Precision::FP32, Precision::TF32}, Precision::FP32, {Precision::FP32, Precision::TF32})};
+    return t;
   }
-  KernelConfig defaults(const ProblemShape& s) const override {
-    KernelConfig c;
-    c.shape = s;
-    c.family = name();
-    c.precision = Precision::FP32;
-    return c;
-  }
-  SweepSpace sweep_space(const ProblemShape&, const GpuSpec&) const override {
-    return {{Param::Precision, {int(Precision::FP32), int(Precision::TF32)}}};
-  }
-  Check check(const KernelConfig&, const GpuSpec&) const override { return std::nullopt; }
+  std::vector<ConfigError> check(const KernelConfig&, const GpuSpec&) const override { return {}; }
   LaunchPlan plan(const KernelConfig&) const override {
     LaunchPlan p;
     p.uses_cublas = true;
@@ -36,6 +26,6 @@ class Cublas final : public KernelFamily {
 
 }  // namespace
 
-std::unique_ptr<KernelFamily> make_cublas_family() { return std::make_unique<Cublas>(); }
+std::shared_ptr<const KernelFamily> make_cublas_family() { return std::make_shared<Cublas>(); }
 
 }  // namespace gemmscope

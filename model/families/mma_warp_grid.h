@@ -3,7 +3,6 @@
 // (a 16x8 mma tile is taller than wide, so the warp tile comes out nearly square in mma tiles).
 #pragma once
 #include <algorithm>
-#include "model/kernel_config.h"
 
 namespace gemmscope {
 
@@ -11,8 +10,8 @@ struct WarpGrid {
   int warps_m = 1, warps_n = 1;
 };
 
-inline WarpGrid mma_warp_grid(const KernelConfig& c) {
-  const int warps = std::max(1, c.threads / 32);
+inline WarpGrid mma_warp_grid(int threads) {
+  const int warps = std::max(1, threads / 32);
   int wn = 1;
   while (wn * wn * 2 <= warps) wn *= 2;
   return {warps / wn, wn};

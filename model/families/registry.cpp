@@ -3,28 +3,20 @@
 
 namespace gemmscope {
 
-std::unique_ptr<KernelFamily> make_seed_tall_skinny_family();
-std::unique_ptr<KernelFamily> make_seed_tiled_family();
-std::unique_ptr<KernelFamily> make_splitk_family();
-std::unique_ptr<KernelFamily> make_cublas_family();
-std::unique_ptr<KernelFamily> make_store_bound_family();
-std::unique_ptr<KernelFamily> make_simt_splitk_family();
-std::unique_ptr<KernelFamily> make_tc_splitk_family();
-std::unique_ptr<KernelFamily> make_tc_store_bound_family();
+std::shared_ptr<const KernelFamily> make_seed_tall_skinny_family();
+std::shared_ptr<const KernelFamily> make_seed_tiled_family();
+std::shared_ptr<const KernelFamily> make_splitk_family();
+std::shared_ptr<const KernelFamily> make_cublas_family();
+std::shared_ptr<const KernelFamily> make_store_bound_family();
+std::shared_ptr<const KernelFamily> make_simt_splitk_family();
+std::shared_ptr<const KernelFamily> make_tc_splitk_family();
+std::shared_ptr<const KernelFamily> make_tc_store_bound_family();
 
-const std::vector<std::unique_ptr<KernelFamily>>& families() {
-  static const std::vector<std::unique_ptr<KernelFamily>> list = [] {
-    std::vector<std::unique_ptr<KernelFamily>> v;
-    v.push_back(make_seed_tall_skinny_family());
-    v.push_back(make_seed_tiled_family());
-    v.push_back(make_splitk_family());
-    v.push_back(make_cublas_family());
-    v.push_back(make_store_bound_family());
-    v.push_back(make_simt_splitk_family());
-    v.push_back(make_tc_splitk_family());
-    v.push_back(make_tc_store_bound_family());
-    return v;
-  }();
+const std::vector<FamilyPtr>& families() {
+  static const std::vector<FamilyPtr> list = {
+      make_seed_tall_skinny_family(), make_seed_tiled_family(), make_splitk_family(),        make_cublas_family(),
+      make_store_bound_family(),      make_simt_splitk_family(), make_tc_splitk_family(), make_tc_store_bound_family(),
+  };
   return list;
 }
 

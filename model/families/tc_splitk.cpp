@@ -10,17 +10,32 @@
 namespace gemmscope {
 namespace {
 
-const std::vector<int> kBlocksMN = {32, 64, 128, 256};
-const std::vector<int> kBlocksK = {8, 16, 32, 64};  // multiples of the mma's k = 8
-const std::vector<int> kThreads = {32, 64, 128, 256, 512};
-const std::vector<int> kStages = {2, 3, 4, 5, 6};
 constexpr int kMaxMmaTiles = 16;  // 16x8 tiles per warp: 64 accumulators + 64 per-step partials
 
 std::string str(int64_t v) { return std::to_string(v); }
 
-WarpGrid warp_grid(const KernelConfig& c) { return mma_warp_grid(c); }
-int64_t smem_bytes(const KernelConfig& c) {
-  return int64_t(c.stages) * (int64_t(c.block_m) * (c.block_k + 4) + int64_t(c.block_k) * (c.block_n + 8)) * 4;
+struct Tile {
+  int block_m, block_n, block_k, threads, stages, split_k;
+  Reduction reduction;
+  Precision precision;
+  int64_t smem_bytes() const {
+    return int64_t(stages) * (int64_t(block_m) * (block_k + 4) + int64_t(block_k) * (block_n + 8)) * 4;
+  }
+};
+Tile tile_of(const KernelConfig& c) {
+  return {c.get("block_m"), c.get("block_n"), c.get("block_k"), c.get("threads"), c.get("stages"), c.get("split_k"),
+          Reduction(c.get("reduction")), Precision(c.get("precision"))};
+}
+
+// GPU-independent start: the largest power of two that keeps the grid of 128x128 tiles at or
+// under 256 blocks (about one wave on a 128- or 132-SM GPU); the sweep then tries the counts that
+// fill this GPU.
+int default_split(const ProblemShape& s) {
+  const int64_t tiles = ((s.m + 127) / 128) * ((s.n + 127) / 128);
+  const int64_t k_tiles = (s.k + 31) / 32;
+  int split = 1;
+  while (tiles * split * 2 <= 256 && split * 2 <= k_tiles) split *= 2;
+  return split;
 }
 
 class TcSplitK final : public KernelFamily {
@@ -30,100 +45,77 @@ class TcSplitK final : public KernelFamily {
     return "tensor-core mma.sync TF32 GEMM (tf32, or 3xTF32 big+small split), cp.async stages, K split over the grid";
   }
   std::string source() const override { return "tc_splitk.cu"; }
-  std::vector<Param> params() const override {
-    return {Param::BlockM, Param::BlockN, Param::BlockK, Param::Threads, Param::Stages, Param::SplitK, Param::Reduction, Param::Precision};
+  const ParamTable& params() const override {
+    // 128x128x32, 8 warps, 2 stages: 71.7 KB, which fits the 4090.
+    static const ParamTable t = {
+        pow2_param("block_m", {32, 64, 128, 256}, 128, {128}, "_", "rows of C per block"),
+        pow2_param("block_n", {32, 64, 128, 256}, 128, {128}, "x", "columns of C per block"),
+        pow2_param("block_k", {8, 16, 32, 64}, 32, {32, 64}, "x", "K per pipeline stage (multiples of the mma's k = 8)"),
+        integer_param("threads", {32, 64, 128, 256, 512}, 256, {256}, "_t", "threads per block (warps form a WARPS_M x WARPS_N grid)"),
+        // 3 stages measured slower on the H100 and do not fit the 4090.
+        integer_param("stages", {2, 3, 4, 5, 6}, 2, {2}, "_s", "cp.async pipeline depth"),
+        split_k_param(1, 1, default_split,
+                      [](const ProblemShape& s, const GpuSpec& g) { return split_k_candidates(s, 128, 128, 64, g); }),
+        reduction_param({Reduction::Atomic, Reduction::TwoPass}, Reduction::Atomic, {Reduction::Atomic}),
+        precision_param({Precision::TF32, Precision::TF32x3}, Precision::TF32x3, {Precision::TF32, Precision::TF32x3}),
+    };
+    return t;
   }
-  std::vector<int> choices(Param p) const override {
-    switch (p) {
-      case Param::BlockM:
-      case Param::BlockN: return kBlocksMN;
-      case Param::BlockK: return kBlocksK;
-      case Param::Threads: return kThreads;
-      case Param::Stages: return kStages;
-      case Param::SplitK: return integer_range(1, 1024);
-      case Param::Reduction: return {int(Reduction::Atomic), int(Reduction::TwoPass)};
-      case Param::Precision: return {int(Precision::TF32), int(Precision::TF32x3)};
-      default: return {};
-    }
-  }
-  KernelConfig defaults(const ProblemShape& s) const override {
-    KernelConfig c;
-    c.shape = s;
-    c.family = name();
-    c.block_m = 128, c.block_n = 128, c.block_k = 32, c.threads = 256, c.stages = 2;  // 71.7 KB: fits the 4090
-    c.reduction = Reduction::Atomic;
-    c.precision = Precision::TF32x3;
-    const int64_t tiles = ((s.m + 127) / 128) * ((s.n + 127) / 128);
-    const int64_t k_tiles = (s.k + c.block_k - 1) / c.block_k;
-    // GPU-independent start: the largest power of two that keeps the grid at or under 256 blocks
-    // (about one wave on a 128- or 132-SM GPU); the sweep then tries the counts that fill this GPU.
-    c.split_k = 1;
-    while (tiles * c.split_k * 2 <= 256 && c.split_k * 2 <= k_tiles) c.split_k *= 2;
-    return c;
-  }
-  SweepSpace sweep_space(const ProblemShape& s, const GpuSpec& spec) const override {
-    return {{Param::BlockM, {128}},
-            {Param::BlockN, {128}},
-            {Param::BlockK, {32, 64}},
-            {Param::Threads, {256}},
-            {Param::Stages, {2}},  // 3 stages measured slower on the H100 and do not fit the 4090
-            {Param::SplitK, split_k_candidates(s, 128, 128, 64, spec)},
-            {Param::Reduction, {int(Reduction::Atomic)}},
-            {Param::Precision, {int(Precision::TF32), int(Precision::TF32x3)}}};
-  }
-  Check check(const KernelConfig& c, const GpuSpec& spec) const override {
+  std::vector<ConfigError> check(const KernelConfig& c, const GpuSpec&) const override {
     const auto& s = c.shape;
+    const Tile t = tile_of(c);
+    std::vector<ConfigError> e;
     if (s.a_layout != Layout::RowMajor || s.b_layout != Layout::RowMajor)
-      return ConfigError{"layout", problem_name(s), "tc_splitk needs row-major A and B (16-byte cp.async rows)"};
-    if (s.k % 4 != 0) return ConfigError{"K", str(s.k), "requires K % 4 == 0 (16-byte cp.async loads of A rows)"};
-    if (s.n % 4 != 0) return ConfigError{"N", str(s.n), "requires N % 4 == 0 (16-byte cp.async loads of B rows)"};
-    if (c.precision == Precision::FP32)
-      return ConfigError{"precision", "fp32", "tc_splitk runs tf32 or tf32x3 on tensor cores; use simt_splitk for fp32"};
-    const WarpGrid w = warp_grid(c);
-    const int wtm = c.block_m / w.warps_m, wtn = c.block_n / w.warps_n;
-    if (wtm < 16 || c.block_m % w.warps_m != 0)
-      return ConfigError{"threads", str(c.threads),
-                         "gives " + str(w.warps_m) + " warps along M; block_m=" + str(c.block_m) + " must give each at least 16 rows"};
-    if (wtn < 8 || c.block_n % w.warps_n != 0)
-      return ConfigError{"threads", str(c.threads),
-                         "gives " + str(w.warps_n) + " warps along N; block_n=" + str(c.block_n) + " must give each at least 8 columns"};
+      e.push_back({"layout", problem_name(s), "tc_splitk needs row-major A and B (16-byte cp.async rows)"});
+    if (s.k % 4 != 0) e.push_back({"K", str(s.k), "requires K % 4 == 0 (16-byte cp.async loads of A rows)"});
+    if (s.n % 4 != 0) e.push_back({"N", str(s.n), "requires N % 4 == 0 (16-byte cp.async loads of B rows)"});
+    if (t.precision == Precision::FP32)
+      e.push_back({"precision", "fp32", "tc_splitk runs tf32 or tf32x3 on tensor cores; use simt_splitk for fp32"});
+    const WarpGrid w = mma_warp_grid(t.threads);
+    const int wtm = t.block_m / w.warps_m, wtn = t.block_n / w.warps_n;
+    if (wtm < 16 || t.block_m % w.warps_m != 0)
+      e.push_back({"threads", str(t.threads),
+                   "gives " + str(w.warps_m) + " warps along M; block_m=" + str(t.block_m) + " must give each at least 16 rows"});
+    if (wtn < 8 || t.block_n % w.warps_n != 0)
+      e.push_back({"threads", str(t.threads),
+                   "gives " + str(w.warps_n) + " warps along N; block_n=" + str(t.block_n) + " must give each at least 8 columns"});
     const int mma_tiles = (wtm / 16) * (wtn / 8);
     if (mma_tiles > kMaxMmaTiles)
-      return ConfigError{"threads", str(c.threads),
-                         "leaves a " + str(wtm) + "x" + str(wtn) + " warp tile (" + str(mma_tiles) + " mma tiles); at most " +
-                             str(kMaxMmaTiles) + " fit in registers"};
-    const int64_t smem = smem_bytes(c);
-    if (smem + spec.smem_reserved_per_block > spec.max_smem_per_block)
-      return ConfigError{"stages", str(c.stages),
-                         str(smem) + " B of shared memory (stages x (block_m x (block_k+4) + block_k x (block_n+8)) x 4) exceed the " +
-                             str(spec.max_smem_per_block - spec.smem_reserved_per_block) + " B per block on " + spec.name};
-    return check_split_k(c);
+      e.push_back({"threads", str(t.threads),
+                   "leaves a " + str(wtm) + "x" + str(wtn) + " warp tile (" + str(mma_tiles) + " mma tiles); at most " +
+                       str(kMaxMmaTiles) + " fit in registers"});
+    for (auto& x : check_split_k(s, t.block_k, t.split_k, t.reduction)) e.push_back(x);
+    return e;
   }
   LaunchPlan plan(const KernelConfig& c) const override {
+    const Tile t = tile_of(c);
     LaunchStep k;
     k.entry = "tc_splitk";
-    k.block = {c.threads, 1, 1};
-    k.dynamic_smem = smem_bytes(c);
-    return split_k_plan(c, k, "tc_splitk_reduce", 4);
+    k.block = {t.threads, 1, 1};
+    k.dynamic_smem = t.smem_bytes();
+    k.smem_formula = "stages x (block_m x (block_k+4) + block_k x (block_n+8)) x 4";
+    k.smem_param = "stages";
+    return split_k_plan(c.shape, t.block_m, t.block_n, t.split_k, t.reduction, k, "tc_splitk_reduce", 4);
   }
   std::vector<std::string> defines(const KernelConfig& c) const override {
-    auto d = common_defines(c);
-    const bool split = c.split_k > 1;
-    const WarpGrid w = warp_grid(c);
-    for (auto [k, v] : {std::pair{"BLOCK_M", c.block_m}, {"BLOCK_N", c.block_n}, {"BLOCK_K", c.block_k}, {"THREADS", c.threads},
-                        {"WARPS_M", w.warps_m}, {"WARPS_N", w.warps_n}, {"STAGES", c.stages}, {"SPLIT_K", c.split_k},
-                        {"REDUCTION", split ? int(c.reduction) : 0}, {"PRECISION", int(c.precision)},
-                        {"MIN_BLOCKS", c.precision == Precision::TF32 && c.threads <= 512 ? 2 : 1}})
+    const Tile t = tile_of(c);
+    auto d = common_defines(c.shape);
+    const bool split = t.split_k > 1;
+    const WarpGrid w = mma_warp_grid(t.threads);
+    for (auto [k, v] : {std::pair{"BLOCK_M", t.block_m}, {"BLOCK_N", t.block_n}, {"BLOCK_K", t.block_k}, {"THREADS", t.threads},
+                        {"WARPS_M", w.warps_m}, {"WARPS_N", w.warps_n}, {"STAGES", t.stages}, {"SPLIT_K", t.split_k},
+                        {"REDUCTION", split ? int(t.reduction) : 0}, {"PRECISION", int(t.precision)},
+                        {"MIN_BLOCKS", t.precision == Precision::TF32 && t.threads <= 512 ? 2 : 1}})
       d.push_back(std::string("-D") + k + "=" + std::to_string(v));
     return d;
   }
   // The flush of each BLOCK_K step into FP32 registers keeps tf32x3 at FP32's level (~1e-6 on
   // [0,1) inputs); plain tf32 rounds every operand to 11 significant bits.
-  double error_bound(const KernelConfig& c) const override { return c.precision == Precision::TF32 ? 5e-3 : 1e-5; }
+  double error_bound(const KernelConfig& c) const override { return precision(c) == Precision::TF32 ? 5e-3 : 1e-5; }
 };
 
 }  // namespace
 
-std::unique_ptr<KernelFamily> make_tc_splitk_family() { return std::make_unique<TcSplitK>(); }
+std::shared_ptr<const KernelFamily> make_tc_splitk_family() { return std::make_shared<TcSplitK>(); }
 
 }  // namespace gemmscope

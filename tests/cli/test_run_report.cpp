@@ -13,7 +13,7 @@ GpuSpec spec(const std::string& key) { return *find_spec(load_gpu_specs(default_
 RunResult passed_run(const std::string& family, const ProblemShape& shape) {
   RunResult r;
   r.config = find_family(family)->defaults(shape);
-  r.config_name = r.config.name();
+  r.config_name = config_name(r.config);
   r.disposition = Disposition::Passed;
   r.ms_median = r.ms_min = r.ms_max = 6.0;
   r.reps = 5;

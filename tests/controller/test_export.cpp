@@ -4,19 +4,19 @@
 
 #include "controller/export.h"
 #include "model/kernel_family.h"
-#include "model/protocol.h"
+#include "model/json_codec.h"
 
 using namespace gemmscope;
 
 TEST(Export, CsvHasOneRowPerRunAndMetricColumnsByNcuName) {
   RunResult a, b;
   a.config = find_family("splitk")->defaults(problem_p6());
-  a.config_name = a.config.name();
+  a.config_name = config_name(a.config);
   a.disposition = Disposition::Passed;
   a.reason = "has, a comma and \"quotes\"";
   a.metrics["sm__throughput.avg.pct_of_peak_sustained_elapsed"] = {61.5, "%", "cupti"};
   b.config = find_family("cublas")->defaults(problem_p9());
-  b.config_name = b.config.name();
+  b.config_name = config_name(b.config);
   std::ostringstream out;
   write_csv(out, {a, b});
   std::istringstream in(out.str());
@@ -28,6 +28,18 @@ TEST(Export, CsvHasOneRowPerRunAndMetricColumnsByNcuName) {
   EXPECT_NE(row1.find(",two_pass,"), std::string::npos) << row1;  // the reduction column of splitk
   EXPECT_NE(row1.find(",61.5"), std::string::npos);
   EXPECT_NE(row2.find(",fp32,"), std::string::npos) << row2;
+}
+
+TEST(Export, CsvColumnsAreTheFamiliesParametersEachOnce) {
+  RunResult a, b;
+  a.config = find_family("seed_tall_skinny")->defaults(problem_p9());
+  b.config = find_family("store_bound")->defaults(problem_p9());
+  std::ostringstream out;
+  write_csv(out, {a, b});
+  const std::string header = out.str().substr(0, out.str().find('\n'));
+  EXPECT_NE(header.find(",config,block_m,block_n,threads,thread_m,thread_n,swizzle,grid_order,disposition,"), std::string::npos)
+      << header;
+  EXPECT_EQ(header.find("split_k"), std::string::npos) << "no column for a parameter neither family has";
 }
 
 TEST(Export, JsonReadsBackAsResults) {

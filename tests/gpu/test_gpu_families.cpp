@@ -6,7 +6,7 @@
 
 #include <random>
 
-#include "controller/sweep.h"
+#include "model/sweep_plan.h"
 #include "gpu_runner.h"
 #include "model/kernel_family.h"
 #include "model/validate.h"
@@ -50,13 +50,13 @@ std::vector<std::string> random_shapes() {
 // The family's defaults for the shape if valid, else the first valid point of its default sweep.
 std::optional<KernelConfig> config_for(const KernelFamily& f, const ProblemShape& s, const GpuSpec& spec) {
   KernelConfig c = f.defaults(s);
-  if (!validate(c, spec)) return c;
+  if (validate(c, spec).ok()) return c;
   for (const ProblemShape& seed : {problem_p9(), problem_p6()}) {
     SweepPlan plan;
     plan.base = f.defaults(s);
     plan.axes = f.sweep_space(seed, spec);
     for (const auto& pt : expand(plan, spec))
-      if (!pt.invalid) return pt.config;
+      if (pt.valid()) return pt.config;
   }
   return std::nullopt;
 }
@@ -80,36 +80,36 @@ TEST_P(FamilyOnGpu, MatchesCublasOnRaggedShapes) {
     const auto c = config_for(f, s, spec);
     if (!c) continue;  // the family does not serve this shape (its check() says why)
     std::vector<KernelConfig> configs = {*c};
-    for (int p : f.choices(Param::Precision)) {
-      KernelConfig v = *c;
-      v.precision = Precision(p);
-      if (v.precision != c->precision && !validate(v, spec)) configs.push_back(v);
-    }
+    if (const ParamDecl* prec = find_param(f.params(), "precision"))
+      for (int p : prec->values) {
+        KernelConfig v = *c;
+        v.set("precision", p);
+        if (p != c->get("precision") && validate(v, spec).ok()) configs.push_back(v);
+      }
     // Families that order their blocks: the other grid order, grouped as deep as the family allows.
-    const std::vector<Param> params = f.params();
-    if (std::find(params.begin(), params.end(), Param::GridOrder) != params.end()) {
+    if (find_param(f.params(), "grid_order")) {
       KernelConfig v = *c;
-      v.grid_order = c->grid_order == GridOrder::RowMajor ? GridOrder::ColMajor : GridOrder::RowMajor;
-      v.swizzle = f.choices(Param::Swizzle).empty() ? c->swizzle : f.choices(Param::Swizzle).back();
-      if (!validate(v, spec)) configs.push_back(v);
+      v.set("grid_order", int(c->get("grid_order") == int(GridOrder::RowMajor) ? GridOrder::ColMajor : GridOrder::RowMajor));
+      if (const ParamDecl* sw = find_param(f.params(), "swizzle")) v.set("swizzle", sw->values.back());
+      if (validate(v, spec).ok()) configs.push_back(v);
     }
     for (const auto& cfg : configs) {
       const RunResult r = gpu_runner().run(cfg, quick());
       ++ran;
-      EXPECT_EQ(r.disposition, Disposition::Passed) << cfg.name() << " (input seed " << r.seed << "): " << r.reason;
+      EXPECT_EQ(r.disposition, Disposition::Passed) << config_name(cfg) << " (input seed " << r.seed << "): " << r.reason;
       EXPECT_TRUE(r.verify.checked);
-      EXPECT_EQ(r.verify.nonfinite, 0) << cfg.name();
-      EXPECT_LE(r.verify.rel_fro_error, f.error_bound(cfg)) << cfg.name();
-      if (cfg.precision != Precision::TF32) {
-        EXPECT_LT(r.verify.rel_fro_error, 1e-5) << cfg.name();
+      EXPECT_EQ(r.verify.nonfinite, 0) << config_name(cfg);
+      EXPECT_LE(r.verify.rel_fro_error, f.error_bound(cfg)) << config_name(cfg);
+      if (f.precision(cfg) != Precision::TF32) {
+        EXPECT_LT(r.verify.rel_fro_error, 1e-5) << config_name(cfg);
       }
-      EXPECT_GT(r.ms_median, 0) << cfg.name();
+      EXPECT_GT(r.ms_median, 0) << config_name(cfg);
       if (!f.source().empty()) {
-        EXPECT_GT(r.registers, 0) << cfg.name();
+        EXPECT_GT(r.registers, 0) << config_name(cfg);
         EXPECT_EQ(r.occupancy_blocks_per_sm, r.occupancy_blocks_per_sm_driver)
-            << cfg.name() << ": the model's occupancy calculator disagrees with the driver's";
-        EXPECT_EQ(r.registers, r.registers_driver) << cfg.name() << ": cubin registers disagree with the driver's";
-        EXPECT_EQ(r.static_smem, r.static_smem_driver) << cfg.name() << ": cubin shared memory disagrees with the driver's";
+            << config_name(cfg) << ": the model's occupancy calculator disagrees with the driver's";
+        EXPECT_EQ(r.registers, r.registers_driver) << config_name(cfg) << ": cubin registers disagree with the driver's";
+        EXPECT_EQ(r.static_smem, r.static_smem_driver) << config_name(cfg) << ": cubin shared memory disagrees with the driver's";
       }
     }
   }
@@ -124,9 +124,9 @@ TEST(SeedBaselines, VerifyOnTheSeedProblems) {
   for (const auto& [family, shape] : {std::pair{"seed_tall_skinny", problem_p9()}, {"seed_tiled", problem_p6()}}) {
     const KernelConfig c = find_family(family)->defaults(shape);
     const RunResult r = gpu_runner().run(c, quick());
-    EXPECT_EQ(r.disposition, Disposition::Passed) << c.name() << ": " << r.reason;
-    EXPECT_LE(r.verify.rel_fro_error, find_family(family)->error_bound(c)) << c.name();
-    EXPECT_TRUE(r.verify.allclose()) << c.name() << ": " << r.verify.mismatches << " elements outside atol=rtol=1e-4";
+    EXPECT_EQ(r.disposition, Disposition::Passed) << config_name(c) << ": " << r.reason;
+    EXPECT_LE(r.verify.rel_fro_error, find_family(family)->error_bound(c)) << config_name(c);
+    EXPECT_TRUE(r.verify.allclose()) << config_name(c) << ": " << r.verify.mismatches << " elements outside atol=rtol=1e-4";
     EXPECT_EQ(r.grid_size, shape.m == 32768 ? 32768 / 128 * (32768 / 64) : 4);  // the seeds' launch__grid_size
   }
 }
@@ -143,14 +143,14 @@ TEST(Occupancy, CalculatorAgreesWithTheDriverAcrossTheSweepSpaces) {
       plan.axes = f->sweep_space(shape, spec);
       int n = 0;
       for (const auto& pt : expand(plan, spec)) {
-        if (pt.invalid || n++ >= 6) continue;
+        if (!pt.valid() || n++ >= 6) continue;
         RunOptions o = quick();
         o.reps = 1;
         o.verify = false;
         const RunResult r = gpu_runner().run(pt.config, o);
         if (r.disposition == Disposition::Invalid) continue;  // refused after compilation (registers)
-        ASSERT_EQ(r.disposition, Disposition::Passed) << pt.config.name() << ": " << r.reason;
-        EXPECT_EQ(r.occupancy_blocks_per_sm, r.occupancy_blocks_per_sm_driver) << pt.config.name();
+        ASSERT_EQ(r.disposition, Disposition::Passed) << config_name(pt.config) << ": " << r.reason;
+        EXPECT_EQ(r.occupancy_blocks_per_sm, r.occupancy_blocks_per_sm_driver) << config_name(pt.config);
         ++checked;
       }
     }

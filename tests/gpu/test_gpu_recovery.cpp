@@ -24,7 +24,7 @@ TEST(Recovery, AFaultingKernelIsRecordedAndTheNextRunSucceeds) {
   const RunResult bad = gpu_runner().run(small(), opts("fault", 60));
   EXPECT_EQ(bad.disposition, Disposition::LaunchError) << bad.reason;
   EXPECT_NE(bad.reason.find("CUDA_ERROR_ILLEGAL_ADDRESS"), std::string::npos) << bad.reason;
-  EXPECT_NE(bad.reason.find(small().name()), std::string::npos) << "the error must name the config: " << bad.reason;
+  EXPECT_NE(bad.reason.find(config_name(small())), std::string::npos) << "the error must name the config: " << bad.reason;
   const RunResult good = gpu_runner().run(small(), opts("", 60));
   EXPECT_EQ(good.disposition, Disposition::Passed) << good.reason;
   EXPECT_EQ(gpu_runner().restarts(), restarts + 1);  // the runner exited after the fault and was restarted

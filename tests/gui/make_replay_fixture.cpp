@@ -14,7 +14,7 @@
 #include "model/gpu_spec.h"
 #include "model/kernel_family.h"
 #include "model/occupancy.h"
-#include "model/protocol.h"
+#include "model/json_codec.h"
 #include "model/validate.h"
 
 using namespace gemmscope;
@@ -30,23 +30,27 @@ double jitter(const std::string& name) {
 RunResult synthesize(const KernelConfig& c, const GpuSpec& spec) {
   RunResult r;
   r.config = c;
-  r.config_name = c.name();
+  r.config_name = config_name(c);
   r.device = spec.name + " (synthetic)";
   r.arch = spec.arch();
   r.created_at = "2025-01-01T00:00:00Z";
   r.commit = "fixture";
   r.reps = 20;
   r.seed = 1234;
-  const KernelFamily* f = find_family(c.family);
+  const FamilyPtr f = find_family(c.family);
   const LaunchPlan plan = f->plan(c);
+  auto param = [&](const char* name, int fallback) { return c.params.find(name).value_or(fallback); };
+  const int block_m = param("block_m", 128), block_n = param("block_n", 128), block_k = param("block_k", 32);
+  const int split_k = param("split_k", 1);
+  const Precision precision = f->precision(c);
   const LaunchStep* k = plan.main_kernel();
   const int threads = k ? int(k->block.count()) : 256;
   const int64_t grid = k ? k->grid.count() : 132 * 4;
-  const int acc = std::max(1, c.block_m * c.block_n / std::max(1, threads));
+  const int acc = std::max(1, block_m * block_n / std::max(1, threads));
   r.registers = plan.uses_cublas ? 128 : std::min(255, (24 + acc + 7) / 8 * 8 + (c.family == "seed_tall_skinny" ? 0 : 16));
   r.static_smem = plan.uses_cublas ? 49152
-                  : c.family == "seed_tall_skinny" ? int64_t(c.block_m + c.block_n) * 32 * 4
-                                                   : int64_t(c.block_k) * (c.block_m + 1 + c.block_n) * 4;
+                  : c.family == "seed_tall_skinny" ? int64_t(block_m + block_n) * 32 * 4
+                                                   : int64_t(block_k) * (block_m + 1 + block_n) * 4;
   r.grid_size = grid;
   r.block_size = threads;
   const Occupancy occ = theoretical_occupancy(spec, threads, r.registers, r.static_smem);
@@ -58,7 +62,7 @@ RunResult synthesize(const KernelConfig& c, const GpuSpec& spec) {
   const double slots = double(spec.sms) * std::max(1, occ.blocks_per_sm);
   const double waves = double(grid) / slots;
   const double wave_eff = waves >= 1 ? waves / std::ceil(waves) : waves;  // a partial last wave idles SMs
-  double peak = c.precision == Precision::TF32 ? spec.tf32_tflops : spec.fp32_tflops;
+  double peak = precision == Precision::TF32 ? spec.tf32_tflops : spec.fp32_tflops;
   double compute_eff = plan.uses_cublas ? 0.7 : (0.12 + 0.5 * std::min(1.0, acc / 32.0)) * occ_factor;
   double mem_eff = plan.uses_cublas ? 0.85 : 0.3 + 0.55 * occ_factor;
   compute_eff *= std::clamp(wave_eff, 0.01, 1.0) * (1 + 0.08 * jitter(r.config_name));
@@ -66,7 +70,8 @@ RunResult synthesize(const KernelConfig& c, const GpuSpec& spec) {
   const double reread = 1.0 + 0.15 * std::fabs(jitter(r.config_name + "b"));  // L2 misses beyond compulsory traffic
   const double dram_bytes = min_bytes * reread;
   double seconds = std::max(flops / (peak * 1e12 * compute_eff), dram_bytes / (spec.dram_gbps * 1e9 * mem_eff));
-  if (c.split_k > 1 && c.reduction == Reduction::TwoPass) seconds += double(c.split_k) * c.shape.m * c.shape.n * 8 / (spec.dram_gbps * 1e9 * 0.7);
+  if (split_k > 1 && param("reduction", 0) == int(Reduction::TwoPass))
+    seconds += double(split_k) * c.shape.m * c.shape.n * 8 / (spec.dram_gbps * 1e9 * 0.7);
   r.ms_median = seconds * 1e3;
   r.ms_min = r.ms_median * 0.98;
   r.ms_max = r.ms_median * 1.05;
@@ -74,7 +79,7 @@ RunResult synthesize(const KernelConfig& c, const GpuSpec& spec) {
   r.gbps = min_bytes / seconds / 1e9;
 
   r.verify.checked = true;
-  r.verify.rel_fro_error = (c.precision == Precision::TF32 ? 4e-4 : 1.2e-7) * (1.5 + jitter(r.config_name + "e"));
+  r.verify.rel_fro_error = (precision == Precision::TF32 ? 4e-4 : 1.2e-7) * (1.5 + jitter(r.config_name + "e"));
   r.verify.max_abs_error = r.verify.rel_fro_error * 10;
   r.disposition = Disposition::Passed;
   // One config of each seed sweep verifies wrong, so failures show in the tables (red).
@@ -108,7 +113,7 @@ void walk(const KernelConfig& base, const SweepSpace& space, size_t axis, std::v
   }
   for (int v : space[axis].second) {
     KernelConfig c = base;
-    set_param(c, space[axis].first, v);
+    c.set(space[axis].first, v);
     walk(c, space, axis + 1, out);
   }
 }
@@ -126,16 +131,16 @@ int main(int argc, char** argv) {
       {problem_p9(), {"seed_tall_skinny", "cublas"}}, {problem_p6(), {"seed_tiled", "splitk", "cublas"}}};
   for (const auto& [shape, fams] : plan)
     for (const auto& name : fams) {
-      const KernelFamily* f = find_family(name);
+      const FamilyPtr f = find_family(name);
       configs.push_back(f->defaults(shape));
       walk(f->defaults(shape), f->sweep_space(shape, spec), 0, configs);
     }
   nlohmann::json out = nlohmann::json::array();
   std::vector<std::string> seen;
   for (const auto& c : configs) {
-    if (validate(c, spec)) continue;
-    if (std::find(seen.begin(), seen.end(), c.name()) != seen.end()) continue;
-    seen.push_back(c.name());
+    if (!validate(c, spec).ok()) continue;
+    if (std::find(seen.begin(), seen.end(), config_name(c)) != seen.end()) continue;
+    seen.push_back(config_name(c));
     out.push_back(to_json(synthesize(c, spec)));
   }
   std::ofstream(argv[1]) << out.dump(1) << "\n";

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "metrics/metric_catalog.h"
+#include "model/metric_catalog.h"
 #include "metrics/pm_sampler.h"
 #include "metrics/profiler_host.h"
 #include "metrics/range_profiler.h"

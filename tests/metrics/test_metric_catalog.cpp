@@ -1,6 +1,6 @@
 // The metric catalogue: sets resolve, entries are complete, counters are separated from launch and
 // derived metrics, and the roofline figures follow from counters.
-#include "metrics/metric_catalog.h"
+#include "model/metric_catalog.h"
 
 #include <gtest/gtest.h>
 

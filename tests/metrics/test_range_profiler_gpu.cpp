@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "metrics/launch_record.h"
-#include "metrics/metric_catalog.h"
+#include "model/metric_catalog.h"
 #include "metrics/pm_sampler.h"
 #include "metrics/range_profiler.h"
 

@@ -42,21 +42,20 @@ TEST(ProblemShape, BadTextNamesWhatIsWrong) {
 
 TEST(KernelConfig, CanonicalNameShowsOnlyTheFamilysParameters) {
   KernelConfig c = find_family("seed_tall_skinny")->defaults(problem_p9());
-  EXPECT_EQ(c.name(), "seed_tall_skinny_128x64_t128@p9");
-  c.split_k = 7;  // not a parameter of this family: must not change the name
-  EXPECT_EQ(c.name(), "seed_tall_skinny_128x64_t128@p9");
+  EXPECT_EQ(config_name(c), "seed_tall_skinny_128x64_t128@p9");
   KernelConfig s = find_family("splitk")->defaults(problem_p6());
-  EXPECT_EQ(s.name(), "splitk_128x128x32_t256_sk64_two_pass@p6");
+  EXPECT_EQ(config_name(s), "splitk_128x128x32_t256_sk64_two_pass@p6");
+  KernelConfig t = find_family("tc_store_bound")->defaults(problem_p9());
+  EXPECT_EQ(config_name(t), "tc_store_bound_64x256_t256_s1_sw1_grow_tf32x3@p9");
 }
 
-TEST(Params, RoundTripByNameAndValue) {
-  for (Param p : all_params()) EXPECT_EQ(parse_param(param_name(p)), p);
-  EXPECT_EQ(parse_param_value(Param::Precision, "tf32x3"), int(Precision::TF32x3));
-  EXPECT_EQ(parse_param_value(Param::BlockM, "64"), 64);
-  EXPECT_THROW(parse_param_value(Param::BlockM, "6x4"), std::invalid_argument);
-  EXPECT_THROW(parse_param("blockm"), std::invalid_argument);
-  KernelConfig c;
-  set_param(c, Param::Reduction, int(Reduction::Atomic));
-  EXPECT_EQ(c.reduction, Reduction::Atomic);
-  EXPECT_EQ(get_param(c, Param::Reduction), int(Reduction::Atomic));
+TEST(KernelConfig, ValuesAreHeldByNameInTheFamilysOrder) {
+  const KernelConfig c = find_family("simt_splitk")->defaults(problem_p6());
+  std::vector<std::string> names;
+  for (const auto& [name, v] : c.params.items()) names.push_back(name);
+  std::vector<std::string> declared;
+  for (const auto& d : find_family("simt_splitk")->params()) declared.push_back(d.name);
+  EXPECT_EQ(names, declared);
+  EXPECT_EQ(c.get("split_k"), 64);  // 4 tiles of 128x128 and K = 524288: 64 x 4 = 256 blocks
+  EXPECT_THROW(c.get("threads"), std::out_of_range) << "simt_splitk derives its threads; it has no such parameter";
 }

@@ -7,8 +7,10 @@
 #include <regex>
 #include <sstream>
 #include <set>
+#include <unistd.h>
 
-#include "controller/sweep.h"
+#include "model/sweep_plan.h"
+#include "model/validate.h"
 #include "model/kernel_family.h"
 #include "model/occupancy.h"
 #include "runner/jit_compiler.h"
@@ -63,7 +65,15 @@ TEST_P(JitCompile, EveryDefaultSweepConfigCompilesAndReportsItsResources) {
   const Case& c = GetParam();
   const KernelFamily& family = *find_family(c.family);
   const GpuSpec spec = *find_spec(load_gpu_specs(default_gpu_spec_dir()), c.spec_key);
-  const JitCompiler jit(std::string(GEMMSCOPE_TEST_JIT_CACHE));
+  // A fresh cache: a cubin cached by an earlier run would come back without ptxas' report, and
+  // the cross-check below must see every kernel compiled.
+  const std::string cache = testing::TempDir() + "/gemmscope_jit_sweep_" + c.family + "_" + c.arch + "_" + std::to_string(getpid());
+  std::filesystem::remove_all(cache);
+  struct RemoveAfter {
+    std::string dir;
+    ~RemoveAfter() { std::filesystem::remove_all(dir); }
+  } remove_after{cache};
+  const JitCompiler jit(cache);
   std::set<std::vector<std::string>> seen;
   int compiled = 0;
   for (const ProblemShape& shape : {problem_p9(), problem_p6()}) {
@@ -71,32 +81,31 @@ TEST_P(JitCompile, EveryDefaultSweepConfigCompilesAndReportsItsResources) {
     plan.base = family.defaults(shape);
     plan.axes = family.sweep_space(shape, spec);
     for (const auto& pt : expand(plan, spec)) {
-      if (pt.invalid) continue;
+      if (!pt.valid()) continue;
       const auto defines = family.defines(pt.config);
       if (!seen.insert(defines).second) continue;  // same kernel as an earlier point
       CompiledModule m;
       try {
         m = jit.compile(family.source(), defines, c.arch);
       } catch (const CompileError& e) {
-        ADD_FAILURE() << pt.config.name() << ": " << e.what();
+        ADD_FAILURE() << config_name(pt.config) << ": " << e.what();
         continue;
       }
       ++compiled;
       const auto reported = ptxas_report(m.log);
       for (const auto& step : family.plan(pt.config).steps) {
         if (step.kind != LaunchStep::Kind::Kernel) continue;
-        ASSERT_TRUE(m.resources.count(step.entry)) << pt.config.name() << " has no entry " << step.entry;
+        ASSERT_TRUE(m.resources.count(step.entry)) << config_name(pt.config) << " has no entry " << step.entry;
         const KernelResources& r = m.resources.at(step.entry);
-        EXPECT_GT(r.registers, 0) << pt.config.name();
-        EXPECT_LE(r.registers, spec.max_regs_per_thread) << pt.config.name();
-        if (!m.cache_hit) {  // a cached module keeps its log, but check the fresh path strictly
-          ASSERT_TRUE(reported.count(step.entry)) << "ptxas said nothing about " << step.entry << "\n" << m.log;
-          EXPECT_EQ(r.registers, reported.at(step.entry).first) << pt.config.name() << " " << step.entry;
-          EXPECT_EQ(r.static_smem, reported.at(step.entry).second) << pt.config.name() << " " << step.entry;
-        }
+        EXPECT_GT(r.registers, 0) << config_name(pt.config);
+        EXPECT_LE(r.registers, spec.max_regs_per_thread) << config_name(pt.config);
+        ASSERT_FALSE(m.cache_hit) << config_name(pt.config) << " came from a cache the test did not fill";
+        ASSERT_TRUE(reported.count(step.entry)) << "ptxas said nothing about " << step.entry << "\n" << m.log;
+        EXPECT_EQ(r.registers, reported.at(step.entry).first) << config_name(pt.config) << " " << step.entry;
+        EXPECT_EQ(r.static_smem, reported.at(step.entry).second) << config_name(pt.config) << " " << step.entry;
         if (step.entry == family.plan(pt.config).main_kernel()->entry) {
           const Occupancy o = theoretical_occupancy(spec, int(step.block.count()), r.registers, r.static_smem + step.dynamic_smem);
-          RecordProperty(pt.config.name() + "@" + c.arch, std::to_string(r.registers) + " regs, " + std::to_string(r.static_smem) +
+          RecordProperty(config_name(pt.config) + "@" + c.arch, std::to_string(r.registers) + " regs, " + std::to_string(r.static_smem) +
                                                                " B smem, occupancy " + std::to_string(o.fraction));
         }
       }

@@ -1,6 +1,6 @@
-#include "metrics/launch_metrics.h"
+#include "model/launch_metrics.h"
 
-#include "metrics/metric_catalog.h"
+#include "model/metric_catalog.h"
 #include "model/occupancy.h"
 
 namespace gemmscope {

@@ -1,6 +1,6 @@
 // The metric catalogue and its named sets. Names, units and sources checked against CUPTI's host API
 // for chips GH100 (H100) and AD102 (RTX 4090): every Counter metric here is accepted on both.
-#include "metrics/metric_catalog.h"
+#include "model/metric_catalog.h"
 
 #include <algorithm>
 #include <stdexcept>

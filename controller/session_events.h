@@ -1,0 +1,56 @@
+// What a RunSession reports: one event per finished thing, drained by its user (the GUI once a
+// frame, the CLI as they come).
+#pragma once
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "controller/runner_client.h"
+#include "controller/sweep_job.h"
+#include "model/run_result.h"
+
+namespace gemmscope {
+
+struct HelloEvent {
+  RunnerInfo info;
+};
+// A live run finished (failures included). store_error is why it was not stored ("" when it was,
+// or when the session has no store); the result is complete either way.
+struct RunEvent {
+  RunResult result;
+  std::string store_error;
+};
+struct SweepResultEvent {
+  RunResult result;
+  std::string store_error;
+};
+struct SweepProgressEvent {
+  SweepProgress progress;
+  bool finished = false;
+};
+struct HistoryEvent {
+  std::vector<RunResult> rows;
+  std::vector<std::string> bad_rows;   // rows that could not be read, with why; the rest are in `rows`
+  std::optional<int64_t> baseline;
+  std::vector<std::string> tags;
+  std::vector<GpuSpec> devices;        // the specs of the GPUs the store's runs ran on
+};
+// The store opened, or could not be: `error` says why, and the session goes on without one.
+struct StoreEvent {
+  std::string path;
+  bool open = false, writable = false;
+  std::string error;
+};
+struct CeilingsEvent {
+  std::optional<MeasuredCeilings> ceilings;
+  std::string error;
+};
+struct MessageEvent {
+  std::string text;
+  bool error = false;
+};
+using SessionEvent = std::variant<HelloEvent, RunEvent, SweepResultEvent, SweepProgressEvent, HistoryEvent, StoreEvent,
+                                  CeilingsEvent, MessageEvent>;
+
+}  // namespace gemmscope

@@ -1,0 +1,133 @@
+// gemmscope-cli as a user meets it, with a fake runner and no GPU: bad input gets a clear error
+// and a non-zero exit before any run, and a finished run is printed before a store that cannot
+// take it is reported.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sqlite3.h>
+
+#include "controller/result_store.h"
+#include "model/kernel_family.h"
+#include "tests/support/fake_runner.h"
+
+using namespace gemmscope;
+using namespace gemmscope::testing;
+
+namespace {
+
+CommandResult cli(std::vector<std::string> args) {
+  args.insert(args.begin(), GEMMSCOPE_TEST_CLI);
+  return run_command(args);
+}
+
+size_t lines_in(const std::string& path) {
+  std::ifstream in(path);
+  size_t n = 0;
+  for (std::string line; std::getline(in, line);) ++n;
+  return n;
+}
+
+}  // namespace
+
+TEST(Cli, EverySubcommandHasHelp) {
+  for (const char* sub : {"peaks", "run", "sweep", "export"}) {
+    const CommandResult r = cli({sub, "--help"});
+    EXPECT_EQ(r.exit_code, 0) << sub << r.err;
+    EXPECT_NE(r.out.find("Usage: gemmscope-cli " + std::string(sub)), std::string::npos) << r.out;
+  }
+  EXPECT_NE(cli({"run", "--help"}).out.find("--reps"), std::string::npos);
+}
+
+TEST(Cli, IntegerFlagsAreRangeCheckedNotWrapped) {
+  const CommandResult r = cli({"run", "--reps", "2147483648"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--reps"), std::string::npos) << r.err;
+  EXPECT_EQ(cli({"run", "--reps", "0"}).exit_code, 2);
+  EXPECT_EQ(cli({"run", "--warmup", "-1"}).exit_code, 2);
+}
+
+TEST(Cli, UnknownFlagsAreRejected) {
+  const CommandResult r = cli({"run", "--repz", "5"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--repz"), std::string::npos) << r.err;
+}
+
+TEST(Cli, ASetForAParameterTheFamilyDoesNotReadNamesTheFamilysParameters) {
+  const std::string log = temp_path("cli_set_runs", ".log");
+  const CommandResult r = cli({"run", "--runner", fake_runner("cli_set", log), "--db", temp_path("cli_set", ".sqlite"), "--problem", "p9",
+                               "--family", "seed_tall_skinny", "--set", "split_k=7"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("block_m, block_n, threads"), std::string::npos) << r.err;
+  EXPECT_EQ(lines_in(log), 0u) << "nothing ran";
+}
+
+TEST(Cli, AnUnknownMetricSetIsRejectedBeforeTheRun) {
+  const std::string log = temp_path("cli_metrics_runs", ".log");
+  const CommandResult r =
+      cli({"run", "--runner", fake_runner("cli_metrics", log), "--db", temp_path("cli_metrics", ".sqlite"), "--metrics", "sead"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("unknown metric set 'sead'"), std::string::npos) << r.err;
+  EXPECT_EQ(lines_in(log), 0u) << "the run must not start";
+}
+
+TEST(Cli, ARunOnAStoreThatCannotBeWrittenIsPrintedThenReported) {
+  const std::string store = temp_path("cli_refusing", ".sqlite");
+  make_store_refuse_inserts(store);
+  const CommandResult r = cli({"run", "--runner", fake_runner("cli_refusing"), "--db", store});
+  EXPECT_EQ(r.exit_code, 4) << r.err;
+  EXPECT_NE(r.out.find("status      passed"), std::string::npos) << "the result is printed first\n" << r.out;
+  EXPECT_NE(r.out.find("2.5000 ms"), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("could not be stored: "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("disk I/O error"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("--db"), std::string::npos) << r.err;
+}
+
+TEST(Cli, ASweepOnAStoreThatCannotBeWrittenFinishesAndSaysSo) {
+  const std::string store = temp_path("cli_refusing_sweep", ".sqlite");
+  make_store_refuse_inserts(store);
+  const CommandResult r = cli({"sweep", "--runner", fake_runner("cli_refusing_sweep"), "--db", store, "--axis", "block_m=32,64", "--quiet"});
+  EXPECT_EQ(r.exit_code, 4) << "no abort: " << r.err;
+  EXPECT_NE(r.out.find("2 points, 2 passed"), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("2 of 2 results above could not be stored"), std::string::npos) << r.err;
+}
+
+TEST(Cli, AReadOnlyStoreIsRefusedBeforeAnyGpuTime) {
+  const std::string store = temp_path("cli_ro", ".sqlite");
+  { ResultStore create(store); }
+  const std::string log = temp_path("cli_ro_runs", ".log");
+  const CommandResult r = cli({"run", "--runner", fake_runner("cli_ro", log), "--db", "file:" + store + "?mode=ro"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("read-only"), std::string::npos) << r.err;
+  EXPECT_EQ(lines_in(log), 0u);
+}
+
+TEST(Cli, ACorruptStoreIsNamedAndNothingRuns) {
+  const std::string store = temp_path("cli_corrupt", ".sqlite");
+  std::ofstream(store) << std::string(8192, 'x');
+  const std::string log = temp_path("cli_corrupt_runs", ".log");
+  const CommandResult r = cli({"run", "--runner", fake_runner("cli_corrupt", log), "--db", store});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("not a gemmscope store"), std::string::npos) << r.err;
+  EXPECT_EQ(lines_in(log), 0u);
+}
+
+TEST(Cli, ExportReadsPastAnUnreadableRowAndNamesIt) {
+  const std::string store = temp_path("cli_export", ".sqlite");
+  {
+    ResultStore st(store);
+    RunResult r;
+    r.config = find_family("seed_tall_skinny")->defaults(problem_p9());
+    for (int i = 0; i < 3; ++i) st.insert(r);
+  }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(store.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "UPDATE runs SET result_json='{' WHERE id=2", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  const std::string out = temp_path("cli_export_out", ".csv");
+  const CommandResult r = cli({"export", "--db", store, "--out", out});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("wrote 2 runs"), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("skipped run 2:"), std::string::npos) << r.err;
+  EXPECT_EQ(lines_in(out), 3u) << "a header and the two readable runs";
+}

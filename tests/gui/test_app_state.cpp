@@ -1,0 +1,91 @@
+// The GUI's state without a window: what decides whether Run and Sweep are offered, what a
+// failed store turns into, and which GPU a stored run is judged against.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "app/gui/app_state.h"
+#include "controller/result_store.h"
+#include "model/kernel_family.h"
+#include "tests/support/fake_runner.h"
+
+using namespace gemmscope;
+using namespace gemmscope::testing;
+
+namespace {
+
+// Applies the session's events until one of type E arrived (or 30 s passed).
+template <class E>
+bool apply_until(AppState& s, RunSession& session) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (std::chrono::steady_clock::now() < deadline)
+    for (auto& e : session.wait(std::chrono::milliseconds(200))) {
+      const bool hit = std::holds_alternative<E>(e);
+      s.apply(std::move(e));
+      if (hit) return true;
+    }
+  return false;
+}
+
+AppState fresh_state() {
+  AppState s;
+  s.specs = load_gpu_specs(default_gpu_spec_dir());
+  s.set_config(make_config(problem_p9(), "seed_tall_skinny"));
+  return s;
+}
+
+}  // namespace
+
+TEST(AppState, WithNoGpuRunsAndSweepsAreRefusedSayingWhyAndNothingIsStored) {
+  const std::string store = temp_path("gui_no_gpu", ".sqlite");
+  RunSession session({{"/nonexistent/gemmscope-runner"}, store});
+  AppState s = fresh_state();
+  EXPECT_NE(s.run_blocker(), "") << "before hello answers, nothing can run either";
+  session.hello();
+  ASSERT_TRUE(apply_until<HelloEvent>(s, session));
+  ASSERT_FALSE(s.has_device());
+  EXPECT_NE(s.run_blocker().find("no GPU"), std::string::npos) << s.run_blocker();
+  s.request_run(session);
+  EXPECT_FALSE(s.run_in_flight);
+  EXPECT_NE(s.last_error.find("not run: no GPU"), std::string::npos) << s.last_error;
+  s.start_sweep(session);
+  EXPECT_FALSE(s.sweep_running);
+  EXPECT_NE(s.last_error.find("sweep not started"), std::string::npos) << s.last_error;
+  // Nothing reached the store: no no_device rows.
+  session.query_history({});
+  ASSERT_TRUE(apply_until<HistoryEvent>(s, session));
+  EXPECT_TRUE(s.history.empty());
+}
+
+TEST(AppState, ACorruptStoreIsKnownWithItsReason) {
+  const std::string store = temp_path("gui_corrupt", ".sqlite");
+  std::ofstream(store) << std::string(8192, 'x');
+  RunSession session({{fake_runner("gui_corrupt")}, store});
+  AppState s = fresh_state();
+  ASSERT_TRUE(apply_until<StoreEvent>(s, session));
+  EXPECT_TRUE(s.store.known);
+  EXPECT_FALSE(s.store.open);
+  EXPECT_NE(s.store.error.find("not a gemmscope store"), std::string::npos) << s.store.error;
+  // The banner's button opens another; the state follows the session's answer.
+  session.open_store(temp_path("gui_other", ".sqlite"));
+  ASSERT_TRUE(apply_until<StoreEvent>(s, session));
+  EXPECT_TRUE(s.store.open);
+  EXPECT_EQ(s.store.error, "");
+}
+
+TEST(AppState, AStoredRunIsJudgedAgainstTheGpuItRanOn) {
+  AppState s = fresh_state();
+  RunResult h200_run, h100_run, unknown_run;
+  h200_run.device = "NVIDIA H200";
+  h100_run.device = "NVIDIA H100 80GB HBM3";
+  unknown_run.device = "Some Other GPU";
+  // No device here, and the store remembered the H200 with its measured ceilings.
+  GpuSpec stored = *find_spec(s.specs, "h200");
+  stored.name = "NVIDIA H200";
+  stored.measured.dram_write_gbps = 4318;
+  s.device_specs = {stored};
+  s.here_key = "rtx4090";
+  EXPECT_DOUBLE_EQ(s.spec_for(h200_run).measured.dram_write_gbps, 4318);
+  EXPECT_EQ(s.spec_for(h100_run).key, "h100_sxm");  // matched to the spec file by name
+  EXPECT_EQ(s.spec_for(unknown_run).key, "rtx4090");  // nothing known: the chosen spec
+}
