@@ -106,7 +106,11 @@ TEST(Counters, UnderAnotherProfilerTheRunStillTimesAndVerifiesAndSaysWhy) {
   }
   while (!ncu.empty() && (ncu.back() == '\n' || ncu.back() == ' ')) ncu.pop_back();
   if (ncu.empty()) GTEST_SKIP() << "ncu is not installed here, so no second profiler can be attached";
-  // ncu holds the counters for the runner's kernels; our own CUPTI session must step aside.
+  // ncu holds the counters for the runner's kernels; our own CUPTI session must step aside. The
+  // suite's own runner may hold a profiling session from an earlier test in this process (the
+  // driver then refuses ncu, "a driver resource was unavailable"): stop it first; the next test
+  // starts a fresh one.
+  gpu_runner().stop();
   const std::string cmd = ncu + " --target-processes all -k regex:^tiled_gemm$ -c 1 --metrics gpu__time_duration.sum " +
                           GEMMSCOPE_TEST_CLI + " run --problem 512x512x512 --family seed_tiled --metrics seed --reps 2 --db /tmp/gemmscope-ncu-test.sqlite 2>&1";
   std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(cmd.c_str(), "r"), pclose);
