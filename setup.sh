@@ -8,11 +8,13 @@ cd "$(dirname "$0")"
 mode="${1:-run}"
 BUILD="${GEMMSCOPE_BUILD_DIR:-build}"
 IMGUI_PIN="comma-deps-imgui==1.92.7.post104"
+TRITON_PIN="triton==3.6.0"
 
 sudo_cmd=()
 [ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
 
 apt_pkgs=(cmake make g++ pkg-config python3 python3-pip libsqlite3-dev nlohmann-json3-dev libcli11-dev libpng-dev
+          libtomlplusplus-dev libmuparser-dev
           libgtest-dev libgl1-mesa-dev libx11-dev zlib1g-dev xvfb xauth mesa-utils libgl1-mesa-dri)
 missing=()
 for p in "${apt_pkgs[@]}"; do
@@ -36,6 +38,20 @@ if [ ! -f "$deps/imgui/.pinned-$IMGUI_PIN" ]; then
   mv "$deps"/imgui-wheel/comma_deps_imgui-*.data/purelib/imgui/install "$deps/imgui"
   rm -rf "$deps/imgui-wheel" "$deps/wheels"
   touch "$deps/imgui/.pinned-$IMGUI_PIN"
+fi
+
+# Triton, pinned, for kernel cards written in Triton: compiles for sm_89 and sm_90 with no GPU.
+# Optional at run time (a Triton card says how to get it), so a failed download only warns.
+if [ ! -f "$deps/python/.pinned-$TRITON_PIN" ]; then
+  rm -rf "$deps/python" "$deps/triton-wheel"
+  if python3 -m pip download -q --no-deps --only-binary=:all: -d "$deps/triton-wheel" "$TRITON_PIN"; then
+    python3 -m zipfile -e "$deps"/triton-wheel/triton-*.whl "$deps/python"
+    chmod +x "$deps"/python/triton/backends/nvidia/bin/*  # zipfile drops the execute bits of ptxas and friends
+    touch "$deps/python/.pinned-$TRITON_PIN"
+  else
+    echo "setup: could not download $TRITON_PIN; Triton kernel cards will say how to get it" >&2
+  fi
+  rm -rf "$deps/triton-wheel"
 fi
 
 # CUDA 13 lives at /usr/local/cuda (NVRTC comes with it: find_package(CUDAToolkit) needs it); where the

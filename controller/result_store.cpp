@@ -1,9 +1,11 @@
 #include "controller/result_store.h"
 
 #include <filesystem>
+#include <map>
 #include <sqlite3.h>
 #include <stdexcept>
 
+#include "model/families/card_family.h"
 #include "model/json_codec.h"
 
 namespace gemmscope {
@@ -91,6 +93,8 @@ ResultStore::ResultStore(const std::string& path) : path_(path) {
            "CREATE TABLE IF NOT EXISTS metrics(run_id INTEGER NOT NULL REFERENCES runs(id), name TEXT NOT NULL, value REAL,"
            " unit TEXT, source TEXT, PRIMARY KEY(run_id, name));"
            "CREATE TABLE IF NOT EXISTS devices(name TEXT PRIMARY KEY, spec_json TEXT NOT NULL, updated_at TEXT);"
+           "CREATE TABLE IF NOT EXISTS cards(hash TEXT PRIMARY KEY, name TEXT NOT NULL, path TEXT, card_text TEXT NOT NULL,"
+           " source_text TEXT NOT NULL, created_at TEXT);"
            "CREATE INDEX IF NOT EXISTS runs_by_problem ON runs(problem, family);",
            path_);
       if (schema.empty()) exec(db_, std::string("INSERT OR IGNORE INTO meta VALUES('schema','") + kSchema + "')", path_);
@@ -243,6 +247,43 @@ std::vector<GpuSpec> ResultStore::device_specs() const {
     }
   }
   return v;
+}
+
+void ResultStore::remember_card(const KernelCard& c) {
+  if (!writable_) return;
+  Statement st(db_, "INSERT OR IGNORE INTO cards(hash, name, path, card_text, source_text, created_at) VALUES(?,?,?,?,?,?)", path_);
+  st.text(1, c.hash);
+  st.text(2, c.name);
+  st.text(3, c.path);
+  st.text(4, c.card_text);
+  st.text(5, c.source_text);
+  st.text(6, utc_now());
+  if (sqlite3_step(st.s) != SQLITE_DONE) throw std::runtime_error("store " + path_ + ": " + sqlite3_errmsg(db_));
+}
+
+std::vector<ResultStore::StoredCard> ResultStore::stored_cards() const {
+  std::vector<StoredCard> v;
+  Statement probe(db_, "SELECT name FROM sqlite_master WHERE type='table' AND name='cards'", path_);
+  if (sqlite3_step(probe.s) != SQLITE_ROW) return v;
+  Statement st(db_, "SELECT hash, name, path, card_text, source_text, created_at FROM cards ORDER BY rowid", path_);
+  while (sqlite3_step(st.s) == SQLITE_ROW)
+    v.push_back({st.column_text(0), st.column_text(1), st.column_text(2), st.column_text(3), st.column_text(4), st.column_text(5)});
+  return v;
+}
+
+std::vector<std::string> register_cards_of(const ResultStore& store) {
+  std::map<std::string, ResultStore::StoredCard> newest;
+  for (auto& c : store.stored_cards()) newest[c.name] = std::move(c);
+  std::vector<std::string> errors;
+  for (const auto& [name, c] : newest) {
+    if (find_family("card:" + name)) continue;
+    try {
+      register_family(make_card_family(std::make_shared<const KernelCard>(parse_kernel_card(c.card_text, c.path, c.source_text))));
+    } catch (const std::exception& e) {
+      errors.push_back("a stored version of card " + name + " no longer reads: " + e.what());
+    }
+  }
+  return errors;
 }
 
 }  // namespace gemmscope

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "model/gpu_spec.h"
+#include "model/kernel_card.h"
 #include "model/run_result.h"
 
 struct sqlite3;
@@ -47,6 +48,12 @@ class ResultStore {
   // The GPU a run was measured on, by its device name; a newer description replaces an older one.
   void remember_device(const GpuSpec&);
   std::vector<GpuSpec> device_specs() const;
+  // Every version of a kernel card whose runs are stored, so they read back without the files.
+  void remember_card(const KernelCard&);
+  struct StoredCard {
+    std::string hash, name, path, card_text, source_text, created_at;
+  };
+  std::vector<StoredCard> stored_cards() const;  // oldest first
   bool writable() const { return writable_; }
   const std::string& path() const { return path_; }
 
@@ -55,6 +62,11 @@ class ResultStore {
   sqlite3* db_ = nullptr;
   bool writable_ = true;
 };
+
+// Registers the newest stored version of each card not registered yet, so its runs read back
+// without the card's files (a card the user has open stays the one registered). Returns what
+// could not be read.
+std::vector<std::string> register_cards_of(const ResultStore&);
 
 // $GEMMSCOPE_DB, else $XDG_DATA_HOME/gemmscope/results.sqlite, else ~/.local/share/gemmscope/results.sqlite.
 std::string default_store_path();

@@ -2,6 +2,8 @@
 
 #include <filesystem>
 
+#include "model/families/card_family.h"
+
 namespace gemmscope {
 
 RunSession::RunSession(SessionOptions options) : options_(std::move(options)) {
@@ -164,6 +166,21 @@ void RunSession::loop() {
   runner_->stop();
 }
 
+void RunSession::remember_card(const KernelConfig& c) {
+  const FamilyPtr f = find_family(c.family);
+  const auto card = f ? f->card() : nullptr;
+  if (!card || !store_) return;
+  try {
+    store_->remember_card(*card);
+  } catch (const std::exception& e) {
+    publish(MessageEvent{std::string("could not record the card in the store: ") + e.what(), true});
+  }
+}
+
+void RunSession::register_stored_cards() {
+  for (const auto& error : register_cards_of(*store_)) publish(MessageEvent{error, true});
+}
+
 void RunSession::finish_sweep_results() {
   std::vector<RunResult> batch;
   {
@@ -191,6 +208,7 @@ void RunSession::execute(Command& c) {
       break;
     }
     case Command::Kind::Run: {
+      remember_card(c.config);
       RunResult r = runner_->run(c.config, c.options);
       std::string error = store_result(r, "");
       publish(RunEvent{std::move(r), std::move(error)});
@@ -202,6 +220,7 @@ void RunSession::execute(Command& c) {
         break;
       }
       sweep_tag_ = c.plan.tag;
+      remember_card(c.plan.base);
       sweep_ = std::make_unique<SweepJob>(*runner_, c.plan, c.spec, [this](const RunResult& r) {
         std::lock_guard lock(mu_);
         sweep_handover_.push_back(r);
@@ -216,6 +235,7 @@ void RunSession::execute(Command& c) {
         break;
       }
       try {
+        register_stored_cards();
         QueryResult q = store_->query(c.query);
         publish(HistoryEvent{std::move(q.runs), std::move(q.bad_rows), store_->baseline(), store_->sweep_tags(), store_->device_specs()});
       } catch (const std::exception& e) {

@@ -70,6 +70,8 @@ class RunSession {
   void open_store_now(const std::string& path);
   std::string store_result(RunResult&, const std::string& tag);  // "" when stored, else why not
   void finish_sweep_results();  // stores and publishes what the sweep thread handed over
+  void remember_card(const KernelConfig&);  // a card's version goes into the store with its runs
+  void register_stored_cards();             // so stored card runs read back without the files
 
   SessionOptions options_;
   std::atomic<bool> store_open_{false};

@@ -1,6 +1,7 @@
 #include "controller/runner_client.h"
 
 #include "controller/ceiling_cache.h"
+#include "model/families/card_family.h"
 #include "model/kernel_family.h"
 #include "model/result_check.h"
 
@@ -323,6 +324,7 @@ RunResult RunnerClient::run(const KernelConfig& config, const RunOptions& option
   RunResult r;
   r.config = config;
   r.config_name = config_name(config);
+  r.card_hash = card_hash_of(config);
   r.seed = options.seed;
   r.created_at = utc_now();
   if (info_ && info_->ok) r.device = info_->detected.name, r.arch = info_->detected.arch();

@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "controller/runner_client.h"
+#include "model/families/card_family.h"
 
 namespace gemmscope {
 
@@ -56,6 +57,7 @@ void SweepJob::work() {
     if (!pt.valid()) {
       r.config = pt.config;
       r.config_name = config_name(pt.config);
+      r.card_hash = card_hash_of(pt.config);
       r.disposition = Disposition::Invalid;
       r.reason = pt.reason();
       r.created_at = utc_now();

@@ -269,6 +269,7 @@ json to_json(const RunResult& r) {
           {"metrics_note", r.metrics_note},
           {"created_at", r.created_at},
           {"commit", r.commit},
+          {"card_hash", r.card_hash},
           {"seed", r.seed}};
 }
 
@@ -326,6 +327,7 @@ RunResult result_from_json(const json& j) {
   read(j, "metrics_note", r.metrics_note);
   read(j, "created_at", r.created_at);
   read(j, "commit", r.commit);
+  read(j, "card_hash", r.card_hash);
   read(j, "seed", r.seed);
   return r;
 }

@@ -39,14 +39,14 @@ double KernelFamily::error_bound(const KernelConfig& c) const {
 }
 
 FamilyPtr find_family(const std::string& name) {
-  for (const auto& f : families())
+  for (const auto& f : all_families())
     if (f->name() == name) return f;
   return nullptr;
 }
 
 std::vector<std::string> family_names() {
   std::vector<std::string> v;
-  for (const auto& f : families()) v.push_back(f->name());
+  for (const auto& f : all_families()) v.push_back(f->name());
   return v;
 }
 

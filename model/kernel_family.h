@@ -15,6 +15,8 @@
 
 namespace gemmscope {
 
+struct KernelCard;
+
 // Sweep axes: parameter name -> the values to try.
 using SweepSpace = std::vector<std::pair<std::string, std::vector<int>>>;
 
@@ -42,6 +44,8 @@ class KernelFamily {
   virtual Precision precision(const KernelConfig&) const;
   // Error bound a run must meet (relative Frobenius error against cuBLAS pedantic FP32).
   virtual double error_bound(const KernelConfig&) const;
+  // The kernel card the family was read from; nullptr for the built-in families.
+  virtual std::shared_ptr<const KernelCard> card() const { return nullptr; }
 
  protected:
   // Cross-parameter adjustments of the defaults for a shape (a tile shrunk until it fits).
@@ -49,9 +53,16 @@ class KernelFamily {
 };
 
 using FamilyPtr = std::shared_ptr<const KernelFamily>;
+// The built-in families, in one list.
 const std::vector<FamilyPtr>& families();
+// A family loaded at run time (a kernel card), replacing an earlier one of the same name; the
+// process keeps one table of them (the GUI, the CLI, the session and the runner all look up
+// families by name). Configs and launches already prepared keep the version they were made with.
+void register_family(FamilyPtr);
+// The built-in families, then the loaded ones.
+std::vector<FamilyPtr> all_families();
 FamilyPtr find_family(const std::string& name);  // nullptr if unknown
-std::vector<std::string> family_names();
+std::vector<std::string> family_names();         // all_families()'
 std::string family_list();                       // "seed_tall_skinny, seed_tiled, ..."
 
 // The canonical name: store key, JIT cache key part and plot label. Only the family's parameters

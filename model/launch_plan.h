@@ -13,9 +13,18 @@ struct Dim3 {
   bool operator==(const Dim3&) const = default;
 };
 
-// Every kernel of every family takes the same arguments:
+// One argument of a kernel: a device buffer the runner owns, or a scalar. Scratch is a buffer of
+// `integer` bytes per program that Triton's ABI asks for after the visible arguments (null when 0).
+struct KernelArg {
+  enum class Kind { A, B, C, Workspace, Int32, Int64, Float32, Scratch } kind = Kind::Int32;
+  int64_t integer = 0;
+  double real = 0;
+  bool operator==(const KernelArg&) const = default;
+};
+
+// Every kernel of the built-in families takes the same arguments:
 //   (const float* A, const float* B, float* C, int M, int N, int K, float* workspace)
-// so the runner needs no per-family launch code.
+// so the runner needs no per-family launch code; a kernel card's kernels list theirs in `args`.
 struct LaunchStep {
   enum class Kind { ZeroOutput, Kernel } kind = Kind::Kernel;
   std::string entry;       // extern "C" kernel name in the family's source
@@ -28,6 +37,7 @@ struct LaunchStep {
   // to shrink it: both name the rule when the limit is broken.
   std::string smem_formula;
   std::string smem_param = "smem";
+  std::vector<KernelArg> args;  // empty: the built-in families' seven
 };
 
 struct LaunchPlan {

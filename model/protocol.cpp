@@ -2,6 +2,9 @@
 
 #include <stdexcept>
 
+#include "model/families/card_family.h"
+#include "model/kernel_family.h"
+
 namespace gemmscope {
 
 using nlohmann::json;
@@ -54,6 +57,9 @@ json to_json(const Request& r) {
   if (r.op == "run") {
     j["config"] = to_json(r.config);
     j["options"] = to_json(r.options);
+    // A card's config travels with its card, so a runner (here or on another host) needs no files.
+    if (const FamilyPtr f = find_family(r.config.family))
+      if (const auto card = f->card()) j["card"] = {{"path", card->path}, {"toml", card->card_text}, {"source", card->source_text}};
   }
   return j;
 }
@@ -66,6 +72,14 @@ Request request_from_json(const json& j) {
   if (r.op.empty()) throw std::invalid_argument("request has an empty 'op'");
   if (r.op == "run") {
     if (!j.contains("config")) throw std::invalid_argument("run request has no 'config'");
+    if (j.contains("card")) {
+      // The card first: its family must be known before its config can be read.
+      const json& card = j.at("card");
+      if (!card.is_object()) throw std::invalid_argument("run request: 'card' must be an object {path, toml, source}");
+      register_family(make_card_family(std::make_shared<const KernelCard>(
+          parse_kernel_card(field<std::string>(card, "toml", "run request's card"), card.value("path", std::string("card")),
+                            field<std::string>(card, "source", "run request's card")))));
+    }
     r.config = config_from_json(j.at("config"));
     if (j.contains("options")) r.options = options_from_json(j.at("options"));
   }

@@ -74,6 +74,7 @@ struct RunResult {
   std::string metrics_note;            // why counters are missing, when they are
   std::string created_at;              // ISO-8601 UTC
   std::string commit;                  // build's git commit
+  std::string card_hash;               // a kernel card's version (card and source), "" for built-in families
   int64_t seed = 0;
 };
 

@@ -38,8 +38,9 @@ struct PreparedLaunch {
   ResourceEstimate estimate;
   Precision precision = Precision::FP32;
   double error_bound = 0;
-  std::string source;           // kernels/ file, "" for library families
+  std::string source;           // kernels/ file, "" for library families and cards
   std::vector<std::string> defines;
+  std::shared_ptr<const KernelCard> card;  // the kernel card, for a card's config
 };
 
 struct Validation {

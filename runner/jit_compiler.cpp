@@ -174,6 +174,11 @@ CompiledModule JitCompiler::compile(const std::string& source_file, const std::v
                                     const std::string& arch) const {
   const auto src = find_kernel_source(source_file);
   if (!src) throw std::runtime_error("kernel source '" + source_file + "' is not embedded in this build");
+  return compile_text(source_file, std::string(*src), options, arch);
+}
+
+CompiledModule JitCompiler::compile_text(const std::string& source_file, const std::string& source_text,
+                                         const std::vector<std::string>& options, const std::string& arch) const {
 
   std::vector<std::string> opts = {"--gpu-architecture=" + arch, "--std=c++17", "-lineinfo", "--ptxas-options=--verbose"};
   opts.insert(opts.end(), options.begin(), options.end());
@@ -181,7 +186,7 @@ CompiledModule JitCompiler::compile(const std::string& source_file, const std::v
   // Key: the source, every header it may include, the options, the architecture, NVRTC's version.
   uint64_t a = 1469598103934665603ULL, b = 7809847782465536322ULL;
   auto mix = [&](std::string_view s) { a = fnv1a(s, a), b = fnv1a(s, b), a = fnv1a("\x1f", a), b = fnv1a("\x1f", b); };
-  mix(source_file), mix(*src), mix(arch), mix(nvrtc_version());
+  mix(source_file), mix(source_text), mix(arch), mix(nvrtc_version());
   for (const auto& e : embedded_kernel_sources())
     if (e.name.ends_with(".cuh")) mix(e.name), mix(e.text);
   for (const auto& o : opts) mix(o);
@@ -210,7 +215,7 @@ CompiledModule JitCompiler::compile(const std::string& source_file, const std::v
     if (e.name.ends_with(".cuh")) header_names.emplace_back(e.name), header_texts.emplace_back(e.text);
   std::vector<const char*> hn, ht;
   for (size_t i = 0; i < header_names.size(); ++i) hn.push_back(header_names[i].c_str()), ht.push_back(header_texts[i].c_str());
-  const std::string text(*src);
+  const std::string& text = source_text;
   nvrtcProgram prog = nullptr;
   NVRTC_CHECK(nvrtcCreateProgram(&prog, text.c_str(), source_file.c_str(), int(hn.size()), ht.data(), hn.data()), context);
   std::unique_ptr<nvrtcProgram, void (*)(nvrtcProgram*)> guard(&prog, [](nvrtcProgram* p) { nvrtcDestroyProgram(p); });

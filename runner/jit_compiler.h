@@ -31,6 +31,10 @@ class JitCompiler {
   explicit JitCompiler(std::string cache_dir);
   // source_file: a file of kernels/ (embedded); arch: "sm_90". Throws CompileError / std::runtime_error.
   CompiledModule compile(const std::string& source_file, const std::vector<std::string>& options, const std::string& arch) const;
+  // The same for a source given as text (a kernel card's); `source_file` names it in messages
+  // and in the cache key. The embedded headers are available to it too.
+  CompiledModule compile_text(const std::string& source_file, const std::string& source_text, const std::vector<std::string>& options,
+                              const std::string& arch) const;
   const std::string& cache_dir() const { return cache_dir_; }
 
  private:

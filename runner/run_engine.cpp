@@ -8,6 +8,7 @@
 
 #include "model/kernel_family.h"
 #include "model/occupancy.h"
+#include "model/kernel_card.h"
 #include "model/validate.h"
 #include "runner/cuda_check.h"
 
@@ -54,7 +55,7 @@ void launch(CUfunction f, const Dim3& grid, const Dim3& block, int64_t smem, CUs
 
 }  // namespace
 
-RunEngine::RunEngine(GpuContext& gpu, const JitCompiler& jit) : gpu_(gpu), jit_(jit) {
+RunEngine::RunEngine(GpuContext& gpu, const JitCompiler& jit) : gpu_(gpu), jit_(jit), triton_(jit.cache_dir()) {
   CUBLAS_CHECK(cublasCreate(&cublas_), "cuBLAS handle");
   CUBLAS_CHECK(cublasSetStream(cublas_, reinterpret_cast<cudaStream_t>(gpu_.stream())), "cuBLAS stream");
   CompiledModule util = jit_.compile("fill_uniform.cu", {}, gpu_.arch());
@@ -151,42 +152,84 @@ void RunEngine::run_checked(const KernelConfig& config, const RunOptions& option
     r.reason = v.message();
     return;
   }
-  // Everything below launches what validate() prepared: one plan, computed once.
+  // Everything below launches what validate() prepared: one plan, computed once (a Triton card's
+  // steps learn their shared memory and ABI from the compiler, below).
   const PreparedLaunch& prepared = *v.launch;
-  const LaunchPlan& plan = prepared.plan;
+  LaunchPlan plan = prepared.plan;
+  if (prepared.card) r.card_hash = prepared.card->hash;
 
   // Compile and check what the compiler made against the device's limits.
-  std::unique_ptr<LoadedModule> module;
+  std::vector<std::unique_ptr<LoadedModule>> modules;
   std::vector<CUfunction> functions(plan.steps.size(), nullptr);
+  std::vector<KernelResources> resources(plan.steps.size());
   if (!plan.uses_cublas) {
-    CompiledModule m = jit_.compile(prepared.source, prepared.defines, gpu_.arch());
-    r.compile_ms = m.compile_ms;
-    r.jit_cache_hit = m.cache_hit;
+    const KernelCard* card = prepared.card.get();
+    if (card && card->language == CardLanguage::Triton) {
+      r.jit_cache_hit = true;
+      for (size_t i = 0; i < plan.steps.size(); ++i) {
+        LaunchStep& step = plan.steps[i];
+        if (step.kind != LaunchStep::Kind::Kernel) continue;
+        const TritonKernel tk = triton_.compile(*card, config, step.entry, step.args, gpu_.arch());
+        r.compile_ms += tk.compile_ms;
+        r.jit_cache_hit = r.jit_cache_hit && tk.cache_hit;
+        // Triton's ABI: the arguments it kept, then its scratch pointers.
+        std::vector<KernelArg> args;
+        for (int k : tk.kept_args) args.push_back(step.args[size_t(k)]);
+        for (const std::string& hidden : tk.hidden_args)
+          args.push_back({KernelArg::Kind::Scratch,
+                          hidden == "global_scratch" ? tk.global_scratch_size : hidden == "profile_scratch" ? tk.profile_scratch_size : 0, 0});
+        step.args = std::move(args);
+        step.entry = tk.entry;
+        step.dynamic_smem = tk.shared;
+        step.block = {32 * int64_t(tk.num_warps), 1, 1};  // the compiler's warps (warp specialisation may change them)
+        resources[i] = tk.resources;
+        modules.push_back(std::make_unique<LoadedModule>(tk.cubin, ctx + " (Triton " + tk.triton_version + ")"));
+        functions[i] = modules.back()->function(tk.entry);
+      }
+    } else {
+      CompiledModule m = card ? jit_.compile_text(card->name + "/" + card->source_file, card->source_text, prepared.defines, gpu_.arch())
+                              : jit_.compile(prepared.source, prepared.defines, gpu_.arch());
+      r.compile_ms = m.compile_ms;
+      r.jit_cache_hit = m.cache_hit;
+      for (size_t i = 0; i < plan.steps.size(); ++i) {
+        const LaunchStep& step = plan.steps[i];
+        if (step.kind != LaunchStep::Kind::Kernel) continue;
+        if (!m.resources.count(step.entry)) {
+          std::string have;
+          for (const auto& [name, res] : m.resources) have += (have.empty() ? "" : ", ") + name;
+          throw CompileError("the compiled source has no kernel '" + step.entry + "' (it has: " + have +
+                                 "); a card's CUDA kernel must be extern \"C\" __global__",
+                             m.log);
+        }
+        resources[i] = m.resources.at(step.entry);
+      }
+      modules.push_back(std::make_unique<LoadedModule>(m.cubin, ctx));
+      for (size_t i = 0; i < plan.steps.size(); ++i)
+        if (plan.steps[i].kind == LaunchStep::Kind::Kernel) functions[i] = modules.back()->function(plan.steps[i].entry);
+    }
     const LaunchStep* main = plan.main_kernel();
-    const KernelResources res = m.resources.count(main->entry) ? m.resources.at(main->entry) : KernelResources{};
+    const KernelResources& res = resources[size_t(main - plan.steps.data())];
     r.registers = res.registers;
     r.static_smem = res.static_smem;
     r.local_bytes = res.local_bytes;
     r.dynamic_smem = main->dynamic_smem;
     r.grid_size = main->grid.count();
     r.block_size = main->block.count();
-    for (const auto& step : plan.steps) {
+    for (size_t i = 0; i < plan.steps.size(); ++i) {
+      const LaunchStep& step = plan.steps[i];
       if (step.kind != LaunchStep::Kind::Kernel) continue;
-      const KernelResources sr = m.resources.count(step.entry) ? m.resources.at(step.entry) : KernelResources{};
-      if (const auto e = validate_resources(step, sr, spec); !e.empty()) {
+      if (const auto e = validate_resources(step, resources[i], spec); !e.empty()) {
         r.disposition = Disposition::Invalid;
         r.reason = "compiled " + step.entry + ": " + e.front().message();
-        for (size_t i = 1; i < e.size(); ++i) r.reason += "; " + e[i].message();
+        for (size_t j = 1; j < e.size(); ++j) r.reason += "; " + e[j].message();
         return;
       }
     }
     const Occupancy occ = theoretical_occupancy(spec, int(r.block_size), r.registers, r.static_smem + r.dynamic_smem);
     r.occupancy_blocks_per_sm = occ.blocks_per_sm;
     r.occupancy_theoretical = occ.fraction;
-    module = std::make_unique<LoadedModule>(m.cubin, ctx);
     for (size_t i = 0; i < plan.steps.size(); ++i) {
       if (plan.steps[i].kind != LaunchStep::Kind::Kernel) continue;
-      functions[i] = module->function(plan.steps[i].entry);
       if (plan.steps[i].dynamic_smem > 48 * 1024)
         CU_CHECK(cuFuncSetAttribute(functions[i], CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, int(plan.steps[i].dynamic_smem)),
                  ctx + " dynamic shared memory");
@@ -214,6 +257,43 @@ void RunEngine::run_checked(const KernelConfig& config, const RunOptions& option
   CUdeviceptr pa = d.a.get(), pb = d.b.get(), pc = d.c.get(), pw = d.workspace.get();
   int m = int(s.m), n = int(s.n), k = int(s.k);
   void* args[] = {&pa, &pb, &pc, &m, &n, &k, &pw};
+  // A card's steps list their own arguments: one 8-byte slot each, and the scratch Triton asks for.
+  std::vector<std::vector<uint64_t>> slots(plan.steps.size());
+  std::vector<std::vector<void*>> step_args(plan.steps.size());
+  std::vector<DeviceBuffer> scratch;
+  for (size_t i = 0; i < plan.steps.size(); ++i) {
+    const LaunchStep& step = plan.steps[i];
+    if (step.args.empty()) continue;
+    slots[i].resize(step.args.size(), 0);
+    for (size_t j = 0; j < step.args.size(); ++j) {
+      const KernelArg& a = step.args[j];
+      uint64_t& slot = slots[i][j];
+      switch (a.kind) {
+        case KernelArg::Kind::A: slot = pa; break;
+        case KernelArg::Kind::B: slot = pb; break;
+        case KernelArg::Kind::C: slot = pc; break;
+        case KernelArg::Kind::Workspace: slot = pw; break;
+        case KernelArg::Kind::Int32: {
+          const int32_t x = int32_t(a.integer);
+          std::memcpy(&slot, &x, sizeof x);
+          break;
+        }
+        case KernelArg::Kind::Int64: std::memcpy(&slot, &a.integer, sizeof a.integer); break;
+        case KernelArg::Kind::Float32: {
+          const float x = float(a.real);
+          std::memcpy(&slot, &x, sizeof x);
+          break;
+        }
+        case KernelArg::Kind::Scratch:
+          if (a.integer > 0) {
+            scratch.emplace_back(size_t(a.integer) * size_t(step.grid.count()), ctx + " Triton scratch");
+            slot = scratch.back().get();
+          }
+          break;
+      }
+      step_args[i].push_back(&slot);
+    }
+  }
   std::function<void()> launch_once;
   if (!options.fault_injection.empty()) {
     CUfunction f = verify_->function(options.fault_injection == "fault" ? "deliberate_fault" : "deliberate_hang");
@@ -232,7 +312,8 @@ void RunEngine::run_checked(const KernelConfig& config, const RunOptions& option
         if (step.kind == LaunchStep::Kind::ZeroOutput)
           CU_CHECK(cuMemsetD32Async(pc, 0, c_words, stream), ctx + " zeroing C");
         else
-          launch(functions[i], step.grid, step.block, step.dynamic_smem, stream, args, ctx + " " + step.entry);
+          launch(functions[i], step.grid, step.block, step.dynamic_smem, stream, step.args.empty() ? args : step_args[i].data(),
+                 ctx + " " + step.entry);
       }
     };
   }

@@ -10,6 +10,7 @@
 #include "model/json_codec.h"
 #include "runner/gpu_context.h"
 #include "runner/jit_compiler.h"
+#include "runner/triton_compiler.h"
 
 namespace gemmscope {
 
@@ -38,6 +39,7 @@ class RunEngine {
 
   GpuContext& gpu_;
   const JitCompiler& jit_;
+  TritonCompiler triton_;
   cublasHandle_t cublas_ = nullptr;
   std::unique_ptr<LoadedModule> utility_;  // input fill
   std::unique_ptr<LoadedModule> verify_;   // verification and the deliberate fault/hang kernels

@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "model/families/card_family.h"
 #include "model/kernel_family.h"
 #include "model/metric_catalog.h"
 
@@ -16,6 +17,7 @@ namespace {
 void add_workload(CLI::App& c, CliOptions& o) {
   c.add_option("--problem", o.problem, "p9, p6 or MxNxK[:AB] (A/B layouts R or C)")->capture_default_str();
   c.add_option("--family", o.family, "kernel family (default: the problem's seed family): " + family_list());
+  c.add_option("--card", o.card, "a kernel card (TOML) of your own CUDA or Triton kernel, instead of --family (docs/kernel_cards.md)");
   c.add_option("--set", o.sets, "parameter override name=value, repeatable (the family's parameters only)")->take_all();
   c.add_option("--reps", o.run.reps, "timed launches")->check(CLI::Range(1, kMaxReps))->capture_default_str();
   c.add_option("--warmup", o.run.warmup, "warm-up launches")->check(CLI::Range(0, kMaxWarmup))->capture_default_str();
@@ -53,13 +55,21 @@ ParsedCli parse_cli(int argc, const char* const* argv) {
   sweep->add_option("--tag", o.tag, "names the sweep in the store");
   sweep->add_option("--top", o.top, "rows of the results table")->check(CLI::Range(0, 1000000))->capture_default_str();
   sweep->add_flag("--quiet", o.quiet, "no progress bar");
+  CLI::App* check = app.add_subcommand("check", "read a kernel card, expand its sweep space and compile every point for sm_89 and "
+                                                 "sm_90 (no GPU needed): registers, shared memory, occupancy");
+  check->add_option("--card", o.card, "the kernel card (TOML)")->required();
+  check->add_option("--problem", o.problem, "p9, p6 or MxNxK[:AB]")->capture_default_str();
+  check->add_option("--set", o.sets, "parameter override name=value, repeatable")->take_all();
+  check->add_option("--axis", o.axes, "sweep axis instead of the card's default sweep, repeatable")->take_all();
+  check->add_option("--arch", o.archs, "architectures to compile for (default sm_89 sm_90)")->take_all();
+  check->add_option("--gpu", o.gpu, "spec key whose occupancy is shown beside the reference's")->capture_default_str();
   CLI::App* exp = app.add_subcommand("export", "write stored runs as CSV or JSON");
   exp->add_option("--out", o.out, "FILE.csv or FILE.json")->required();
   exp->add_option("--filter-family", o.family_filter, "only this family");
   exp->add_option("--filter-problem", o.problem_filter, "only this problem (p9, p6, MxNxK)");
   exp->add_option("--filter-sweep", o.sweep_filter, "only this sweep tag");
   // Global flags may follow the command too (`run --db FILE`).
-  for (CLI::App* sub : {peaks, run, sweep, exp}) sub->fallthrough();
+  for (CLI::App* sub : {peaks, run, sweep, check, exp}) sub->fallthrough();
 
   ParsedCli parsed;
   try {
@@ -72,8 +82,13 @@ ParsedCli parse_cli(int argc, const char* const* argv) {
     parsed.error = err.str();
     return parsed;
   }
-  for (CLI::App* sub : {peaks, run, sweep, exp})
+  for (CLI::App* sub : {peaks, run, sweep, check, exp})
     if (sub->parsed()) o.command = sub->get_name();
+  if (!o.card.empty() && !o.family.empty()) {
+    parsed.exit_code = 2;
+    parsed.error = "gemmscope-cli: --card and --family both name a family; give one\n";
+    return parsed;
+  }
   if (auto e = check_run_options(o.run); !e.empty()) {
     parsed.exit_code = 2;
     parsed.error = "gemmscope-cli: " + e.front().message() + "\n";
@@ -85,7 +100,8 @@ ParsedCli parse_cli(int argc, const char* const* argv) {
 
 KernelConfig build_config(const CliOptions& o) {
   const ProblemShape shape = parse_problem(o.problem);
-  const std::string family = o.family.empty() ? default_family_for(shape) : o.family;
+  std::string family = o.family.empty() ? default_family_for(shape) : o.family;
+  if (!o.card.empty()) family = load_card_family(o.card)->name();
   std::vector<std::pair<std::string, std::string>> overrides;
   for (const auto& s : o.sets) {
     const auto eq = s.find('=');

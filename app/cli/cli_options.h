@@ -11,13 +11,16 @@
 namespace gemmscope::cli {
 
 struct CliOptions {
-  std::string command;                 // peaks, run, sweep, export
+  std::string command;                 // peaks, run, sweep, export, check
   std::string db;                      // --db
   std::string runner;                  // --runner
   int device = 0;                      // --device
   std::string reference = "rtx4090";   // --reference: spec key to compare against
   std::string problem = "p9";          // --problem
   std::string family;                  // --family ("" = the problem's seed family)
+  std::string card;                    // --card FILE: a kernel card's family instead
+  std::vector<std::string> archs;      // check --arch (default sm_89 and sm_90)
+  std::string gpu = "h200";            // check --gpu KEY: the spec occupancy is shown for beside the reference
   std::vector<std::string> sets;       // --set name=value
   std::vector<std::string> axes;       // --axis name=v1,v2 | name=lo..hi | name=lo..hi:step
   RunOptions run;                      // --reps --warmup --no-flush --no-verify --seed --metrics --timeout --inject
@@ -40,8 +43,9 @@ struct ParsedCli {
 };
 ParsedCli parse_cli(int argc, const char* const* argv);
 
-// The problem, the family's defaults and the --set overrides (make_config). Throws
-// std::invalid_argument naming a bad problem, family, parameter or value.
+// The problem, the family's (or --card's) defaults and the --set overrides (make_config). Reads
+// and registers the card. Throws std::invalid_argument (CardError) naming a bad problem, card,
+// family, parameter or value.
 KernelConfig build_config(const CliOptions&);
 // Specs from assets/gpus; throws if the folder is missing or a file is bad.
 std::vector<GpuSpec> load_specs();

@@ -16,7 +16,11 @@
 #include "model/kernel_family.h"
 #include "model/roofline.h"
 #include "model/sweep_plan.h"
+#include "model/kernel_card.h"
+#include "model/occupancy.h"
 #include "model/validate.h"
+#include "runner/jit_compiler.h"
+#include "runner/triton_compiler.h"
 
 using namespace gemmscope;
 using namespace gemmscope::cli;
@@ -249,8 +253,89 @@ int cmd_sweep(const CliOptions& o) {
   return passed.empty() ? kExitFailed : 0;
 }
 
+// Every valid point of a card's sweep compiled for each architecture, with no GPU: what the
+// compiler made of it (registers, shared memory, spills) and the occupancy that gives on the
+// reference GPU and on the chosen one.
+int cmd_check(const CliOptions& o) {
+  const KernelConfig base = build_config(o);
+  const FamilyPtr f = find_family(base.family);
+  const auto card = f->card();
+  const auto specs = load_specs();
+  const GpuSpec ref = reference_spec(o, specs);
+  const auto gpu = find_spec(specs, o.gpu);
+  if (!gpu) throw std::invalid_argument("--gpu " + o.gpu + ": no such spec");
+  SweepPlan plan;
+  plan.base = base;
+  for (const auto& a : o.axes) plan.axes.push_back(parse_axis(a, *f));
+  if (o.axes.empty()) plan.axes = f->sweep_space(base.shape, *gpu);
+  const std::vector<std::string> archs = o.archs.empty() ? std::vector<std::string>{"sm_89", "sm_90"} : o.archs;
+  std::printf("card %s (%s, %s): %zu parameters, problem %s\n", card->name.c_str(), to_string(card->language).c_str(), card->path.c_str(),
+              card->params.size(), problem_name(base.shape).c_str());
+  const JitCompiler jit(default_jit_cache_dir());
+  const TritonCompiler triton(default_jit_cache_dir());
+  std::vector<KernelConfig> configs = {base};
+  for (const auto& pt : expand(plan, *gpu)) configs.push_back(pt.config);
+  std::printf("%-60s %-6s %5s %9s %9s %6s %8s %8s  %s\n", "config", "arch", "regs", "smem B", "local B", "thr", ref.key.c_str(),
+              gpu->key.c_str(), "status");
+  int compiled = 0, failed = 0, invalid = 0;
+  std::vector<std::string> seen;
+  for (const KernelConfig& c : configs) {
+    const std::string name = config_name(c);
+    if (std::find(seen.begin(), seen.end(), name) != seen.end()) continue;
+    seen.push_back(name);
+    // Valid on the reference or on the chosen GPU: each architecture is judged by its own spec.
+    for (const std::string& arch : archs) {
+      const GpuSpec& judge_on = arch == ref.arch() ? ref : *gpu;
+      const Validation v = validate(c, judge_on);
+      if (!v.ok()) {
+        ++invalid;
+        std::printf("%-60s %-6s %5s %9s %9s %6s %8s %8s  invalid on %s: %s\n", name.c_str(), arch.c_str(), "-", "-", "-", "-", "-", "-",
+                    judge_on.key.c_str(), v.message().c_str());
+        continue;
+      }
+      const LaunchStep* main = v.launch->plan.main_kernel();
+      try {
+        KernelResources res;
+        int64_t dynamic = main->dynamic_smem;
+        int threads = int(main->block.count());
+        if (card->language == CardLanguage::Triton) {
+          const TritonKernel k = triton.compile(*card, c, main->entry, main->args, arch);
+          res = k.resources, dynamic = k.shared, threads = 32 * k.num_warps;
+        } else {
+          const CompiledModule m = jit.compile_text(card->name + "/" + card->source_file, card->source_text, v.launch->defines, arch);
+          if (!m.resources.count(main->entry)) throw CompileError("no kernel '" + main->entry + "' in the compiled source (extern \"C\"?)", m.log);
+          res = m.resources.at(main->entry);
+        }
+        ++compiled;
+        const int64_t smem = res.static_smem + dynamic;
+        const Occupancy on_ref = theoretical_occupancy(ref, threads, res.registers, smem);
+        const Occupancy on_gpu = theoretical_occupancy(*gpu, threads, res.registers, smem);
+        LaunchStep compiled_step = *main;
+        compiled_step.dynamic_smem = dynamic;
+        compiled_step.block = {threads, 1, 1};
+        const auto limits = validate_resources(compiled_step, res, judge_on);
+        char occ_ref[16], occ_gpu[16];
+        std::snprintf(occ_ref, sizeof occ_ref, "%.0f%%", 100 * on_ref.fraction);
+        std::snprintf(occ_gpu, sizeof occ_gpu, "%.0f%%", 100 * on_gpu.fraction);
+        std::printf("%-60s %-6s %5d %9lld %9lld %6d %8s %8s  %s\n", name.c_str(), arch.c_str(), res.registers, (long long)smem,
+                    (long long)res.local_bytes, threads, occ_ref, occ_gpu,
+                    limits.empty() ? (res.local_bytes > 0 ? "compiled (spills to local memory)" : "compiled") : ("over the limits: " + limits.front().message()).c_str());
+      } catch (const std::exception& e) {
+        ++failed;
+        std::string msg = e.what();
+        if (msg.size() > 600) msg = msg.substr(0, 600) + "...";
+        std::printf("%-60s %-6s  does not compile: %s\n", name.c_str(), arch.c_str(), msg.c_str());
+      }
+    }
+  }
+  std::printf("\n%d compiled, %d failed to compile, %d invalid (%zu configs x %zu architectures)\n", compiled, failed, invalid, seen.size(),
+              archs.size());
+  return failed > 0 || compiled == 0 ? kExitFailed : 0;
+}
+
 int cmd_export(const CliOptions& o) {
   ResultStore store(store_path(o));
+  for (const auto& e : register_cards_of(store)) std::fprintf(stderr, "gemmscope-cli: %s\n", e.c_str());
   StoreQuery q;
   q.family = o.family_filter;
   q.problem = o.problem_filter;
@@ -281,6 +366,7 @@ int main(int argc, char** argv) {
     if (o.command == "run") return cmd_run(o);
     if (o.command == "sweep") return cmd_sweep(o);
     if (o.command == "export") return cmd_export(o);
+    if (o.command == "check") return cmd_check(o);
     std::fprintf(stderr, "gemmscope-cli: unknown command '%s'\n", o.command.c_str());
     return kExitUsage;
   } catch (const std::exception& e) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "app/gui/run_figures.h"
+#include "model/families/card_family.h"
 #include "model/kernel_family.h"
 #include "model/validate.h"
 
@@ -101,6 +102,62 @@ void AppState::start_sweep(RunSession& session) {
   sweep_running = true;
   session.start_sweep(plan, here());
   message("sweep '" + plan.tag + "' started");
+}
+
+namespace {
+
+std::filesystem::file_time_type mtime(const std::string& p) {
+  std::error_code ec;
+  const auto t = std::filesystem::last_write_time(p, ec);
+  return ec ? std::filesystem::file_time_type{} : t;
+}
+
+}  // namespace
+
+bool AppState::open_card(const std::string& path, RunSession& session) {
+  try {
+    const FamilyPtr f = load_card_family(path);
+    const auto c = f->card();
+    card = CardWatch{path, c->source_path, c->hash, "", mtime(path), mtime(c->source_path), 1};
+    set_config(f->defaults(config.shape));
+    message("card " + c->name + " opened (" + to_string(c->language) + ", " + path + ")");
+    if (has_device()) request_run(session);
+    return true;
+  } catch (const std::exception& e) {
+    message(std::string("card not opened: ") + e.what(), true);
+    return false;
+  }
+}
+
+void AppState::poll_card(RunSession& session) {
+  if (!card) return;
+  const auto card_time = mtime(card->path), source_time = mtime(card->source_path);
+  if (card_time == card->card_time && source_time == card->source_time) return;
+  card->card_time = card_time, card->source_time = source_time;
+  try {
+    const FamilyPtr f = load_card_family(card->path);
+    const auto c = f->card();
+    if (c->hash == card->hash) return;  // touched, not changed
+    // The values the new version still offers carry over; the rest take its defaults.
+    KernelConfig next = f->defaults(config.shape);
+    if (config.family == f->name())
+      for (const auto& [name, v] : config.params.items())
+        if (const ParamDecl* d = find_param(f->params(), name); d && d->offers(v)) next.set(name, v);
+    card->hash = c->hash;
+    card->source_path = c->source_path;
+    card->error.clear();
+    ++card->versions;
+    set_config(next);
+    // A changed table changes the sweep editor's rows; the same table keeps the user's axes.
+    bool same_table = sweep_axes.size() == f->params().size();
+    for (const ParamDecl& d : f->params()) same_table = same_table && sweep_axes.count(d.name);
+    if (!same_table) reset_sweep_axes();
+    message("card " + c->name + " changed: version " + c->hash.substr(0, 8) + (has_device() ? ", running it" : ""));
+    if (has_device() && !sweep_running) request_run(session);
+  } catch (const std::exception& e) {
+    card->error = e.what();
+    message(std::string("card not reloaded (the last good version stays): ") + e.what(), true);
+  }
 }
 
 const RunResult* AppState::find_run(int64_t id) const {

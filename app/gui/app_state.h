@@ -2,6 +2,7 @@
 // The session (controller/run_session.h) reports through events applied at frame start (apply()).
 #pragma once
 #include <array>
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <set>
@@ -56,6 +57,16 @@ struct ReportJob {
   std::string error;
 };
 
+// The kernel card being tuned, watched for saves (hot reload).
+struct CardWatch {
+  std::string path;               // the card file
+  std::string source_path;
+  std::string hash;               // the version now registered
+  std::string error;              // why the last save could not be read ("" when it could)
+  std::filesystem::file_time_type card_time{}, source_time{};
+  int versions = 0;               // saves read since it was opened
+};
+
 // The results store as the session last reported it.
 struct StoreStatus {
   bool known = false;  // the session has reported on it
@@ -83,6 +94,16 @@ struct AppState {
 
   // [SECTION] Store
   StoreStatus store;
+
+  // [SECTION] Kernel card
+  std::optional<CardWatch> card;
+  // Reads and registers the card and switches the workload to it (the current problem, the
+  // card's defaults); runs it when a GPU is there. False, with the reason in the log, on error.
+  bool open_card(const std::string& path, RunSession&);
+  // Hot reload: when the card or its source changed on disk, reads the new version, keeps the
+  // current values the new version still offers, and runs it again. A version that does not
+  // read is reported (card->error) and the last good one stays.
+  void poll_card(RunSession&);
 
   // [SECTION] Workload and live runs
   KernelConfig config;
@@ -126,6 +147,7 @@ struct AppState {
   std::optional<ReportJob> report;         // the report being written, if any
   bool show_frame_overlay = false;
   bool show_open_store = false;            // the File > Open store dialog
+  bool show_open_card = false;             // the File > Open kernel card dialog
   bool quit = false;
 
   void set_config(const KernelConfig&);    // keeps sweep axes in step with the family

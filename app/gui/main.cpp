@@ -45,6 +45,7 @@ struct Options {
   bool no_store = false;
   int replay_delay_ms = 0;
   std::string replay_spec;  // the spec (a key or a JSON file, e.g. the measured one a bench wrote) the replay claims
+  std::string card;         // a kernel card to open at start
   std::string size = "1600x1000";
   int width = 1600, height = 1000;
 };
@@ -61,6 +62,7 @@ std::variant<Options, int> parse_args(int argc, char** argv) {
   app.add_option("--store", o.store, "results store (default $GEMMSCOPE_DB or ~/.local/share/gemmscope/results.sqlite)");
   app.add_flag("--no-store", o.no_store, "keep runs in memory only");
   app.add_option("--reference", o.reference, "reference GPU spec")->capture_default_str();
+  app.add_option("--card", o.card, "open a kernel card (TOML) of your own CUDA or Triton kernel, watched for saves");
   app.add_option("--report", o.report_preset, "run the preset, write its report into --out DIR, and exit (needs a display: use xvfb-run)");
   app.add_option("--out", o.out_dir, "the report folder for --report");
   app.add_option("--size", o.size, "window size WxH")->capture_default_str();
@@ -150,6 +152,30 @@ void draw_banner(AppState& s) {
     }
     ImGui::End();
     ImGui::PopStyleColor();
+  }
+}
+
+// File > Open kernel card: a path typed in; the card is read here (it is small) and watched.
+void draw_open_card(AppState& s, RunSession& session, char* path, size_t size) {
+  if (s.show_open_card) ImGui::OpenPopup("Open kernel card");
+  s.show_open_card = false;
+  if (ImGui::BeginPopupModal("Open kernel card", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
+    ImGui::TextUnformatted("Kernel card (a TOML file beside your CUDA or Triton source; docs/kernel_cards.md):");
+    ImGui::SetNextItemWidth(520);
+    const bool enter = ImGui::InputText("##card_path", path, size, ImGuiInputTextFlags_EnterReturnsTrue);
+    if (ImGui::Button("Open") || enter) {
+      if (s.open_card(path, session)) ImGui::CloseCurrentPopup();
+    }
+    ImGui::SameLine();
+    if (ImGui::Button("Cancel")) ImGui::CloseCurrentPopup();
+    if (!s.last_error.empty() && s.last_error.rfind("card not opened", 0) == 0) {
+      ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.35f, 0.3f, 1.0f));
+      ImGui::PushTextWrapPos(520);
+      ImGui::TextUnformatted(s.last_error.c_str());
+      ImGui::PopTextWrapPos();
+      ImGui::PopStyleColor();
+    }
+    ImGui::EndPopup();
   }
 }
 
@@ -279,6 +305,10 @@ int main(int argc, char** argv) {
   controller->hello();
   char open_store_path[1024];
   std::snprintf(open_store_path, sizeof open_store_path, "%s", store_path.c_str());
+  char open_card_path[1024];
+  std::snprintf(open_card_path, sizeof open_card_path, "%s", opt.card.c_str());
+  bool card_requested = !opt.card.empty();
+  auto last_card_poll = std::chrono::steady_clock::now();
 
   auto panels = make_panels();
   std::vector<bool> open(panels.size(), true);
@@ -297,6 +327,13 @@ int main(int argc, char** argv) {
     const double interval_ms = std::chrono::duration<double, std::milli>(frame_start - previous_frame_start).count();
     previous_frame_start = frame_start;
     for (auto& e : controller->drain()) s.apply(std::move(e));
+    // A card named on the command line opens once the runner answered (so it runs at once);
+    // then its files are watched twice a second.
+    if (card_requested && s.runner) card_requested = false, s.open_card(opt.card, *controller);
+    if (s.card && frame_start - last_card_poll > std::chrono::milliseconds(500)) {
+      last_card_poll = frame_start;
+      s.poll_card(*controller);
+    }
     if (s.runner && !title_set) {
       const std::string title = s.is_replay() ? "gemmscope - REPLAY (" + s.runner->detected.name + ")"
                                 : s.has_device() ? "gemmscope - " + s.runner->detected.name
@@ -337,6 +374,7 @@ int main(int argc, char** argv) {
         ImGui::EndMenu();
       }
       if (ImGui::BeginMenu("File")) {
+        if (ImGui::MenuItem("Open kernel card...")) s.show_open_card = true;
         if (ImGui::MenuItem("Open store...")) s.show_open_store = true;
         if (ImGui::MenuItem("Quit")) s.quit = true;
         ImGui::EndMenu();
@@ -375,6 +413,7 @@ int main(int argc, char** argv) {
     }
     draw_frame_overlay(s);
     draw_open_store(s, *controller, open_store_path, sizeof open_store_path);
+    draw_open_card(s, *controller, open_card_path, sizeof open_card_path);
 
     ImGui::Render();
     int fb_w = 0, fb_h = 0;

@@ -47,17 +47,32 @@ class LivePanel final : public Panel {
       return;
     }
     draw_series(s);
-    const RunResult& r = s.live_runs.back();
-    const bool ok = passed(r);
+    const RunResult& latest = s.live_runs.back();
     ImGui::SeparatorText("Latest run");
-    ImGui::TextWrapped("%s", r.config_name.c_str());
-    ImGui::TextColored(ok ? kGreen : kRed, "%s", to_string(r.disposition).c_str());
-    if (!r.reason.empty()) {
+    ImGui::TextWrapped("%s", latest.config_name.c_str());
+    const bool ok = passed(latest);
+    ImGui::TextColored(ok ? kGreen : kRed, "%s", to_string(latest.disposition).c_str());
+    if (!latest.reason.empty()) {
       ImGui::SameLine();
-      ImGui::TextColored(ok ? kGrey : kRed, "%s", r.reason.c_str());
+      ImGui::PushStyleColor(ImGuiCol_Text, ok ? kGrey : kRed);
+      ImGui::TextWrapped("%s", latest.reason.c_str());  // a compiler's message keeps its lines
+      ImGui::PopStyleColor();
     }
+    // A run with no figures (a compile error after a save, a fault) leaves the last good one on
+    // screen, so the numbers being improved stay in view.
+    const RunResult* shown = &latest;
+    if (latest.ms_median <= 0)
+      for (auto it = s.live_runs.rbegin(); it != s.live_runs.rend(); ++it)
+        if (passed(*it)) {
+          shown = &*it;
+          break;
+        }
+    if (shown->ms_median <= 0) return;
+    if (shown != &latest) ImGui::SeparatorText(("Last good run: " + shown->config_name).c_str());
+    const RunResult& r = *shown;
     ImGui::Text("time %s (min %s)   %.2f TFLOP/s   %.0f GB/s", short_time(r.ms_median).c_str(), short_time(r.ms_min).c_str(),
                 r.tflops, r.gbps);
+    if (!r.card_hash.empty()) draw_version_delta(s, r);
     draw_verification(r);
     draw_metrics(s, r);
     draw_occupancy(s, r);
@@ -94,6 +109,19 @@ class LivePanel final : public Panel {
       ImPlot::PlotLine(label, xs_.data(), ys.data(), int(ys.size()), spec);
       ImPlot::EndPlot();
     }
+  }
+
+  // A card's run against the latest run of the same config from an earlier version of the card.
+  void draw_version_delta(const AppState& s, const RunResult& r) {
+    for (auto it = s.live_runs.rbegin(); it != s.live_runs.rend(); ++it)
+      if (&*it != &r && passed(*it) && it->config_name == r.config_name && it->card_hash != r.card_hash && it->ms_median > 0) {
+        const double x = it->ms_median / r.ms_median;
+        ImGui::TextColored(x > 1.005 ? kGreen : x < 0.995 ? kRed : kGrey, "card version %s: %.3fx the previous version %s (%s -> %s)",
+                           r.card_hash.substr(0, 8).c_str(), x, it->card_hash.substr(0, 8).c_str(), short_time(it->ms_median).c_str(),
+                           short_time(r.ms_median).c_str());
+        return;
+      }
+    ImGui::TextColored(kGrey, "card version %s", r.card_hash.substr(0, 8).c_str());
   }
 
   void draw_verification(const RunResult& r) {

@@ -8,6 +8,7 @@
 #include "app/gui/panel.h"
 #include "app/gui/run_figures.h"
 #include "model/json_codec.h"
+#include "model/families/card_family.h"
 #include "model/kernel_family.h"
 #include "model/sweep_plan.h"
 #include "model/validate.h"
@@ -41,7 +42,15 @@ T get(const json& j, const char* key, T fallback, const std::string& where) {
 // The family's defaults for the problem with the `config` overrides, as the CLI's --set gives them.
 KernelConfig preset_config(const json& j, const std::string& where, bool with_overrides) {
   const ProblemShape shape = shape_from_json(j.value("problem", json("p9")));
-  const std::string family = get<std::string>(j, "family", default_family_for(shape), where);
+  std::string family = get<std::string>(j, "family", default_family_for(shape), where);
+  if (j.contains("card")) {
+    if (j.contains("family")) throw std::invalid_argument(where + ": card and family both name a family; give one");
+    try {
+      family = load_card_family(get<std::string>(j, "card", "", where))->name();
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument(where + ".card: " + e.what());
+    }
+  }
   std::vector<std::pair<std::string, std::string>> overrides;
   if (with_overrides && j.contains("config")) {
     const json& c = j.at("config");
@@ -66,8 +75,8 @@ std::string title_for_key(const std::string& key) {
 
 PresetDriver::PresetDriver(const json& p, std::string out_dir) : out_dir_(std::move(out_dir)) {
   only_keys(p, "preset",
-            {"title", "also_run", "problem", "family", "config", "options", "pin_baseline", "sweep", "heatmap", "reference", "capture",
-             "timeout_s"});
+            {"title", "also_run", "problem", "family", "card", "config", "options", "pin_baseline", "sweep", "heatmap", "reference",
+             "capture", "timeout_s"});
   timeout_s_ = get<double>(p, "timeout_s", 150.0, "preset");
   if (!(timeout_s_ > 0)) throw std::invalid_argument("preset.timeout_s must be positive");
   const std::string title = get<std::string>(p, "title", "gemmscope report", "preset");
@@ -90,7 +99,7 @@ PresetDriver::PresetDriver(const json& p, std::string out_dir) : out_dir_(std::m
   if (!also.is_array()) throw std::invalid_argument("preset.also_run must be an array");
   for (size_t i = 0; i < also.size(); ++i) {
     const std::string where = "preset.also_run[" + std::to_string(i) + "]";
-    only_keys(also[i], where, {"problem", "family", "config"});
+    only_keys(also[i], where, {"problem", "family", "card", "config"});
     add_run(also[i], false, where);
   }
   add_run(p, true, "preset");

@@ -1,6 +1,8 @@
 // The one list of kernel families. A new family adds its factory here and its file to CMake.
 #include "model/kernel_family.h"
 
+#include <mutex>
+
 namespace gemmscope {
 
 std::shared_ptr<const KernelFamily> make_seed_tall_skinny_family();
@@ -18,6 +20,36 @@ const std::vector<FamilyPtr>& families() {
       make_store_bound_family(),      make_simt_splitk_family(), make_tc_splitk_family(), make_tc_store_bound_family(),
   };
   return list;
+}
+
+namespace {
+struct Loaded {
+  std::mutex mu;
+  std::vector<FamilyPtr> list;
+};
+Loaded& loaded() {
+  static Loaded l;
+  return l;
+}
+}  // namespace
+
+void register_family(FamilyPtr f) {
+  Loaded& l = loaded();
+  std::lock_guard lock(l.mu);
+  for (auto& g : l.list)
+    if (g->name() == f->name()) {
+      g = std::move(f);
+      return;
+    }
+  l.list.push_back(std::move(f));
+}
+
+std::vector<FamilyPtr> all_families() {
+  std::vector<FamilyPtr> v = families();
+  Loaded& l = loaded();
+  std::lock_guard lock(l.mu);
+  v.insert(v.end(), l.list.begin(), l.list.end());
+  return v;
 }
 
 }  // namespace gemmscope
