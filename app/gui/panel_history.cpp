@@ -114,9 +114,10 @@ class HistoryPanel final : public Panel {
   void draw_table(AppState& s, RunSession& c, const RunResult* base) {
     const ImGuiTableFlags flags = ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY |
                                   ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingFixedFit;
-    if (!ImGui::BeginTable("history", 10, flags)) return;
+    if (!ImGui::BeginTable("history", 11, flags)) return;
     ImGui::TableSetupScrollFreeze(0, 1);
-    for (const char* h : {"sel", "id", "config", "device", "result", "time", "TFLOP/s", "speed-up", "when", ""})
+    update_versions(s);
+    for (const char* h : {"sel", "id", "config", "device", "result", "time", "TFLOP/s", "speed-up", "card version", "when", ""})
       ImGui::TableSetupColumn(h, std::strcmp(h, "config") == 0 ? ImGuiTableColumnFlags_WidthStretch : 0);
     ImGui::TableHeadersRow();
     ImGuiListClipper clipper;
@@ -141,6 +142,7 @@ class HistoryPanel final : public Panel {
         ImGui::TableNextColumn(), ImGui::TextUnformatted(short_time(r.ms_median).c_str());
         ImGui::TableNextColumn(), ImGui::Text("%.2f", r.tflops);
         ImGui::TableNextColumn(), speedup_cell(r, base);
+        ImGui::TableNextColumn(), version_cell(r, version_speedup_[size_t(i)]);
         ImGui::TableNextColumn(), ImGui::TextUnformatted(r.created_at.c_str());
         ImGui::TableNextColumn();
         if (ImGui::SmallButton(base && r.id == base->id ? "unpin" : "pin")) {
@@ -157,6 +159,41 @@ class HistoryPanel final : public Panel {
     ImGui::EndTable();
   }
 
+  // A card's run against the newest older run of the same config from another version of the card
+  // (the save before): computed when the rows change, not every frame.
+  void update_versions(const AppState& s) {
+    const int64_t key = s.history.empty() ? 0 : s.history.front().id * 1000003 + int64_t(s.history.size());
+    if (key == versions_key_ && version_speedup_.size() == s.history.size()) return;
+    versions_key_ = key;
+    version_speedup_.assign(s.history.size(), 0.0);
+    for (size_t i = 0; i < s.history.size(); ++i) {  // newest first: older rows come later
+      const RunResult& r = s.history[i];
+      if (r.card_hash.empty() || !passed(r)) continue;
+      for (size_t j = i + 1; j < s.history.size(); ++j) {
+        const RunResult& o = s.history[j];
+        if (o.config_name == r.config_name && o.card_hash != r.card_hash && passed(o) && o.ms_median > 0) {
+          version_speedup_[i] = o.ms_median / r.ms_median;
+          break;
+        }
+      }
+    }
+  }
+
+  static void version_cell(const RunResult& r, double speedup) {
+    if (r.card_hash.empty()) {
+      ImGui::TextColored(kGrey, "-");
+      return;
+    }
+    if (speedup > 0)
+      ImGui::TextColored(speedup > 1.005 ? kGreen : speedup < 0.995 ? kRed : kGrey, "%s %.2fx", r.card_hash.substr(0, 8).c_str(), speedup);
+    else
+      ImGui::TextUnformatted(r.card_hash.substr(0, 8).c_str());
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip(speedup > 0 ? "card version %s: %.3fx the previous version of this config" : "card version %s", r.card_hash.c_str(), speedup);
+  }
+
+  std::vector<double> version_speedup_;
+  int64_t versions_key_ = -1;
   bool asked_ = false, passed_only_ = false;
   std::string family_, problem_, tag_;
   int limit_ = 500;

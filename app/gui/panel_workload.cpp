@@ -9,6 +9,7 @@
 #include "app/gui/app_state.h"
 #include "app/gui/gui_style.h"
 #include "app/gui/panel.h"
+#include "model/kernel_card.h"
 #include "model/kernel_family.h"
 #include "model/metric_catalog.h"
 #include "model/validate.h"
@@ -33,6 +34,15 @@ class WorkloadPanel final : public Panel {
       ImGui::PushStyleColor(ImGuiCol_Text, kGrey);
       ImGui::TextWrapped("%s", f->summary().c_str());
       ImGui::PopStyleColor();
+      if (s.card && f->card() && f->card()->path == s.card->path) {
+        ImGui::TextColored(kGrey, "watching %s (version %s, %d read)", s.card->path.c_str(), s.card->hash.substr(0, 8).c_str(),
+                           s.card->versions);
+        if (!s.card->error.empty()) {
+          ImGui::PushStyleColor(ImGuiCol_Text, kRed);
+          ImGui::TextWrapped("The last save does not read (the version above stays): %s", s.card->error.c_str());
+          ImGui::PopStyleColor();
+        }
+      }
       for (const ParamDecl& d : f->params()) changed |= draw_param(s, d, spec, valid);
     }
     ImGui::Spacing();
@@ -112,7 +122,7 @@ class WorkloadPanel final : public Panel {
     ImGui::SeparatorText("Kernel family");
     bool changed = false;
     if (ImGui::BeginCombo("Family", s.config.family.c_str())) {
-      for (const auto& f : families()) {
+      for (const auto& f : all_families()) {
         if (ImGui::Selectable(f->name().c_str(), f->name() == s.config.family)) {
           s.set_config(f->defaults(s.config.shape));
           changed = true;

@@ -89,3 +89,68 @@ TEST(AppState, AStoredRunIsJudgedAgainstTheGpuItRanOn) {
   EXPECT_EQ(s.spec_for(h100_run).key, "h100_sxm");  // matched to the spec file by name
   EXPECT_EQ(s.spec_for(unknown_run).key, "rtx4090");  // nothing known: the chosen spec
 }
+
+namespace {
+
+const char* kCard = R"TOML(
+name = "reload_me"
+language = "cuda"
+source = "k.cu"
+kernel = "k"
+[params.BLOCK]
+values = [8, 16, 32]
+default = 16
+[launch]
+grid = ["cdiv(N, BLOCK)", "cdiv(M, BLOCK)"]
+block = ["BLOCK", "BLOCK"]
+arguments = ["A", "B", "C", "M", "N", "K"]
+)TOML";
+
+// Writes a file and moves its time forward, so a save within the same second still shows.
+void save(const std::filesystem::path& p, const std::string& text, int seconds_later) {
+  std::ofstream(p) << text;
+  std::filesystem::last_write_time(p, std::filesystem::file_time_type::clock::now() + std::chrono::seconds(seconds_later));
+}
+
+}  // namespace
+
+TEST(AppState, AKernelCardIsWatchedAndEachSaveIsReadAndRunAgain) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::path(temp_path("gui_card", ""));
+  fs::create_directories(dir);
+  save(dir / "k.cu", "extern \"C\" __global__ void k(const float*, const float*, float*, int, int, int) {}\n", 0);
+  save(dir / "card.toml", kCard, 0);
+  RunSession session({{fake_runner("gui_card")}, ""});
+  AppState s = fresh_state();
+  session.hello();
+  ASSERT_TRUE(apply_until<HelloEvent>(s, session));
+  ASSERT_TRUE(s.open_card((dir / "card.toml").string(), session)) << s.last_error;
+  EXPECT_EQ(s.config.family, "card:reload_me");
+  EXPECT_EQ(s.config.shape, problem_p9()) << "the card takes the current problem";
+  ASSERT_TRUE(apply_until<RunEvent>(s, session)) << "opening a card runs it";
+  const std::string first = s.card->hash;
+  // The user picks a value, then saves the source: the new version runs with that value kept.
+  KernelConfig c = s.config;
+  c.set("BLOCK", 32);
+  s.set_config(c);
+  save(dir / "k.cu", "extern \"C\" __global__ void k(const float*, const float*, float*, int, int, int) { /* faster */ }\n", 2);
+  s.poll_card(session);
+  EXPECT_NE(s.card->hash, first);
+  EXPECT_EQ(s.card->versions, 2);
+  EXPECT_EQ(s.config.get("BLOCK"), 32);
+  EXPECT_EQ(find_family("card:reload_me")->card()->hash, s.card->hash);
+  ASSERT_TRUE(apply_until<RunEvent>(s, session)) << "a save runs the current config again";
+  // A save that does not read leaves the last good version in place and says why.
+  const std::string good = s.card->hash;
+  save(dir / "card.toml", "name = [", 4);
+  s.poll_card(session);
+  EXPECT_EQ(s.card->hash, good);
+  EXPECT_NE(s.card->error.find("not valid TOML"), std::string::npos) << s.card->error;
+  EXPECT_EQ(find_family("card:reload_me")->card()->hash, good);
+  // Fixing it clears the error.
+  save(dir / "card.toml", std::string(kCard) + "\n# fixed\n", 6);
+  s.poll_card(session);
+  EXPECT_EQ(s.card->error, "");
+  EXPECT_EQ(s.card->versions, 3);
+  fs::remove_all(dir);
+}
