@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 rm -rf .carry/build
 for f in runner/gemmscope-runner app/cli/gemmscope-cli bench/gemmscope-bench bench/gemmscope-pm-check \
          tests/gpu/test_gpu_families tests/gpu/test_gpu_recovery tests/gpu/test_gpu_counters \
-         tests/metrics/test_range_profiler_gpu "$@"; do
+         tests/metrics/test_range_profiler_gpu tests/gpu/test_gpu_cards "$@"; do
   mkdir -p ".carry/build/$(dirname "$f")"
   cp -a "build/$f" ".carry/build/$f"
   strip --strip-debug ".carry/build/$f" 2>/dev/null || true

@@ -109,6 +109,7 @@ struct AppState {
   KernelConfig config;
   RunOptions options;
   bool live = false;                       // re-run continuously
+  bool auto_run = true;                    // run whenever a parameter changes (a visible toggle)
   bool run_in_flight = false;
   std::vector<RunResult> live_runs;        // this session's live runs, oldest first
   void request_run(RunSession&);           // validates, then posts the current config

@@ -79,17 +79,22 @@ class LivePanel final : public Panel {
   }
 
  private:
+  // The last runs of the latest run's problem only (a P6 run takes 200 ms, a P9 run 3: on one axis
+  // the P9 runs would read as zero); a run with no time is a gap, never a zero.
   void draw_series(const AppState& s) {
-    const int n = std::min<int>(kShown, int(s.live_runs.size()));
-    const size_t first = s.live_runs.size() - size_t(n);
-    xs_.assign(size_t(n), 0), ms_.assign(size_t(n), 0), tf_.assign(size_t(n), 0), gb_.assign(size_t(n), 0);
-    for (int i = 0; i < n; ++i) {
-      const RunResult& r = s.live_runs[first + size_t(i)];
-      xs_[size_t(i)] = double(first + size_t(i) + 1);
-      ms_[size_t(i)] = r.ms_median > 0 ? r.ms_median : std::nan("");
-      tf_[size_t(i)] = r.ms_median > 0 ? r.tflops : std::nan("");
-      gb_[size_t(i)] = r.ms_median > 0 ? r.gbps : std::nan("");
+    const ProblemShape shape = s.live_runs.back().config.shape;
+    xs_.clear(), ms_.clear(), tf_.clear(), gb_.clear();
+    for (size_t i = s.live_runs.size(); i-- > 0 && xs_.size() < size_t(kShown);) {
+      const RunResult& r = s.live_runs[i];
+      if (!(r.config.shape == shape)) continue;
+      const bool timed = r.ms_median > 0;
+      xs_.push_back(double(i + 1));
+      ms_.push_back(timed ? r.ms_median : std::nan(""));
+      tf_.push_back(timed ? r.tflops : std::nan(""));
+      gb_.push_back(timed ? r.gbps : std::nan(""));
     }
+    for (auto* v : {&xs_, &ms_, &tf_, &gb_}) std::reverse(v->begin(), v->end());
+    ImGui::TextDisabled("last %zu runs of %s", xs_.size(), problem_name(shape).c_str());
     const float h = 150;
     if (ImPlot::BeginSubplots("##series", 1, 3, ImVec2(-1, h), ImPlotSubplotFlags_NoTitle)) {
       plot_one("time (ms)", ms_);

@@ -149,6 +149,12 @@ class SweepPanel final : public Panel {
       ImGui::ProgressBar(float(p.done) / float(p.total), ImVec2(-FLT_MIN, 0), text);
       ImGui::Text("%d failed, %d skipped, %s elapsed%s%s", p.failed, p.skipped, duration(p.elapsed_s).c_str(),
                   s.sweep_running ? ", about " : "", s.sweep_running ? (duration(p.eta_s) + " left").c_str() : "");
+      if (!p.last_failure.empty()) {
+        // Why: the newest failure here; every point's own reason is in the table's reason column.
+        ImGui::PushStyleColor(ImGuiCol_Text, kRed);
+        ImGui::TextWrapped("last: %s", p.last_failure.c_str());
+        ImGui::PopStyleColor();
+      }
     }
   }
 
@@ -246,18 +252,26 @@ class SweepPanel final : public Panel {
     ImPlot::PopColormap();
   }
 
+  // A cell's text, with the whole of it on hover when the column is too narrow to show it.
+  static void cell(const std::string& text, ImVec4 colour = ImVec4(0, 0, 0, 0)) {
+    if (colour.w > 0) ImGui::TextColored(colour, "%s", text.c_str());
+    else ImGui::TextUnformatted(text.c_str());
+    if (ImGui::IsItemHovered() && ImGui::CalcTextSize(text.c_str()).x > ImGui::GetColumnWidth()) ImGui::SetTooltip("%s", text.c_str());
+  }
+
   void draw_table(AppState& s, RunSession& c) {
     const ImGuiTableFlags flags = ImGuiTableFlags_Sortable | ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg |
                                   ImGuiTableFlags_ScrollY | ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingFixedFit;
-    if (!ImGui::BeginTable("sweep_results", 8, flags, ImVec2(-1, std::max(120.0f, ImGui::GetContentRegionAvail().y)))) return;
+    if (!ImGui::BeginTable("sweep_results", 9, flags, ImVec2(-1, std::max(120.0f, ImGui::GetContentRegionAvail().y)))) return;
     ImGui::TableSetupScrollFreeze(0, 1);
-    ImGui::TableSetupColumn("config", ImGuiTableColumnFlags_WidthStretch);
+    ImGui::TableSetupColumn("config", ImGuiTableColumnFlags_WidthStretch, 3.0f);
     ImGui::TableSetupColumn("result");
-    ImGui::TableSetupColumn("time", ImGuiTableColumnFlags_DefaultSort | ImGuiTableColumnFlags_PreferSortAscending);
+    ImGui::TableSetupColumn("time (ms)", ImGuiTableColumnFlags_DefaultSort | ImGuiTableColumnFlags_PreferSortAscending);
     ImGui::TableSetupColumn("TFLOP/s", ImGuiTableColumnFlags_PreferSortDescending);
     ImGui::TableSetupColumn("GB/s", ImGuiTableColumnFlags_PreferSortDescending);
-    ImGui::TableSetupColumn("regs");
-    ImGui::TableSetupColumn("occ. %");
+    ImGui::TableSetupColumn("regs/thr");
+    ImGui::TableSetupColumn("occ. (%)");
+    ImGui::TableSetupColumn("reason", ImGuiTableColumnFlags_WidthStretch, 2.0f);
     ImGui::TableSetupColumn("", ImGuiTableColumnFlags_NoSort);
     ImGui::TableHeadersRow();
 
@@ -267,41 +281,53 @@ class SweepPanel final : public Panel {
     if (const ImGuiTableSortSpecs* spec = ImGui::TableGetSortSpecs(); spec && spec->SpecsCount > 0) {
       const int col = spec->Specs[0].ColumnIndex;
       const bool asc = spec->Specs[0].SortDirection == ImGuiSortDirection_Ascending;
+      // Runs without figures sort last whichever way a column is sorted.
       auto key = [&](const RunResult& r) -> double {
+        const bool timed = r.ms_median > 0;
+        const double none = asc ? 1e300 : -1e300;
         switch (col) {
           case 1: return double(r.disposition);
-          case 2: return r.ms_median > 0 ? r.ms_median : 1e30;
-          case 3: return r.tflops;
-          case 4: return r.gbps;
-          case 5: return r.registers;
-          case 6: return figure_value(r, "theoretical occupancy", here);
+          case 2: return timed ? r.ms_median : none;
+          case 3: return timed ? r.tflops : none;
+          case 4: return timed ? r.gbps : none;
+          case 5: return r.registers > 0 ? r.registers : none;
+          case 6: {
+            const double occ = figure_value(r, "theoretical occupancy", here);
+            return std::isnan(occ) ? none : occ;
+          }
           default: return 0;
         }
       };
       std::stable_sort(order_.begin(), order_.end(), [&](size_t a, size_t b) {
-        if (col == 0) return asc ? s.sweep_results[a].config_name < s.sweep_results[b].config_name
-                                 : s.sweep_results[a].config_name > s.sweep_results[b].config_name;
-        const double ka = key(s.sweep_results[a]), kb = key(s.sweep_results[b]);
+        const RunResult &ra = s.sweep_results[a], &rb = s.sweep_results[b];
+        if (col == 0) return asc ? ra.config_name < rb.config_name : ra.config_name > rb.config_name;
+        if (col == 7) return asc ? ra.reason < rb.reason : ra.reason > rb.reason;
+        const double ka = key(ra), kb = key(rb);
         return asc ? ka < kb : ka > kb;
       });
     }
     ImGuiListClipper clipper;
     clipper.Begin(int(order_.size()));
+    char buf[64];
     while (clipper.Step())
       for (int row = clipper.DisplayStart; row < clipper.DisplayEnd; ++row) {
         const RunResult& r = s.sweep_results[order_[size_t(row)]];
+        const bool timed = r.ms_median > 0;
         ImGui::PushID(row);
         ImGui::TableNextRow();
-        ImGui::TableNextColumn(), ImGui::TextUnformatted(r.config_name.c_str());
+        ImGui::TableNextColumn(), cell(r.config_name);
         ImGui::TableNextColumn();
         disposition_cell(r);
-        ImGui::TableNextColumn(), ImGui::TextUnformatted(short_time(r.ms_median).c_str());
-        ImGui::TableNextColumn(), ImGui::Text("%.2f", r.tflops);
-        ImGui::TableNextColumn(), ImGui::Text("%.0f", r.gbps);
-        ImGui::TableNextColumn(), ImGui::Text("%d", r.registers);
+        ImGui::TableNextColumn(), std::snprintf(buf, sizeof buf, "%.4f", r.ms_median), cell(timed ? buf : "-");
+        ImGui::TableNextColumn(), std::snprintf(buf, sizeof buf, "%.2f", r.tflops), cell(timed ? buf : "-");
+        ImGui::TableNextColumn(), std::snprintf(buf, sizeof buf, "%.0f", r.gbps), cell(timed ? buf : "-");
+        ImGui::TableNextColumn(), std::snprintf(buf, sizeof buf, "%d", r.registers), cell(r.registers > 0 ? buf : "-");
         ImGui::TableNextColumn();
-        if (const double occ = figure_value(r, "theoretical occupancy", here); std::isnan(occ)) ImGui::TextUnformatted("-");
-        else ImGui::Text("%.0f", occ);
+        if (const double occ = figure_value(r, "theoretical occupancy", here); std::isnan(occ) || r.registers <= 0) cell("-");
+        else std::snprintf(buf, sizeof buf, "%.0f", occ), cell(buf);
+        ImGui::TableNextColumn();
+        // Why a point failed or was skipped; a passed run's note (replayed, not verified) is grey.
+        if (!r.reason.empty()) cell(r.reason, passed(r) ? kGrey : kRed);
         ImGui::TableNextColumn();
         ImGui::BeginDisabled(s.sweep_running);
         if (ImGui::SmallButton("apply")) s.apply(r.config, c);

@@ -62,6 +62,9 @@ class WorkloadPanel final : public Panel {
     if (ImGui::Button("Run now")) s.request_run(session);
     ImGui::EndDisabled();
     ImGui::SameLine();
+    ImGui::Checkbox("auto-run", &s.auto_run);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("run again whenever a parameter changes");
+    ImGui::SameLine();
     // Without a device every run fails at once: live mode would only spin.
     if (!s.has_device()) s.live = false;
     ImGui::BeginDisabled(!s.has_device());
@@ -73,8 +76,9 @@ class WorkloadPanel final : public Panel {
     else if (s.run_in_flight) ImGui::TextColored(kGrey, "running...");
     if (!blocker.empty() && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", blocker.c_str());
 
-    // A change re-runs at once; live mode re-runs whenever the previous run came back.
-    if (valid.ok() && blocker.empty() && !s.sweep_running && (changed || (s.live && !s.run_in_flight))) s.request_run(session);
+    // With auto-run a change runs at once; live mode re-runs whenever the previous run came back.
+    if (valid.ok() && blocker.empty() && !s.sweep_running && ((changed && s.auto_run) || (s.live && !s.run_in_flight)))
+      s.request_run(session);
   }
 
  private:
@@ -111,8 +115,11 @@ class WorkloadPanel final : public Panel {
       c.shape = custom_;
     }
     if (changed) {
-      // A new problem starts from the family's defaults for it (the seed tiles for seed families).
-      const FamilyPtr f = find_family(c.family);
+      // A new problem starts from its own seed family when a seed family was chosen (P6 is not a
+      // tall-skinny problem), else from the chosen family's defaults for it.
+      std::string family = c.family;
+      if (family.rfind("seed_", 0) == 0) family = default_family_for(c.shape);
+      const FamilyPtr f = find_family(family);
       s.set_config(f ? f->defaults(c.shape) : c);
     }
     return changed;

@@ -36,7 +36,10 @@ class CardFamily final : public KernelFamily {
     const auto vars = card_->variables(c);
     for (const auto& r : card_->restrictions) {
       try {
-        if (r->value(vars) == 0) e.push_back({restriction_param(*r), restriction_values(*r, c), "breaks the card's restriction " + r->text()});
+        if (r->value(vars) == 0) {
+          const std::string first = restriction_param(*r);
+          e.push_back({first, restriction_values(*r, c, first), "breaks the card's restriction " + r->text()});
+        }
       } catch (const CardError& x) {
         e.push_back({"card", card_->name, x.what()});
       }
@@ -132,35 +135,43 @@ class CardFamily final : public KernelFamily {
     return v;
   }
   int warps_of(const KernelConfig& c) const { return c.params.find("num_warps").value_or(4); }
-  // The first parameter a restriction names, so the GUI puts the reason beside its control.
+  // Whether `word` appears in `t` as a whole name, not inside a longer one.
+  static bool names(const std::string& t, const std::string& word) {
+    for (size_t at = t.find(word); at != std::string::npos; at = t.find(word, at + 1)) {
+      const bool left = at == 0 || !(std::isalnum(static_cast<unsigned char>(t[at - 1])) || t[at - 1] == '_');
+      const size_t end = at + word.size();
+      const bool right = end >= t.size() || !(std::isalnum(static_cast<unsigned char>(t[end])) || t[end] == '_');
+      if (left && right) return true;
+    }
+    return false;
+  }
+  // The first parameter (else dimension) a restriction names, so the GUI puts the reason beside
+  // its control.
   std::string restriction_param(const CardExpression& r) const {
     size_t best = std::string::npos;
-    std::string name = "card";
+    std::string name;
     for (const ParamDecl& d : card_->params)
-      if (size_t at = r.text().find(d.name); at < best) best = at, name = d.name;
-    return name;
+      if (names(r.text(), d.name))
+        if (size_t at = r.text().find(d.name); at < best) best = at, name = d.name;
+    if (!name.empty()) return name;
+    for (const char* dim : {"M", "N", "K"})
+      if (names(r.text(), dim)) return dim;
+    return "card";
   }
-  std::string restriction_values(const CardExpression& r, const KernelConfig& c) const {
-    std::string s;
+  // The value of what the error names, then "with" the others the restriction reads:
+  // "256 with BLOCK_SIZE_N=256, num_warps=4".
+  std::string restriction_values(const CardExpression& r, const KernelConfig& c, const std::string& first) const {
+    std::string head, rest;
+    auto add = [&](const std::string& name, const std::string& v) {
+      if (name == first) head = v;
+      else rest += (rest.empty() ? "" : ", ") + name + "=" + v;
+    };
     for (const ParamDecl& d : card_->params)
-      if (r.text().find(d.name) != std::string::npos) {
-        if (!s.empty()) s += ", ";
-        s += d.name + "=" + d.format(c.params.find(d.name).value_or(d.default_value));
-      }
-    for (const char* dim : {"M", "N", "K"}) {
-      // A dimension named as a whole word, not inside a parameter's name.
-      const std::string& t = r.text();
-      for (size_t at = t.find(dim); at != std::string::npos; at = t.find(dim, at + 1)) {
-        const bool left = at == 0 || !(std::isalnum(static_cast<unsigned char>(t[at - 1])) || t[at - 1] == '_');
-        const bool right = at + 1 >= t.size() || !(std::isalnum(static_cast<unsigned char>(t[at + 1])) || t[at + 1] == '_');
-        if (left && right) {
-          const int64_t v = dim[0] == 'M' ? c.shape.m : dim[0] == 'N' ? c.shape.n : c.shape.k;
-          s += (s.empty() ? "" : ", ") + std::string(dim) + "=" + str(v);
-          break;
-        }
-      }
-    }
-    return s.empty() ? "(the config)" : s;
+      if (names(r.text(), d.name)) add(d.name, d.format(c.params.find(d.name).value_or(d.default_value)));
+    for (const auto& [dim, v] : {std::pair{"M", c.shape.m}, {"N", c.shape.n}, {"K", c.shape.k}})
+      if (names(r.text(), dim)) add(dim, str(v));
+    if (head.empty()) return rest.empty() ? "(the config)" : rest;
+    return rest.empty() ? head : head + " with " + rest;
   }
 
   std::shared_ptr<const KernelCard> card_;

@@ -131,3 +131,33 @@ TEST(Cli, ExportReadsPastAnUnreadableRowAndNamesIt) {
   EXPECT_NE(r.err.find("skipped run 2:"), std::string::npos) << r.err;
   EXPECT_EQ(lines_in(out), 3u) << "a header and the two readable runs";
 }
+
+TEST(Cli, CheckCompilesACardsSweepForBothArchitecturesWithNoGpu) {
+  const std::string examples = GEMMSCOPE_TEST_EXAMPLES;
+  const CommandResult cuda = cli({"check", "--card", examples + "/cuda/sgemm_tiled.toml", "--problem", "1000x999x77", "--axis", "TM=4,8"});
+  EXPECT_EQ(cuda.exit_code, 0) << cuda.out << cuda.err;
+  EXPECT_NE(cuda.out.find("sm_89"), std::string::npos) << cuda.out;
+  EXPECT_NE(cuda.out.find("sm_90"), std::string::npos) << cuda.out;
+  EXPECT_NE(cuda.out.find(" 0 failed to compile"), std::string::npos) << cuda.out;
+}
+
+TEST(Cli, CheckCompilesATritonCardWhenTritonIsThere) {
+  const std::string examples = GEMMSCOPE_TEST_EXAMPLES;
+  const CommandResult r = cli({"check", "--card", examples + "/triton/p9_outer_product.toml", "--problem", "p9", "--axis", "BLOCK_SIZE_M=64,128",
+                               "--axis", "BLOCK_SIZE_N=64", "--axis", "num_warps=4", "--axis", "num_stages=1"});
+  if (r.out.find("Triton cannot be imported") != std::string::npos) GTEST_SKIP() << "Triton is not installed here: " << r.out;
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("6 compiled, 0 failed to compile"), std::string::npos) << r.out;  // the defaults and two sweep points, two archs
+}
+
+TEST(Cli, ABadCardIsNamedAndNothingRuns) {
+  const std::string card = temp_path("cli_bad_card", ".toml");
+  std::ofstream(card) << "name = \"x\"\nlanguage = \"cuda\"\nsource = \"missing.cu\"\nkernel = \"k\"\n";
+  const std::string log = temp_path("cli_bad_card_runs", ".log");
+  const CommandResult r = cli({"run", "--card", card, "--runner", fake_runner("cli_bad_card", log), "--db", temp_path("cli_bad", ".sqlite")});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find(card + ": source"), std::string::npos) << r.err;
+  EXPECT_EQ(lines_in(log), 0u);
+  const CommandResult c = cli({"check", "--card", card});
+  EXPECT_EQ(c.exit_code, 2);
+}

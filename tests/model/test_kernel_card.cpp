@@ -175,7 +175,7 @@ TEST(KernelCard, RestrictionsLayoutsAndGridsAreRulesNamingTheCard) {
   KernelConfig big = make_config(problem_p9(), f->name(), {{"BLOCK_SIZE_M", "256"}, {"BLOCK_SIZE_N", "128"}});
   Validation v = validate(big, spec("h200"));
   ASSERT_FALSE(v.ok());
-  EXPECT_NE(v.message().find("BLOCK_SIZE_M=256, BLOCK_SIZE_N=128: breaks the card's restriction BLOCK_SIZE_M * BLOCK_SIZE_N <= 16384"),
+  EXPECT_NE(v.message().find("BLOCK_SIZE_M=256 with BLOCK_SIZE_N=128: breaks the card's restriction BLOCK_SIZE_M * BLOCK_SIZE_N <= 16384"),
             std::string::npos)
       << v.message();
   v = validate(make_config(problem_p6(), f->name()), spec("h200"));
