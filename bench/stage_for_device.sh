@@ -13,4 +13,10 @@ for f in runner/gemmscope-runner app/cli/gemmscope-cli bench/gemmscope-bench ben
   cp -a "build/$f" ".carry/build/$f"
   strip --strip-debug ".carry/build/$f" 2>/dev/null || true
 done
+# Debian's shared libraries the device image lacks (the card parser's TOML and expression
+# libraries): carried beside the programs; put LD_LIBRARY_PATH=build/lib there.
+mkdir -p .carry/build/lib
+for lib in $(ldd build/runner/gemmscope-runner build/tests/gpu/test_gpu_cards | awk '/tomlplusplus|muparser/ {print $3}' | sort -u); do
+  cp -L "$lib" .carry/build/lib/
+done
 du -sh .carry/build

@@ -84,13 +84,15 @@ fs::path exe_dir() {
   return fs::read_symlink("/proc/self/exe", ec).parent_path();
 }
 
-std::vector<std::string> runner_command(const Options& o) {
+std::vector<std::string> runner_command(const Options& o, const std::vector<std::string>& preset_cards) {
   if (!o.replay.empty()) {
     fs::path replay = exe_dir() / "gemmscope-replay-runner";
     if (!fs::exists(replay)) replay = exe_dir() / "../replay_runner/gemmscope-replay-runner";
     std::vector<std::string> cmd = {fs::weakly_canonical(replay).string(), "--results", fs::absolute(o.replay).string()};
     if (o.replay_delay_ms > 0) cmd.insert(cmd.end(), {"--delay-ms", std::to_string(o.replay_delay_ms)});
     if (!o.replay_spec.empty()) cmd.insert(cmd.end(), {"--spec", o.replay_spec});
+    if (!o.card.empty()) cmd.insert(cmd.end(), {"--card", fs::absolute(o.card).string()});
+    for (const auto& c : preset_cards) cmd.insert(cmd.end(), {"--card", fs::absolute(c).string()});
     return cmd;
   }
   return {o.runner.empty() ? default_runner_path() : o.runner};
@@ -234,7 +236,7 @@ int main(int argc, char** argv) {
     try {
       std::ifstream in(opt.report_preset);
       if (!in) throw std::invalid_argument("cannot open " + opt.report_preset);
-      driver.emplace(nlohmann::json::parse(in), opt.out_dir);
+      driver.emplace(nlohmann::json::parse(in), opt.out_dir, fs::path(opt.report_preset).parent_path().string());
     } catch (const std::exception& e) {
       std::cerr << "gemmscope: preset " << opt.report_preset << ": " << e.what() << "\n";
       return 2;
@@ -294,7 +296,7 @@ int main(int argc, char** argv) {
   ImGui_ImplGlfw_InitForOpenGL(window, true);
   ImGui_ImplOpenGL3_Init("#version 130");
 
-  const auto command = runner_command(opt);
+  const auto command = runner_command(opt, driver ? driver->cards() : std::vector<std::string>{});
   for (const auto& part : command) s.runner_description += (s.runner_description.empty() ? "" : " ") + part;
   const std::string store_path = opt.no_store ? "" : opt.store.empty() ? default_store_path() : opt.store;
   if (!store_path.empty()) {

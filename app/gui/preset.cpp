@@ -1,6 +1,7 @@
 #include "app/gui/preset.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <memory>
 #include <set>
 #include <stdexcept>
@@ -40,13 +41,18 @@ T get(const json& j, const char* key, T fallback, const std::string& where) {
 }
 
 // The family's defaults for the problem with the `config` overrides, as the CLI's --set gives them.
-KernelConfig preset_config(const json& j, const std::string& where, bool with_overrides) {
+// A card's path is resolved against `base` and added to `cards`.
+KernelConfig preset_config(const json& j, const std::string& where, bool with_overrides, const std::string& base,
+                           std::vector<std::string>* cards) {
   const ProblemShape shape = shape_from_json(j.value("problem", json("p9")));
   std::string family = get<std::string>(j, "family", default_family_for(shape), where);
   if (j.contains("card")) {
     if (j.contains("family")) throw std::invalid_argument(where + ": card and family both name a family; give one");
     try {
-      family = load_card_family(get<std::string>(j, "card", "", where))->name();
+      std::filesystem::path path = get<std::string>(j, "card", "", where);
+      if (path.is_relative() && !base.empty()) path = std::filesystem::path(base) / path;
+      family = load_card_family(path.string())->name();
+      if (cards && std::find(cards->begin(), cards->end(), path.string()) == cards->end()) cards->push_back(path.string());
     } catch (const std::invalid_argument& e) {
       throw std::invalid_argument(where + ".card: " + e.what());
     }
@@ -73,7 +79,8 @@ std::string title_for_key(const std::string& key) {
 
 }  // namespace
 
-PresetDriver::PresetDriver(const json& p, std::string out_dir) : out_dir_(std::move(out_dir)) {
+PresetDriver::PresetDriver(const json& p, std::string out_dir, std::string base_dir)
+    : out_dir_(std::move(out_dir)), base_dir_(std::move(base_dir)) {
   only_keys(p, "preset",
             {"title", "also_run", "problem", "family", "card", "config", "options", "pin_baseline", "sweep", "heatmap", "reference",
              "capture", "timeout_s"});
@@ -87,7 +94,7 @@ PresetDriver::PresetDriver(const json& p, std::string out_dir) : out_dir_(std::m
   } catch (const std::invalid_argument& e) {
     throw std::invalid_argument(std::string("preset.options: ") + e.what());
   }
-  const KernelConfig main_config = preset_config(p, "preset", true);
+  const KernelConfig main_config = preset_config(p, "preset", true, base_dir_, &cards_);
   const FamilyPtr family = find_family(main_config.family);
 
   steps_.push_back([reference, options](AppState& s, RunSession&) {
@@ -198,8 +205,8 @@ PresetDriver::PresetDriver(const json& p, std::string out_dir) : out_dir_(std::m
 }
 
 void PresetDriver::add_run(const json& spec, bool change_after_defaults, const std::string& where) {
-  const KernelConfig defaults = preset_config(spec, where, false);
-  const KernelConfig changed = preset_config(spec, where, true);
+  const KernelConfig defaults = preset_config(spec, where, false, base_dir_, &cards_);
+  const KernelConfig changed = preset_config(spec, where, true, base_dir_, &cards_);
   // The family's defaults first, then the changed parameters: the path a user takes.
   std::vector<KernelConfig> runs;
   if (change_after_defaults && !(changed == defaults)) runs.push_back(defaults);

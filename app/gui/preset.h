@@ -15,8 +15,9 @@ namespace gemmscope {
 
 class PresetDriver {
  public:
-  // Throws std::invalid_argument naming what is wrong with the preset.
-  PresetDriver(const nlohmann::json& preset, std::string out_dir);
+  // Throws std::invalid_argument naming what is wrong with the preset. A card path in the preset
+  // is relative to `base_dir` (the preset's folder).
+  PresetDriver(const nlohmann::json& preset, std::string out_dir, std::string base_dir = "");
   // Called once per frame, after events are applied and before panels draw.
   void step(AppState&, RunSession&);
   bool finished() const { return finished_; }
@@ -25,6 +26,8 @@ class PresetDriver {
   // Why exit_code() is not 0 ("" when it is).
   const std::string& failure() const { return failure_; }
   double timeout_s() const { return timeout_s_; }
+  // The kernel cards the preset opens (a replay runner needs them to read their stored runs).
+  const std::vector<std::string>& cards() const { return cards_; }
 
  private:
   using Step = std::function<bool(AppState&, RunSession&)>;  // true when done
@@ -37,7 +40,8 @@ class PresetDriver {
   std::string failure_;
   std::vector<std::string> refused_;  // runs the preset asked for that were invalid, with the reason
   double timeout_s_ = 150;
-  std::string out_dir_;
+  std::string out_dir_, base_dir_;
+  std::vector<std::string> cards_;
 };
 
 }  // namespace gemmscope

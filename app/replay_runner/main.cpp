@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/replay_runner/replay_book.h"
+#include "model/families/card_family.h"
 #include "model/gpu_spec.h"
 #include "model/protocol.h"
 
@@ -47,6 +48,7 @@ std::optional<GpuSpec> pick_spec(const std::string& arg, const std::string& devi
 
 int main(int argc, char** argv) {
   std::string results_path, spec_arg;
+  std::vector<std::string> cards;
   int delay_ms = 0;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
@@ -68,8 +70,9 @@ int main(int argc, char** argv) {
       }
     }
     else if (a == "--device") value();  // accepted for command-line parity with the CUDA runner
+    else if (a == "--card") cards.push_back(value());
     else if (a == "--help" || a == "-h") {
-      std::cout << "usage: gemmscope-replay-runner --results FILE.json [--spec KEY|FILE.json] [--delay-ms N]\n"
+      std::cout << "usage: gemmscope-replay-runner --results FILE.json [--spec KEY|FILE.json] [--delay-ms N] [--card CARD.toml ...]\n"
                    "Answers the gemmscope runner protocol on stdin/stdout from stored results (no GPU).\n";
       return 0;
     } else {
@@ -78,11 +81,19 @@ int main(int argc, char** argv) {
     }
   }
 
-  // A bad file is not fatal here: hello reports it, so the GUI can show why.
+  // A bad file is not fatal here: hello reports it, so the GUI can show why. Cards first: stored
+  // results of a card's configs read through its family.
   std::optional<ReplayBook> book;
   std::string load_error;
+  for (const auto& c : cards) {
+    try {
+      load_card_family(c);
+    } catch (const std::exception& e) {
+      load_error = e.what();
+    }
+  }
   if (results_path.empty()) load_error = "replay runner started without --results FILE.json";
-  else {
+  else if (load_error.empty()) {
     try {
       book.emplace(results_path);
     } catch (const std::exception& e) {
@@ -114,7 +125,9 @@ int main(int argc, char** argv) {
         h.spec = *spec;
         h.build = "replay";
         h.cuda_driver = h.nvrtc = h.cublas = "replay";
-        h.extra = {{"replay_file", book->path()}, {"replay_results", book->size()}};
+        h.extra = {{"replay_file", book->path()}, {"replay_results", book->size()}, {"replay_skipped", book->skipped().size()}};
+        if (!book->skipped().empty()) std::cerr << "gemmscope-replay-runner: skipped " << book->skipped().front() << " (and "
+                                                << book->skipped().size() - 1 << " more)\n";
         r.body = h;
       } else {
         if (delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));

@@ -18,11 +18,14 @@ class ReplayBook {
   // The device most results were stored from ("" when the file is empty).
   std::string device() const;
   size_t size() const { return results_.size(); }
+  // Entries that could not be read (a card's runs when the card was not given), with why.
+  const std::vector<std::string>& skipped() const { return skipped_; }
   const std::string& path() const { return path_; }
 
  private:
   std::string path_;
   std::vector<RunResult> results_;
+  std::vector<std::string> skipped_;
 };
 
 }  // namespace gemmscope
