@@ -73,7 +73,9 @@ void SweepJob::work() {
     ++progress_.done;
     if (!pt.valid()) ++progress_.skipped;
     else if (r.disposition != Disposition::Passed) ++progress_.failed;
-    if (r.disposition != Disposition::Passed) progress_.last_failure = r.config_name + ": " + to_string(r.disposition) + ": " + r.reason;
+    const std::string why = r.config_name + ": " + to_string(r.disposition) + ": " + r.reason;
+    if (!pt.valid()) progress_.last_skipped = why;
+    else if (r.disposition != Disposition::Passed) progress_.last_failure = why;
     progress_.elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     // Time left: the valid points still to run, at the mean time of the runs so far (O(1) a point).
     progress_.eta_s = runs_done ? run_seconds / runs_done * valid_left : 0;

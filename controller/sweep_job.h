@@ -16,7 +16,8 @@ struct SweepProgress {
   int done = 0, total = 0, failed = 0, skipped = 0;
   double elapsed_s = 0, eta_s = 0;
   bool running = false, cancelled = false;
-  std::string last_failure;  // the newest failed or skipped point's config and reason
+  std::string last_failure;  // the newest failed run's config and reason
+  std::string last_skipped;  // the newest point skipped as invalid on this GPU, with the rule it breaks
 };
 
 class RunnerClient;

@@ -140,7 +140,9 @@ class HistoryPanel final : public Panel {
         ImGui::TableNextColumn();
         disposition_cell(r);
         ImGui::TableNextColumn(), ImGui::TextUnformatted(short_time(r.ms_median).c_str());
-        ImGui::TableNextColumn(), ImGui::Text("%.2f", r.tflops);
+        ImGui::TableNextColumn();
+        if (r.ms_median > 0) ImGui::Text("%.2f", r.tflops);
+        else ImGui::TextUnformatted("-");  // not timed: no figure, never a zero
         ImGui::TableNextColumn(), speedup_cell(r, base);
         ImGui::TableNextColumn(), version_cell(r, version_speedup_[size_t(i)]);
         ImGui::TableNextColumn(), ImGui::TextUnformatted(r.created_at.c_str());

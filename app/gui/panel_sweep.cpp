@@ -56,22 +56,29 @@ class SweepPanel final : public Panel {
     if (!f) return;
     ImGui::Text("Axes for %s @ %s", f->name().c_str(), problem_name(s.config.shape).c_str());
     ImGui::BeginDisabled(s.sweep_running);
+    // Values start right of the longest name (a card's names can be long: INPUT_PRECISION).
+    float names_w = 0;
+    for (const ParamDecl& d : f->params()) names_w = std::max(names_w, ImGui::CalcTextSize(d.name.c_str()).x);
+    const float values_x = ImGui::GetCursorPosX() + ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x + names_w +
+                           ImGui::GetStyle().ItemSpacing.x;
     for (const ParamDecl& d : f->params()) {
       auto& axis = s.sweep_axes[d.name];
       ImGui::PushID(d.name.c_str());
       ImGui::Checkbox(d.name.c_str(), &axis.enabled);
       if (!axis.enabled) {
-        ImGui::SameLine(120);
+        ImGui::SameLine(values_x);
         ImGui::TextColored(kGrey, "fixed at %s", d.format(s.config.params.find(d.name).value_or(d.default_value)).c_str());
       } else if (d.is_range()) {
         // A range of integers is a list typed in (the axis entry below), not a checkbox per value.
         std::string values;
         for (int v : axis.values) values += (values.empty() ? "" : ",") + std::to_string(v);
-        ImGui::SameLine(120);
+        ImGui::SameLine(values_x);
         ImGui::TextWrapped("%s", values.empty() ? "(no values)" : values.c_str());
       } else {
-        for (int v : d.values) {
-          ImGui::SameLine();
+        for (size_t i = 0; i < d.values.size(); ++i) {
+          const int v = d.values[i];
+          if (i == 0) ImGui::SameLine(values_x);
+          else ImGui::SameLine();
           bool on = axis.values.count(v) > 0;
           if (ImGui::Checkbox(d.format(v).c_str(), &on)) {
             if (on) axis.values.insert(v);
@@ -81,9 +88,15 @@ class SweepPanel final : public Panel {
       }
       ImGui::PopID();
     }
-    // The CLI's axis syntax works here too: "threads=64..512" or "block_m=32,64".
+    // The CLI's axis syntax works here too: "threads=64..512" or "block_m=32,64"; the hint is
+    // written with this family's first parameter.
+    const ParamDecl& first = f->params().front();
+    const std::string hint = first.name + "=" +
+                             (first.is_range() ? first.format(first.min) + ".." + first.format(first.max)
+                              : first.values.size() < 2 ? first.format(first.values.front())
+                                                        : first.format(first.values.front()) + "," + first.format(first.values[1]));
     ImGui::SetNextItemWidth(-90);
-    const bool entered = ImGui::InputTextWithHint("##axis", "block_m=32..256", axis_text_, sizeof axis_text_,
+    const bool entered = ImGui::InputTextWithHint("##axis", hint.c_str(), axis_text_, sizeof axis_text_,
                                                   ImGuiInputTextFlags_EnterReturnsTrue);
     ImGui::SameLine();
     if (ImGui::Button("Set axis") || entered) {
@@ -149,10 +162,16 @@ class SweepPanel final : public Panel {
       ImGui::ProgressBar(float(p.done) / float(p.total), ImVec2(-FLT_MIN, 0), text);
       ImGui::Text("%d failed, %d skipped, %s elapsed%s%s", p.failed, p.skipped, duration(p.elapsed_s).c_str(),
                   s.sweep_running ? ", about " : "", s.sweep_running ? (duration(p.eta_s) + " left").c_str() : "");
+      // Why: the newest failure (red) and skip (grey) here; every point's own reason is in the
+      // table's reason column.
       if (!p.last_failure.empty()) {
-        // Why: the newest failure here; every point's own reason is in the table's reason column.
         ImGui::PushStyleColor(ImGuiCol_Text, kRed);
-        ImGui::TextWrapped("last: %s", p.last_failure.c_str());
+        ImGui::TextWrapped("last failed: %s", p.last_failure.c_str());
+        ImGui::PopStyleColor();
+      }
+      if (!p.last_skipped.empty()) {
+        ImGui::PushStyleColor(ImGuiCol_Text, kGrey);
+        ImGui::TextWrapped("last skipped: %s", p.last_skipped.c_str());
         ImGui::PopStyleColor();
       }
     }
@@ -163,9 +182,15 @@ class SweepPanel final : public Panel {
     const FamilyPtr f = find_family(s.config.family);
     if (!f) return;
     const ParamTable& params = f->params();
+    // Labels go before their combo, so "x BLOCK_M  y BLOCK_N" reads as it is meant.
+    float names_w = 0;
+    for (const ParamDecl& d : params) names_w = std::max(names_w, ImGui::CalcTextSize(d.name.c_str()).x);
     auto param_combo = [&](const char* label, std::string& target) {
-      ImGui::SetNextItemWidth(110);
-      if (ImGui::BeginCombo(label, target.c_str())) {
+      ImGui::AlignTextToFramePadding();
+      ImGui::TextUnformatted(label);
+      ImGui::SameLine();
+      ImGui::SetNextItemWidth(names_w + ImGui::GetFrameHeight() + 2 * ImGui::GetStyle().FramePadding.x);
+      if (ImGui::BeginCombo((std::string("##heat_") + label).c_str(), target.c_str())) {
         for (const ParamDecl& d : params)
           if (ImGui::Selectable(d.name.c_str(), d.name == target)) target = d.name;
         ImGui::EndCombo();
@@ -175,9 +200,11 @@ class SweepPanel final : public Panel {
     ImGui::SameLine();
     param_combo("y", s.heat_y);
     ImGui::SameLine();
+    ImGui::TextUnformatted("colour by");
+    ImGui::SameLine();
     ImGui::SetNextItemWidth(170);
     bool higher_better = true;
-    if (ImGui::BeginCombo("colour by", s.heat_figure.c_str())) {
+    if (ImGui::BeginCombo("##heat_figure", s.heat_figure.c_str())) {
       for (const auto& fi : figure_list())
         if (ImGui::Selectable(fi.name.c_str(), fi.name == s.heat_figure)) s.heat_figure = fi.name;
       ImGui::EndCombo();

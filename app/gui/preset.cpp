@@ -50,7 +50,7 @@ KernelConfig preset_config(const json& j, const std::string& where, bool with_ov
     if (j.contains("family")) throw std::invalid_argument(where + ": card and family both name a family; give one");
     try {
       std::filesystem::path path = get<std::string>(j, "card", "", where);
-      if (path.is_relative() && !base.empty()) path = std::filesystem::path(base) / path;
+      if (path.is_relative() && !base.empty()) path = (std::filesystem::path(base) / path).lexically_normal();
       family = load_card_family(path.string())->name();
       if (cards && std::find(cards->begin(), cards->end(), path.string()) == cards->end()) cards->push_back(path.string());
     } catch (const std::invalid_argument& e) {

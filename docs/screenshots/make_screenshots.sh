@@ -5,6 +5,7 @@
 # SPEC.json is the measured GPU spec (the "gpu" object of a gemmscope-bench JSON), so the roofline
 # shows the measured ceilings beside the datasheet ones.
 #   docs/screenshots/make_screenshots.sh RESULTS.json [SPEC.json] [BUILD_DIR]
+# ONLY=name (e.g. ONLY=card_p9) renders that preset alone.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 results="$(realpath "$1")"
@@ -17,11 +18,18 @@ trap 'rm -rf "$work"' EXIT
 export LIBGL_ALWAYS_SOFTWARE=1
 shoot() {  # preset name, extra gemmscope arguments...
   local name="$1"; shift
+  [ -n "${ONLY:-}" ] && [ "$ONLY" != "$name" ] && return 0
   xvfb-run -a -s "-screen 0 1600x1000x24" "$build/app/gui/gemmscope" --size 1600x1000 --report "$here/preset_$name.json" \
     --out "$work/$name" "$@" >/dev/null
   for png in "$work/$name"/*.png; do cp "$png" "$here/${name}_$(basename "$png")"; done
 }
 shoot p9 --replay "$results" "${spec[@]}" --replay-delay-ms 5 --store "$work/p9.sqlite"
 shoot p6 --replay "$results" "${spec[@]}" --replay-delay-ms 5 --store "$work/p6.sqlite"
+# Your own kernel: the example Triton cards, from the card measurements of bench/results/cards-*
+# (the seed kernel's card, the tuned card's sweep and cuBLAS in one replay file).
+cards="$root/bench/results/cards-h200-2026-12-01"
+python3 -c 'import json, sys; json.dump([e for f in sys.argv[2:] for e in json.load(open(f))], open(sys.argv[1], "w"))' \
+  "$work/cards.json" "$cards/cards_results.json" "$cards/tuned_results.json"
+shoot card_p9 --replay "$work/cards.json" "${spec[@]}" --replay-delay-ms 5 --store "$work/card_p9.sqlite"
 shoot no_gpu --runner /nonexistent/gemmscope-runner --no-store
 ls -la "$here"/*.png

@@ -88,6 +88,27 @@ TEST(RunSession, ASweepOnAStoreThatCannotBeWrittenFinishesAndKeepsEveryResult) {
   EXPECT_EQ(unstored, 3) << "every result says why it was not stored";
 }
 
+TEST(RunSession, ASweepNamesItsSkippedPointApartFromItsFailures) {
+  RunSession s({{fake_runner("skips")}, ""});
+  std::vector<SessionEvent> seen;
+  s.hello();
+  ASSERT_TRUE(await<HelloEvent>(s, seen)->info.ok);
+  SweepPlan plan;
+  plan.base = make_config(problem_p9(), "seed_tall_skinny", {{"block_n", "16"}, {"threads", "512"}});
+  plan.axes = {{"block_m", {16, 32}}};  // 16x16 has fewer elements than 512 threads: skipped
+  s.start_sweep(plan, *find_spec(load_gpu_specs(default_gpu_spec_dir()), "h200"));
+  std::optional<SweepProgressEvent> last;
+  for (;;) {
+    last = await<SweepProgressEvent>(s, seen);
+    ASSERT_TRUE(last) << "the sweep never finished";
+    if (last->finished) break;
+  }
+  EXPECT_EQ(last->progress.skipped, 1);
+  EXPECT_EQ(last->progress.failed, 0);
+  EXPECT_EQ(last->progress.last_failure, "") << "a skipped point is not a failure";
+  EXPECT_NE(last->progress.last_skipped.find("threads=512"), std::string::npos) << last->progress.last_skipped;
+}
+
 TEST(RunSession, ARunOnAStoreThatCannotBeWrittenStillComesBackWithTheReason) {
   const std::string store = temp_path("session_refusing_run", ".sqlite");
   make_store_refuse_inserts(store);
