@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <set>
 #include <string>
 #include <vector>
@@ -11,9 +12,11 @@
 #include "implot.h"
 
 #include "app/gui/app_state.h"
+#include "app/gui/label_layout.h"
 #include "app/gui/panel.h"
 #include "app/gui/run_figures.h"
 #include "model/roofline.h"
+#include "model/run_roofline.h"
 
 namespace gemmscope {
 namespace {
@@ -26,6 +29,11 @@ ImVec4 ceiling_colour(const Ceiling& c, int index) {
   ImVec4 col = c.is_bandwidth ? bw[index % 3] : fl[index % 4];
   if (c.measured) col.w = 0.6f;  // measured ceilings sit beside the datasheet ones, fainter
   return col;
+}
+
+// The name ceilings() gives a precision's datasheet rate; 3xTF32 has no line of its own.
+std::string roof_name(Precision p) {
+  return p == Precision::FP32 ? "FP32" : p == Precision::TF32 ? "TF32" : "3xTF32";
 }
 
 struct Dot {
@@ -44,11 +52,15 @@ class RooflinePanel final : public Panel {
     collect(s, ref);
     const float table_h = s.selected.empty() ? 0.0f : 150.0f;
     const ImVec2 size(-1, std::max(250.0f, ImGui::GetContentRegionAvail().y - table_h));
-    if (ImPlot::BeginSubplots("##rooflines", 1, 2, size, ImPlotSubplotFlags_LinkAllY)) {
+    unlabelled_[0].clear(), unlabelled_[1].clear();
+    const float note_h = 2 * ImGui::GetTextLineHeightWithSpacing();  // room for the unlabelled ceilings
+    const ImVec2 plots(size.x, size.y - note_h);
+    if (ImPlot::BeginSubplots("##rooflines", 1, 2, plots, ImPlotSubplotFlags_LinkAllY)) {
       draw_roofline(s, here, true);
       draw_roofline(s, ref, false);
       ImPlot::EndSubplots();
     }
+    draw_unlabelled(here, ref);
     draw_comparison(s, ref);
   }
 
@@ -102,20 +114,53 @@ class RooflinePanel final : public Panel {
     if (show_live_) add(s.live_runs, 0);
   }
 
-  void draw_ceilings(const GpuSpec& spec) {
-    const auto list = ceilings(spec);
+  // The compute ceilings the selected runs are judged against (judge(): the datasheet rate of each
+  // run's precision), so a TF32 or 3xTF32 run shows which line is its roof.
+  std::vector<std::pair<double, std::string>> selected_ceilings(const AppState& s, const GpuSpec& spec) const {
+    std::vector<std::pair<double, std::string>> out;
+    for (const auto& d : dots_) {
+      if (!s.selected.count(d.run->id)) continue;
+      const double v = compute_peak_tflops(spec, d.roof.precision);
+      const std::string name = roof_name(d.roof.precision);
+      if (std::none_of(out.begin(), out.end(), [&](const auto& o) { return o.second == name; })) out.emplace_back(v, name);
+    }
+    return out;
+  }
+
+  void draw_ceilings(const AppState& s, const GpuSpec& spec, bool measured_here) {
+    auto list = ceilings(spec);
     double top = 0;
     for (const auto& c : list)
       if (!c.is_bandwidth) top = std::max(top, c.value);
+    // A selected run's roof is drawn white: the line of that value, or one added for it (3xTF32).
+    std::vector<bool> marked(list.size(), false);
+    for (const auto& [value, name] : selected_ceilings(s, spec)) {
+      bool found = false;
+      for (size_t i = 0; i < list.size(); ++i)
+        if (!list[i].is_bandwidth && !list[i].measured && list[i].label == name) marked[i] = found = true;
+      if (!found && value > 0) {
+        list.push_back({name, false, value, false});
+        marked.push_back(true);
+      }
+    }
+    std::vector<CeilingLabel> labels;
     int bw_i = 0, fl_i = 0;
-    struct Label {
-      std::string text;
-      double value;
-      ImVec4 colour;
-    };
-    std::vector<Label> compute_labels;
-    for (const auto& c : list) {
-      const ImVec4 col = ceiling_colour(c, c.is_bandwidth ? bw_i++ : fl_i++);
+    for (size_t i = 0; i < list.size(); ++i) {
+      const Ceiling& c = list[i];
+      CeilingLabel l;
+      l.c = c;
+      l.colour = marked[i] ? ImVec4(1, 1, 1, 1) : ceiling_colour(c, c.is_bandwidth ? bw_i++ : fl_i++);
+      l.weight = marked[i] ? 2.0f : c.measured ? 1.5f : 2.5f;
+      char text[128];
+      std::snprintf(text, sizeof text, "%s %.0f %s", c.label.c_str(), c.value, c.is_bandwidth ? "GB/s" : "TFLOP/s");
+      l.text = text;
+      labels.push_back(l);
+    }
+    // A ceiling whose label finds no room on its line is named under the plots instead: every
+    // ceiling is named, and no label overlaps another, a point or the legend.
+    place_labels(labels, spec, measured_here);
+    for (const CeilingLabel& l : labels) {
+      const Ceiling& c = l.c;
       double xs[2], ys[2];
       if (c.is_bandwidth) {
         xs[0] = kMinIntensity, ys[0] = c.value * kMinIntensity / 1e3;
@@ -124,52 +169,128 @@ class RooflinePanel final : public Panel {
         xs[0] = c.value * 1e3 / spec.dram_gbps, ys[0] = c.value;
         xs[1] = kMaxIntensity, ys[1] = c.value;
       }
-      // Ceilings are labelled on their lines, so the legend stays small and hides no point.
-      char label[96];
-      std::snprintf(label, sizeof label, "%s %.0f %s", c.label.c_str(), c.value, c.is_bandwidth ? "GB/s" : "TFLOP/s");
       ImPlotSpec style;
-      style.LineColor = col;
-      style.LineWeight = c.measured ? 1.5f : 2.5f;
+      style.LineColor = l.colour;
+      style.LineWeight = l.weight;
       style.Flags = ImPlotItemFlags_NoLegend;
-      ImPlot::PlotLine(label, xs, ys, 2, style);
-      if (c.is_bandwidth) {
-        // Bandwidths lie close together (datasheet, measured read, measured write): put each label
-        // a factor of 3 higher up the slope than the last, so they stack instead of overlapping.
-        const double y = ys[1] / 3000.0 * std::pow(3.0, bw_i - 1);
-        ImPlot::PushStyleColor(ImPlotCol_InlayText, col);
-        // Text starts just right of its point on the line (PlotText centres it on the offset).
-        ImPlot::PlotText(label, y * 1e3 / c.value, y, ImVec2(ImGui::CalcTextSize(label).x / 2 + 6, 0));
+      ImPlot::PlotLine(l.text.c_str(), xs, ys, 2, style);
+      if (!l.placed) unlabelled_[measured_here ? 0 : 1].push_back({l.text, l.colour});
+      if (l.placed) {
+        ImPlot::PushStyleColor(ImPlotCol_InlayText, l.colour);
+        ImPlot::PlotText(l.text.c_str(), l.at.x, l.at.y);
         ImPlot::PopStyleColor();
-      } else {
-        compute_labels.push_back({label, c.value, col});
       }
-    }
-    // Compute-ceiling labels right-aligned above their lines, pushed down so none overlap.
-    std::sort(compute_labels.begin(), compute_labels.end(), [](const Label& a, const Label& b) { return a.value > b.value; });
-    const double right = ImPlot::GetPlotLimits().X.Max;
-    float previous_y = -1e9f;
-    for (const auto& l : compute_labels) {
-      const float line_y = ImPlot::PlotToPixels(right, l.value).y;
-      const float y = std::max(line_y - 8.0f, previous_y + 13.0f);
-      previous_y = y;
-      const float w = ImGui::CalcTextSize(l.text.c_str()).x;
-      ImPlot::PushStyleColor(ImPlotCol_InlayText, l.colour);
-      ImPlot::PlotText(l.text.c_str(), right, l.value, ImVec2(-w / 2 - 6, y - line_y));
-      ImPlot::PopStyleColor();
     }
   }
 
+  struct CeilingLabel {
+    Ceiling c;
+    std::string text;
+    ImVec4 colour;
+    float weight = 1;
+    bool placed = false;
+    ImPlotPoint at;  // the label's centre, when placed
+  };
+
+  // Places each label where it overlaps no other label, no point, the legend or the plot's edge
+  // (label_layout.h): compute ceilings right-aligned above or below their line or just after its
+  // knee, bandwidths along their slope from the bottom up.
+  void place_labels(std::vector<CeilingLabel>& labels, const GpuSpec& spec, bool measured_here) {
+    const ImVec2 pos = ImPlot::GetPlotPos(), size = ImPlot::GetPlotSize();
+    const float h = ImGui::GetTextLineHeight(), pad = 4;
+    LabelLayout layout({pos.x, pos.y, pos.x + size.x, pos.y + size.y});
+    double top_tflops = 0;
+    for (const auto& l : labels)
+      if (!l.c.is_bandwidth) top_tflops = std::max(top_tflops, l.c.value);
+    for (const auto& d : dots_) {
+      const double y = measured_here ? d.y_here : d.y_ref;
+      if (y <= 0) continue;
+      const ImVec2 p = ImPlot::PlotToPixels(d.x, y);
+      layout.block({p.x - 6, p.y - 6, p.x + 6, p.y + 6});
+    }
+    // No label crosses a line: each line is blocked, a horizontal one as one thin box, a slope as a
+    // chain of small ones. Candidates sit just above or below their own line, so it blocks none.
+    for (const auto& l : labels) {
+      if (!l.c.is_bandwidth) {
+        const ImVec2 a = ImPlot::PlotToPixels(l.c.value * 1e3 / spec.dram_gbps, l.c.value);
+        layout.block({a.x, a.y - 1, pos.x + size.x, a.y + 1});
+      } else {
+        // The slope ends where it meets the highest compute ceiling.
+        const float y_end = ImPlot::PlotToPixels(kMaxIntensity, top_tflops).y;
+        for (float y = pos.y + size.y; y > std::max(pos.y, y_end); y -= 4) {
+          const ImPlotPoint at = ImPlot::PixelsToPlot(ImVec2(pos.x, y));
+          const float x = ImPlot::PlotToPixels(at.y * 1e3 / l.c.value, at.y).x;
+          layout.block({x - 2, y - 2, x + 2, y + 2});
+        }
+      }
+    }
+    for (size_t i : label_order(labels)) {
+      CeilingLabel& l = labels[i];
+      const auto cands = label_candidates(l, spec, pos, size, h, pad);
+      if (const auto chosen = layout.place(cands)) {
+        const LabelBox& b = cands[*chosen];
+        l.placed = true;
+        l.at = ImPlot::PixelsToPlot(ImVec2((b.x0 + b.x1) / 2, (b.y0 + b.y1) / 2));
+      }
+    }
+  }
+
+  // Datasheet compute ceilings first, highest first; then measured ones; then bandwidths.
+  static std::vector<size_t> label_order(const std::vector<CeilingLabel>& labels) {
+    std::vector<size_t> order(labels.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+      const Ceiling &ca = labels[a].c, &cb = labels[b].c;
+      if (ca.is_bandwidth != cb.is_bandwidth) return !ca.is_bandwidth;
+      if (ca.measured != cb.measured) return !ca.measured;
+      return ca.value > cb.value;
+    });
+    return order;
+  }
+
+  // A compute ceiling's label: above or below its line, right-aligned at the edge, midway, or just
+  // after its knee. A bandwidth's: along its slope from the bottom up, just right of the line.
+  static std::vector<LabelBox> label_candidates(const CeilingLabel& l, const GpuSpec& spec, ImVec2 pos, ImVec2 size, float h,
+                                                float pad) {
+    const float w = ImGui::CalcTextSize(l.text.c_str()).x;
+    std::vector<LabelBox> cands;
+    if (!l.c.is_bandwidth) {
+      const float y = ImPlot::PlotToPixels(kMaxIntensity, l.c.value).y;
+      const float right = pos.x + size.x - pad - w;
+      const float knee = ImPlot::PlotToPixels(l.c.value * 1e3 / spec.dram_gbps, l.c.value).x + pad;
+      // Never further than the next row: a label two rows off reads as another line's.
+      for (const float y0 : {y - 1 - h, y + 2})
+        for (const float x0 : {right, (right + 2 * knee) / 3, (2 * right + knee) / 3, knee}) cands.push_back({x0, y0, x0 + w, y0 + h});
+    } else {
+      // The box's top-left corner just right of the line at the box's top: the slope rises to the
+      // right, so the whole box lies below it.
+      for (float y = pos.y + size.y - pad - h; y > pos.y + pad; y -= h / 2) {
+        const ImPlotPoint at = ImPlot::PixelsToPlot(ImVec2(pos.x, y));
+        const float x = ImPlot::PlotToPixels(at.y * 1e3 / l.c.value, at.y).x + pad;
+        cands.push_back({x, y, x + w, y + h});
+      }
+    }
+    return cands;
+  }
+
   void draw_roofline(AppState& s, const GpuSpec& spec, bool measured_here) {
-    const std::string title = (measured_here ? "This GPU: " : "Reference: ") + spec.name;
+    // The title fits its plot: "NVIDIA" and "GeForce" go first when it does not.
+    std::string name = spec.name;
+    const float room = ImGui::GetContentRegionAvail().x / 2 - 20;
+    const std::string prefix = measured_here ? "This GPU: " : "Reference: ", suffix = measured_here ? "" : ", runs projected";
+    for (const char* drop : {"NVIDIA ", "GeForce "})
+      if (ImGui::CalcTextSize((prefix + name + suffix).c_str()).x > room)
+        if (const size_t at = name.find(drop); at != std::string::npos) name.erase(at, std::strlen(drop));
+    const std::string title = prefix + name + suffix;
     if (!ImPlot::BeginPlot(title.c_str(), ImVec2(), ImPlotFlags_NoMenus)) return;
     ImPlot::SetupAxes("intensity (FLOP/byte)", "TFLOP/s");
     ImPlot::SetupAxisScale(ImAxis_X1, ImPlotScale_Log10);
     ImPlot::SetupAxisScale(ImAxis_Y1, ImPlotScale_Log10);
     ImPlot::SetupAxisLimits(ImAxis_X1, kMinIntensity, kMaxIntensity, ImPlotCond_Once);
     ImPlot::SetupAxisLimits(ImAxis_Y1, 0.01, 3000, ImPlotCond_Once);
-    // Above the DRAM slope at low intensity is unattainable, so the legend hides no run there.
-    ImPlot::SetupLegend(ImPlotLocation_SouthEast);  // the upper left holds the bandwidth labels
-    draw_ceilings(spec);
+    // Below the plot, the legend hides no point and no label.
+    ImPlot::SetupLegend(ImPlotLocation_South, ImPlotLegendFlags_Outside | ImPlotLegendFlags_Horizontal);
+    draw_ceilings(s, spec, measured_here);
 
     static const char* kGroups[] = {"live runs", "sweep runs", "stored runs"};
     static const ImPlotMarker kMarkers[] = {ImPlotMarker_Circle, ImPlotMarker_Square, ImPlotMarker_Diamond};
@@ -178,7 +299,7 @@ class RooflinePanel final : public Panel {
       for (size_t i = 0; i < dots_.size(); ++i)
         if (group_of_[i] == g) xs_.push_back(dots_[i].x), ys_.push_back(measured_here ? dots_[i].y_here : dots_[i].y_ref);
       if (xs_.empty()) continue;
-      const std::string label = measured_here ? kGroups[g] : std::string(kGroups[g]) + " (projected)";
+      const std::string label = kGroups[g];
       ImPlotSpec style;
       style.Marker = kMarkers[g];
       style.MarkerSize = g == 0 ? 5.0f : 4.0f;
@@ -193,6 +314,7 @@ class RooflinePanel final : public Panel {
       style.MarkerSize = 9;
       style.MarkerFillColor = ImVec4(0, 0, 0, 0);
       style.MarkerLineColor = ImVec4(1, 1, 1, 1);
+      style.LineColor = ImVec4(1, 1, 1, 1);  // the legend's swatch: the white of the ring
       style.LineWeight = 2.5f;
       ImPlot::PlotScatter("selected", xs_.data(), ys_.data(), int(xs_.size()), style);
     }
@@ -222,6 +344,8 @@ class RooflinePanel final : public Panel {
     ImGui::Text("intensity %.2f FLOP/B (%s)", best->x, best->roof.bytes_from_counters ? "DRAM counters" : "compulsory bytes");
     ImGui::Text("%s-bound on %s, %.1f %% of attainable", best->roof.here.memory_bound ? "memory" : "compute", r.device.c_str(),
                 best->roof.here.pct_of_attainable);
+    ImGui::Text("its roof: %s %.0f TFLOP/s (white once selected)", roof_name(best->roof.precision).c_str(),
+                compute_peak_tflops(spec, best->roof.precision));
     ImGui::Text("on %s: %s projected (floor %s), %s-bound", s.reference().name.c_str(),
                 short_time(best->roof.projection.projected_seconds * 1e3).c_str(),
                 short_time(best->roof.projection.floor_seconds * 1e3).c_str(), best->roof.projection.memory_bound ? "memory" : "compute");
@@ -239,10 +363,10 @@ class RooflinePanel final : public Panel {
     ImGui::SameLine();
     if (ImGui::SmallButton("clear")) s.selected.clear();
     const ImGuiTableFlags flags = ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingFixedFit;
-    if (!ImGui::BeginTable("compare", 8, flags)) return;
+    if (!ImGui::BeginTable("compare", 9, flags)) return;
     ImGui::TableSetupScrollFreeze(0, 1);
     ImGui::TableSetupColumn("config", ImGuiTableColumnFlags_WidthStretch);
-    for (const char* h : {"time here", "TFLOP/s", "GB/s", "FLOP/B", "bound", "% attainable", "on reference"})
+    for (const char* h : {"time here", "TFLOP/s", "GB/s", "FLOP/B", "roof (TFLOP/s)", "bound", "% attainable", "on reference"})
       ImGui::TableSetupColumn(h);
     ImGui::TableHeadersRow();
     for (int64_t id : s.selected) {
@@ -257,6 +381,7 @@ class RooflinePanel final : public Panel {
       ImGui::TableNextColumn(), ImGui::Text("%.2f", r->tflops);
       ImGui::TableNextColumn(), ImGui::Text("%.0f", r->gbps);
       ImGui::TableNextColumn(), ImGui::Text("%.2f", roof.point.intensity());
+      ImGui::TableNextColumn(), ImGui::Text("%s %.0f", roof_name(roof.precision).c_str(), compute_peak_tflops(s.spec_for(*r), roof.precision));
       ImGui::TableNextColumn(), ImGui::TextUnformatted(v.memory_bound ? "memory" : "compute");
       ImGui::TableNextColumn(), ImGui::Text("%.1f", v.pct_of_attainable);
       ImGui::TableNextColumn(), ImGui::Text("%s", short_time(pr.projected_seconds * 1e3).c_str());
@@ -264,7 +389,27 @@ class RooflinePanel final : public Panel {
     ImGui::EndTable();
   }
 
+  // The ceilings the plots had no room to label, each in its line's colour.
+  void draw_unlabelled(const GpuSpec& here, const GpuSpec& ref) {
+    bool any = false;
+    // One coloured item after another, wrapping where the row is full.
+    auto item = [&](const std::string& text, const ImVec4* colour) {
+      const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+      if (any && ImGui::GetItemRectMax().x + 8 + ImGui::CalcTextSize(text.c_str()).x <= right) ImGui::SameLine(0, 8);
+      if (colour) ImGui::TextColored(*colour, "%s", text.c_str());
+      else ImGui::TextDisabled("%s", text.c_str());
+      any = true;
+    };
+    for (int p = 0; p < 2; ++p) {
+      if (unlabelled_[p].empty()) continue;
+      item((p == 0 ? here : ref).name + " also:", nullptr);
+      for (const auto& [text, colour] : unlabelled_[p]) item(text, &colour);
+    }
+    if (!any) ImGui::TextDisabled("white: the roof the selected runs are judged against");
+  }
+
   bool show_live_ = true, show_sweep_ = true, show_history_ = true;
+  std::vector<std::pair<std::string, ImVec4>> unlabelled_[2];
   std::vector<Dot> dots_;
   std::vector<int> group_of_;
   std::vector<double> xs_, ys_;

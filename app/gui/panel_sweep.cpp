@@ -15,6 +15,7 @@
 #include "app/gui/app_state.h"
 #include "app/gui/gui_style.h"
 #include "app/gui/panel.h"
+#include "app/gui/heatmap_grid.h"
 #include "app/gui/run_figures.h"
 #include "model/sweep_plan.h"
 #include "model/kernel_family.h"
@@ -44,7 +45,7 @@ class SweepPanel final : public Panel {
       draw_editor(s);
       draw_controls(s, c);
       ImGui::TableNextColumn();
-      draw_heatmap(s);
+      draw_heatmap(s, c);
       draw_table(s, c);
       ImGui::EndTable();
     }
@@ -177,8 +178,8 @@ class SweepPanel final : public Panel {
     }
   }
 
-  // Best value per (x, y) cell over the other axes: max for figures where higher is better.
-  void draw_heatmap(AppState& s) {
+  // Best value per (x, y) cell over the other axes (heatmap_grid.h).
+  void draw_heatmap(AppState& s, RunSession& c) {
     const FamilyPtr f = find_family(s.config.family);
     if (!f) return;
     const ParamTable& params = f->params();
@@ -203,52 +204,26 @@ class SweepPanel final : public Panel {
     ImGui::TextUnformatted("colour by");
     ImGui::SameLine();
     ImGui::SetNextItemWidth(170);
-    bool higher_better = true;
     if (ImGui::BeginCombo("##heat_figure", s.heat_figure.c_str())) {
       for (const auto& fi : figure_list())
         if (ImGui::Selectable(fi.name.c_str(), fi.name == s.heat_figure)) s.heat_figure = fi.name;
       ImGui::EndCombo();
     }
-    for (const auto& fi : figure_list())
-      if (fi.name == s.heat_figure) higher_better = fi.higher_is_better;
-
     const ParamDecl* dx = find_param(params, s.heat_x);
     const ParamDecl* dy = find_param(params, s.heat_y);
     if (!dx || !dy) return;
-    auto value_of = [](const RunResult& r, const std::string& name) { return r.config.params.find(name).value_or(0); };
-    std::vector<int> xv, yv;
-    for (const auto& r : s.sweep_results) {
-      xv.push_back(value_of(r, s.heat_x));
-      yv.push_back(value_of(r, s.heat_y));
-    }
-    auto uniq = [](std::vector<int>& v) {
-      std::sort(v.begin(), v.end());
-      v.erase(std::unique(v.begin(), v.end()), v.end());
-    };
-    uniq(xv), uniq(yv);
-    const int nx = int(xv.size()), ny = int(yv.size());
-    const GpuSpec here = s.here();  // a sweep runs on this GPU
-    cells_.assign(size_t(nx) * size_t(ny), std::numeric_limits<double>::quiet_NaN());
-    double lo = std::numeric_limits<double>::infinity(), hi = -lo;
-    for (const auto& r : s.sweep_results) {
-      const double v = passed(r) ? figure_value(r, s.heat_figure, here) : std::nan("");
-      if (std::isnan(v)) continue;
-      const int xi = int(std::lower_bound(xv.begin(), xv.end(), value_of(r, s.heat_x)) - xv.begin());
-      const int yi = int(std::lower_bound(yv.begin(), yv.end(), value_of(r, s.heat_y)) - yv.begin());
-      double& cell = cells_[size_t(ny - 1 - yi) * size_t(nx) + size_t(xi)];  // row 0 is drawn at the top
-      if (std::isnan(cell) || (higher_better ? v > cell : v < cell)) cell = v;
-      lo = std::min(lo, v), hi = std::max(hi, v);
-    }
-    if (!(hi >= lo)) lo = 0, hi = 1;
-    if (hi == lo) hi = lo + 1;
+    grid_ = heatmap_grid(s.sweep_results, s.heat_x, s.heat_y, s.heat_figure, s.here());  // a sweep runs on this GPU
+    const bool higher_better = grid_.higher_is_better;
+    const int nx = int(grid_.x_values.size()), ny = int(grid_.y_values.size());
+    const double lo = grid_.lo, hi = grid_.hi;
     const float h = std::max(200.0f, ImGui::GetContentRegionAvail().y * 0.55f);
     ImPlot::PushColormap(ImPlotColormap_Viridis);
     if (ImPlot::BeginPlot("##heatmap", ImVec2(ImGui::GetContentRegionAvail().x - 90, h), ImPlotFlags_NoLegend | ImPlotFlags_NoMenus)) {
       ImPlot::SetupAxes(s.heat_x.c_str(), s.heat_y.c_str(), ImPlotAxisFlags_AutoFit | ImPlotAxisFlags_NoGridLines,
                         ImPlotAxisFlags_AutoFit | ImPlotAxisFlags_NoGridLines);
       labels_x_.clear(), labels_y_.clear(), ticks_x_.clear(), ticks_y_.clear();
-      for (int i = 0; i < nx; ++i) labels_x_.push_back(dx->format(xv[size_t(i)])), ticks_x_.push_back(i + 0.5);
-      for (int i = 0; i < ny; ++i) labels_y_.push_back(dy->format(yv[size_t(i)])), ticks_y_.push_back(i + 0.5);
+      for (int i = 0; i < nx; ++i) labels_x_.push_back(dx->format(grid_.x_values[size_t(i)])), ticks_x_.push_back(i + 0.5);
+      for (int i = 0; i < ny; ++i) labels_y_.push_back(dy->format(grid_.y_values[size_t(i)])), ticks_y_.push_back(i + 0.5);
       std::vector<const char*> lx, ly;
       for (auto& l : labels_x_) lx.push_back(l.c_str());
       for (auto& l : labels_y_) ly.push_back(l.c_str());
@@ -257,7 +232,7 @@ class SweepPanel final : public Panel {
       if (nx > 0 && ny > 0) {
         // ImPlot cannot colour NaN: empty cells (not run yet, failed, invalid) get the low colour
         // and are then covered in grey, so they never read as slow.
-        shown_ = cells_;
+        shown_ = grid_.value;
         for (double& v : shown_)
           if (std::isnan(v)) v = lo;
         ImPlot::PlotHeatmap("##cells", shown_.data(), ny, nx, lo, hi, nx * ny <= 64 ? "%.3g" : nullptr, ImPlotPoint(0, 0),
@@ -266,17 +241,49 @@ class SweepPanel final : public Panel {
         ImDrawList* draw = ImPlot::GetPlotDrawList();
         for (int row = 0; row < ny; ++row)
           for (int col = 0; col < nx; ++col)
-            if (std::isnan(cells_[size_t(row) * size_t(nx) + size_t(col)])) {
+            if (grid_.best_run[grid_.at(size_t(col), size_t(row))] < 0) {
               const double y_top = ny - row;  // row 0 is the top row
               draw->AddRectFilled(ImPlot::PlotToPixels(col, y_top), ImPlot::PlotToPixels(col + 1, y_top - 1), IM_COL32(70, 70, 70, 255));
             }
         ImPlot::PopPlotClipRect();
+        // Hover names the run behind a cell and its value; a click applies that config.
+        if (ImPlot::IsPlotHovered()) {
+          const ImPlotPoint m = ImPlot::GetPlotMousePos();
+          const int col = int(std::floor(m.x)), row_from_bottom = int(std::floor(m.y));
+          if (col >= 0 && col < nx && row_from_bottom >= 0 && row_from_bottom < ny) {
+            const size_t at = grid_.at(size_t(col), size_t(ny - 1 - row_from_bottom));
+            const int run = grid_.best_run[at];
+            if (run < 0) {
+              ImGui::SetTooltip("%s = %s, %s = %s: no passed run", s.heat_x.c_str(), labels_x_[size_t(col)].c_str(),
+                                s.heat_y.c_str(), labels_y_[size_t(row_from_bottom)].c_str());
+            } else {
+              const RunResult& r = s.sweep_results[size_t(run)];
+              const FigureInfo* fi = find_figure(s.heat_figure);
+              const std::string unit = fi && !fi->unit.empty() ? " " + fi->unit : "";
+              // "37.6 TFLOP/s" or "DRAM throughput 81.2 %": the name only where the unit does not say it.
+              const std::string label = fi && fi->unit == s.heat_figure ? "" : s.heat_figure + " ";
+              ImGui::SetTooltip("%s\n%s%.4g%s, the %s of %d passed runs in this cell\nclick to apply it", r.config_name.c_str(),
+                                label.c_str(), grid_.value[at], unit.c_str(), higher_better ? "highest" : "lowest", grid_.count[at]);
+              if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) s.apply(r.config, c);
+            }
+          }
+        }
       }
       ImPlot::EndPlot();
     }
     ImGui::SameLine();
     ImPlot::ColormapScale(s.heat_figure.c_str(), lo, hi, ImVec2(80, h));
     ImPlot::PopColormap();
+    // Say how the other axes are folded into a cell.
+    std::string others;
+    for (const auto& [name, axis] : s.sweep_axes)
+      if (axis.enabled && axis.values.size() > 1 && name != s.heat_x && name != s.heat_y && find_param(params, name))
+        others += (others.empty() ? "" : ", ") + name;
+    ImGui::PushStyleColor(ImGuiCol_Text, kGrey);
+    ImGui::TextWrapped("each cell: the %s %s over %s; hover for its config, click to apply it",
+                       grid_.higher_is_better ? "highest" : "lowest", s.heat_figure.c_str(),
+                       others.empty() ? "its runs (no other axis varies)" : others.c_str());
+    ImGui::PopStyleColor();
   }
 
   // A cell's text, with the whole of it on hover when the column is too narrow to show it.
@@ -368,7 +375,8 @@ class SweepPanel final : public Panel {
   char tag_[96] = "";
   std::string axis_error_, preview_key_;
   int preview_total_ = 0, preview_invalid_ = 0;
-  std::vector<double> cells_, shown_, ticks_x_, ticks_y_;
+  HeatmapGrid grid_;
+  std::vector<double> shown_, ticks_x_, ticks_y_;
   std::vector<std::string> labels_x_, labels_y_;
   std::vector<size_t> order_;
 };

@@ -1,0 +1,27 @@
+// The sweep heatmap's cells: sweep runs folded onto two parameters, each cell the best run of the
+// figure over the axes not shown. Plain data, so the panel only draws it and tests read it.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "model/gpu_spec.h"
+#include "model/run_result.h"
+
+namespace gemmscope {
+
+struct HeatmapGrid {
+  std::vector<int> x_values, y_values;  // the parameter values present, ascending
+  // Row-major from the top row (the highest y value) down, x_values.size() wide.
+  std::vector<double> value;   // the best figure of the cell's passed runs; NaN when it has none
+  std::vector<int> best_run;   // index into the runs of the run behind `value`; -1 when none
+  std::vector<int> count;      // passed runs with the figure in the cell
+  double lo = 0, hi = 1;       // the colour range (hi > lo)
+  bool higher_is_better = true;
+  size_t at(size_t col, size_t row_from_top) const { return row_from_top * x_values.size() + col; }
+};
+
+// Runs whose config lacks `x` or `y` sit at value 0 of that axis. `ran_on` judges the figures.
+HeatmapGrid heatmap_grid(const std::vector<RunResult>& runs, const std::string& x, const std::string& y,
+                         const std::string& figure, const GpuSpec& ran_on);
+
+}  // namespace gemmscope

@@ -1,0 +1,66 @@
+// The sweep heatmap's cells (app/gui/heatmap_grid.h): each cell is the best run over the axes not
+// shown, knows which run that is (hover and click use it) and how many it chose from; cells with
+// no passed run stay empty rather than reading as slow.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "app/gui/heatmap_grid.h"
+#include "model/kernel_family.h"
+
+using namespace gemmscope;
+
+namespace {
+
+RunResult run(int block_m, int block_n, int threads, double ms, Disposition d = Disposition::Passed) {
+  RunResult r;
+  r.config = make_config(problem_p9(), "seed_tall_skinny",
+                         {{"block_m", std::to_string(block_m)}, {"block_n", std::to_string(block_n)}, {"threads", std::to_string(threads)}});
+  r.config_name = config_name(r.config);
+  r.disposition = d;
+  r.ms_median = d == Disposition::Passed ? ms : 0;
+  r.tflops = d == Disposition::Passed ? 68.7 / ms : 0;
+  return r;
+}
+
+GpuSpec h200() { return *find_spec(load_gpu_specs(default_gpu_spec_dir()), "h200"); }
+
+}  // namespace
+
+TEST(HeatmapGrid, EachCellIsTheBestRunOverTheHiddenAxisAndNamesIt) {
+  const std::vector<RunResult> runs = {run(64, 64, 128, 6.0), run(64, 64, 256, 5.0), run(128, 64, 128, 4.0),
+                                       run(128, 128, 128, 3.0), run(64, 128, 256, 0, Disposition::Invalid)};
+  const HeatmapGrid g = heatmap_grid(runs, "block_m", "block_n", "TFLOP/s", h200());
+  ASSERT_EQ(g.x_values, (std::vector<int>{64, 128}));
+  ASSERT_EQ(g.y_values, (std::vector<int>{64, 128}));
+  EXPECT_TRUE(g.higher_is_better);
+  // Row 0 is the top row: block_n = 128.
+  const size_t m64_n64 = g.at(0, 1), m128_n64 = g.at(1, 1), m64_n128 = g.at(0, 0), m128_n128 = g.at(1, 0);
+  EXPECT_EQ(g.best_run[m64_n64], 1) << "of the two threads values, the faster run (5 ms) is the cell's";
+  EXPECT_EQ(g.count[m64_n64], 2);
+  EXPECT_NEAR(g.value[m64_n64], 68.7 / 5.0, 1e-9);
+  EXPECT_EQ(g.best_run[m128_n64], 2);
+  EXPECT_EQ(g.best_run[m128_n128], 3);
+  EXPECT_EQ(g.best_run[m64_n128], -1) << "an invalid run gives the cell no value";
+  EXPECT_TRUE(std::isnan(g.value[m64_n128]));
+  EXPECT_EQ(g.count[m64_n128], 0);
+  EXPECT_NEAR(g.lo, 68.7 / 6.0, 1e-9);
+  EXPECT_NEAR(g.hi, 68.7 / 3.0, 1e-9);
+}
+
+TEST(HeatmapGrid, ForTimeTheLowestWins) {
+  const std::vector<RunResult> runs = {run(64, 64, 128, 6.0), run(64, 64, 256, 5.0)};
+  const HeatmapGrid g = heatmap_grid(runs, "block_m", "block_n", "time", h200());
+  EXPECT_FALSE(g.higher_is_better);
+  ASSERT_EQ(g.value.size(), 1u);
+  EXPECT_EQ(g.best_run[0], 1);
+  EXPECT_DOUBLE_EQ(g.value[0], 5.0);
+  EXPECT_GT(g.hi, g.lo) << "one value still gives a colour range";
+}
+
+TEST(HeatmapGrid, NoRunsGiveAnEmptyGridWithAUsableRange) {
+  const HeatmapGrid g = heatmap_grid({}, "block_m", "block_n", "TFLOP/s", h200());
+  EXPECT_TRUE(g.x_values.empty());
+  EXPECT_TRUE(g.value.empty());
+  EXPECT_GT(g.hi, g.lo);
+}
