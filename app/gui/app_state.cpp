@@ -1,8 +1,10 @@
 #include "app/gui/app_state.h"
 
 #include <algorithm>
+#include <fstream>
 
 #include "app/gui/run_figures.h"
+#include "controller/export.h"
 #include "model/families/card_family.h"
 #include "model/kernel_family.h"
 #include "model/validate.h"
@@ -165,6 +167,31 @@ const RunResult* AppState::find_run(int64_t id) const {
     for (const auto& r : *list)
       if (r.id == id) return &r;
   return nullptr;
+}
+
+std::string AppState::export_selection(const std::string& path, bool ncu_long) const {
+  std::vector<RunResult> runs;
+  if (!selected.empty()) {
+    for (int64_t id : selected)
+      if (const RunResult* r = find_run(id)) runs.push_back(*r);
+  } else {
+    std::set<int64_t> seen;
+    for (const auto* list : {&live_runs, &sweep_results, &history})
+      for (const auto& r : *list)
+        if (seen.insert(r.id).second) runs.push_back(r);
+  }
+  if (runs.empty()) throw std::invalid_argument("nothing to export: no runs yet");
+  if (path.empty()) throw std::invalid_argument("export: no file name given");
+  const std::string absolute = std::filesystem::absolute(path).string();
+  if (ncu_long) {
+    std::ofstream out(absolute);
+    if (!out) throw std::runtime_error("cannot write " + absolute);
+    write_ncu_csv(out, runs);
+    if (!out.flush()) throw std::runtime_error("cannot write " + absolute);
+  } else {
+    export_results(absolute, runs);  // by extension; names the path when it fails
+  }
+  return absolute;
 }
 
 void AppState::set_config(const KernelConfig& c) {

@@ -136,6 +136,10 @@ struct AppState {
   std::set<int64_t> selected;
   int64_t next_local_id = -1;
   const RunResult* find_run(int64_t id) const;
+  // File > Export selection: the selected runs (all shown runs when none is selected) to `path`,
+  // as .csv (one row per run), .json, or with `ncu_long` Nsight Compute's long --csv format.
+  // Returns the absolute path written; throws naming the path and why.
+  std::string export_selection(const std::string& path, bool ncu_long) const;
 
   // [SECTION] Messages, frames, captures
   std::vector<std::string> log;            // newest last

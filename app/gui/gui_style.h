@@ -2,6 +2,7 @@
 #pragma once
 #include "imgui.h"
 #include "app/gui/run_figures.h"
+#include "model/metric_catalog.h"
 
 namespace gemmscope {
 
@@ -13,6 +14,15 @@ inline void disposition_cell(const RunResult& r) {
   if (passed(r)) ImGui::TextUnformatted("passed");
   else ImGui::TextColored(kRed, "%s", to_string(r.disposition).c_str());
   if (!r.reason.empty() && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", r.reason.c_str());
+}
+
+// On hover of the last item: a metric's Nsight Compute name, unit and meaning from the catalogue.
+inline void metric_tooltip(const std::string& name) {
+  if (!ImGui::IsItemHovered()) return;
+  if (const MetricInfo* m = find_metric(name))
+    ImGui::SetTooltip("%s\nunit: %s%s\n%s", m->name.c_str(), m->unit.c_str(), m->pct_of_peak ? " of peak" : "", m->description.c_str());
+  else
+    ImGui::SetTooltip("%s", name.c_str());
 }
 
 }  // namespace gemmscope

@@ -27,6 +27,7 @@
 #include <GLFW/glfw3.h>
 
 #include "app/gui/app_state.h"
+#include "app/gui/menus.h"
 #include "app/gui/panel.h"
 #include "app/gui/preset.h"
 #include "app/gui/report_writer.h"
@@ -157,51 +158,6 @@ void draw_banner(AppState& s) {
   }
 }
 
-// File > Open kernel card: a path typed in; the card is read here (it is small) and watched.
-void draw_open_card(AppState& s, RunSession& session, char* path, size_t size) {
-  if (s.show_open_card) ImGui::OpenPopup("Open kernel card");
-  s.show_open_card = false;
-  if (ImGui::BeginPopupModal("Open kernel card", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
-    ImGui::TextUnformatted("Kernel card (a TOML file beside your CUDA or Triton source; docs/kernel_cards.md):");
-    ImGui::SetNextItemWidth(520);
-    const bool enter = ImGui::InputText("##card_path", path, size, ImGuiInputTextFlags_EnterReturnsTrue);
-    if (ImGui::Button("Open") || enter) {
-      if (s.open_card(path, session)) ImGui::CloseCurrentPopup();
-    }
-    ImGui::SameLine();
-    if (ImGui::Button("Cancel")) ImGui::CloseCurrentPopup();
-    if (!s.last_error.empty() && s.last_error.rfind("card not opened", 0) == 0) {
-      ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.35f, 0.3f, 1.0f));
-      ImGui::PushTextWrapPos(520);
-      ImGui::TextUnformatted(s.last_error.c_str());
-      ImGui::PopTextWrapPos();
-      ImGui::PopStyleColor();
-    }
-    ImGui::EndPopup();
-  }
-}
-
-// File > Open store: a path typed in (the session opens it on its thread and reports back).
-void draw_open_store(AppState& s, RunSession& session, char* path, size_t size) {
-  if (s.show_open_store) ImGui::OpenPopup("Open store");
-  s.show_open_store = false;
-  if (ImGui::BeginPopupModal("Open store", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
-    ImGui::TextUnformatted("Results store (an SQLite file; a new name creates one):");
-    ImGui::SetNextItemWidth(520);
-    const bool enter = ImGui::InputText("##store_path", path, size, ImGuiInputTextFlags_EnterReturnsTrue);
-    ImGui::BeginDisabled(s.sweep_running);
-    if (ImGui::Button("Open") || enter) {
-      session.open_store(path);
-      ImGui::CloseCurrentPopup();
-    }
-    ImGui::EndDisabled();
-    ImGui::SameLine();
-    if (ImGui::Button("Cancel")) ImGui::CloseCurrentPopup();
-    if (s.sweep_running) ImGui::TextDisabled("(the store cannot change while a sweep runs)");
-    ImGui::EndPopup();
-  }
-}
-
 void draw_frame_overlay(const AppState& s) {
   if (!s.show_frame_overlay) return;
   const ImGuiViewport* vp = ImGui::GetMainViewport();
@@ -305,10 +261,9 @@ int main(int argc, char** argv) {
   }
   auto controller = std::make_unique<RunSession>(SessionOptions{command, store_path});
   controller->hello();
-  char open_store_path[1024];
-  std::snprintf(open_store_path, sizeof open_store_path, "%s", store_path.c_str());
-  char open_card_path[1024];
-  std::snprintf(open_card_path, sizeof open_card_path, "%s", opt.card.c_str());
+  MenuState menu;
+  std::snprintf(menu.store_path, sizeof menu.store_path, "%s", store_path.c_str());
+  std::snprintf(menu.card_path, sizeof menu.card_path, "%s", opt.card.c_str());
   bool card_requested = !opt.card.empty();
   auto last_card_poll = std::chrono::steady_clock::now();
 
@@ -365,28 +320,11 @@ int main(int argc, char** argv) {
     if (driver) io.AddMousePosEvent(-FLT_MAX, -FLT_MAX);
     ImGui::NewFrame();
 
-    if (ImGui::BeginMainMenuBar()) {
-      if (ImGui::BeginMenu("View")) {
-        for (size_t i = 0; i < panels.size(); ++i) {
-          bool v = open[i];
-          if (ImGui::MenuItem(panels[i]->title(), nullptr, &v)) open[i] = v;
-        }
-        ImGui::MenuItem("Frame-time overlay", nullptr, &s.show_frame_overlay);
-        if (ImGui::MenuItem("Reset layout")) fresh_layout = true;
-        ImGui::EndMenu();
-      }
-      if (ImGui::BeginMenu("File")) {
-        if (ImGui::MenuItem("Open kernel card...")) s.show_open_card = true;
-        if (ImGui::MenuItem("Open store...")) s.show_open_store = true;
-        if (ImGui::MenuItem("Quit")) s.quit = true;
-        ImGui::EndMenu();
-      }
-      ImGui::TextDisabled("  store: %s%s", s.store.open ? s.store.path.c_str() : "(none)",
-                          s.store.open && !s.store.writable ? " (read-only)" : "");
-      ImGui::SameLine(ImGui::GetWindowWidth() - 190);
-      ImGui::TextDisabled("frame %.1f ms, %.0f fps", s.frames.last_ms, ImGui::GetIO().Framerate);
-      ImGui::EndMainMenuBar();
-    }
+    if (!driver) handle_shortcuts(s, *controller, menu);  // a scripted run takes no keys
+    std::vector<const char*> titles;
+    for (const auto& p : panels) titles.push_back(p->title());
+    draw_main_menu(s, *controller, menu, titles, open);
+    if (menu.fresh_layout) fresh_layout = true, menu.fresh_layout = false;
     draw_banner(s);
     const ImGuiID dock = ImGui::GetID("gemmscope-dock");
     if (fresh_layout) {
@@ -414,8 +352,7 @@ int main(int argc, char** argv) {
       open[i] = keep;
     }
     draw_frame_overlay(s);
-    draw_open_store(s, *controller, open_store_path, sizeof open_store_path);
-    draw_open_card(s, *controller, open_card_path, sizeof open_card_path);
+    draw_dialogs(s, *controller, menu);
 
     ImGui::Render();
     int fb_w = 0, fb_h = 0;

@@ -21,15 +21,21 @@ namespace {
 const ImVec4 kGrey(0.55f, 0.55f, 0.55f, 1.0f);
 constexpr int kShown = 60;  // runs in the time series
 
-// A bar from 0 to 100 % with the value written on it.
-void percent_bar(const char* label, double pct, const char* note = nullptr) {
+// A bar from 0 to 100 % with the value written on it. Hovering the label or the bar explains it:
+// `metric_name` names a catalogue metric, `note` is free text.
+void percent_bar(const char* label, double pct, const char* metric_name = nullptr, const char* note = nullptr) {
   char text[96];
   if (std::isnan(pct)) std::snprintf(text, sizeof text, "not collected");
   else std::snprintf(text, sizeof text, "%.1f %%", pct);
+  auto explain = [&] {
+    if (metric_name) metric_tooltip(metric_name);
+    else if (note && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", note);
+  };
   ImGui::TextUnformatted(label);
+  explain();
   ImGui::SameLine(170);
   ImGui::ProgressBar(std::isnan(pct) ? 0.0f : float(std::clamp(pct / 100.0, 0.0, 1.0)), ImVec2(-FLT_MIN, 0), text);
-  if (note && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", note);
+  explain();
 }
 
 double metric(const RunResult& r, const std::string& name) {
@@ -156,6 +162,7 @@ class LivePanel final : public Panel {
         const GpuSpec here = s.spec_for(r);
         const double slots = double(here.sms) * std::max(1, r.occupancy_blocks_per_sm);
         ImGui::TextUnformatted("Grid size");
+        metric_tooltip(name);
         ImGui::SameLine(170);
         if (slots > 0) ImGui::Text("%.0f blocks = %.2f waves on %d SMs", grid, grid / slots, here.sms);
         else ImGui::Text("%.0f blocks", grid);
@@ -176,17 +183,19 @@ class LivePanel final : public Panel {
     const int threads = int(r.block_size);
     const Occupancy oh = theoretical_occupancy(here, threads, r.registers, smem, r.smem_config_bytes);
     const Occupancy orf = theoretical_occupancy(ref, threads, r.registers, smem);
-    percent_bar("achieved", metric(r, "sm__warps_active.avg.pct_of_peak_sustained_active"));
+    percent_bar("achieved", metric(r, "sm__warps_active.avg.pct_of_peak_sustained_active"),
+                "sm__warps_active.avg.pct_of_peak_sustained_active");
     const std::string here_label = "theoretical (this GPU)", ref_label = "theoretical (" + ref.key + ")";
     const std::string here_note = here.name + ": " + std::to_string(oh.blocks_per_sm) + " blocks/SM, limited by " + oh.limiter;
     const std::string ref_note = ref.name + ": " + std::to_string(orf.blocks_per_sm) + " blocks/SM, limited by " + orf.limiter;
-    percent_bar(here_label.c_str(), 100.0 * oh.fraction, here_note.c_str());
-    percent_bar(ref_label.c_str(), 100.0 * orf.fraction, ref_note.c_str());
-    ImGui::Text("registers %d/thread   shared memory %lld B/block (static %lld, dynamic %lld)   local %lld B", r.registers, smem,
+    percent_bar(here_label.c_str(), 100.0 * oh.fraction, nullptr, here_note.c_str());
+    percent_bar(ref_label.c_str(), 100.0 * orf.fraction, nullptr, ref_note.c_str());
+    // Wrapped: these lines are longer than a narrow panel.
+    ImGui::TextWrapped("registers %d/thread   shared memory %lld B/block (static %lld, dynamic %lld)   local %lld B", r.registers, smem,
                 (long long)r.static_smem, (long long)r.dynamic_smem, (long long)r.local_bytes);
-    ImGui::Text("block %lld threads, grid %lld blocks; limiter here: %s, on %s: %s", (long long)r.block_size,
+    ImGui::TextWrapped("block %lld threads, grid %lld blocks; limiter here: %s, on %s: %s", (long long)r.block_size,
                 (long long)r.grid_size, oh.limiter.c_str(), ref.key.c_str(), orf.limiter.c_str());
-    ImGui::Text("shared memory configured per SM: %lld KB here (%s, %d blocks fit), %lld KB on %s (estimated)",
+    ImGui::TextWrapped("shared memory configured per SM: %lld KB here (%s, %d blocks fit), %lld KB on %s (estimated)",
                 oh.smem_config_bytes / 1024, oh.smem_config_estimated ? "estimated" : "the driver's, recorded", oh.limit_by_smem,
                 orf.smem_config_bytes / 1024, ref.key.c_str());
     if (!r.launched_kernel.empty() && r.config.family == "cublas") ImGui::TextWrapped("cuBLAS launched %s", r.launched_kernel.c_str());

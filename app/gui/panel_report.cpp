@@ -2,12 +2,14 @@
 // with the PNGs, configs, figures, GPU specs, CSV/JSON exports). Also the message log.
 #include <cstdio>
 #include <ctime>
+#include <filesystem>
 #include <string>
 
 #include "imgui.h"
 
 #include "app/gui/app_state.h"
 #include "app/gui/gui_style.h"
+#include "app/gui/open_folder.h"
 #include "app/gui/panel.h"
 
 namespace gemmscope {
@@ -46,9 +48,15 @@ class ReportPanel final : public Panel {
       ImGui::SameLine();
       ImGui::Text("writing... (%zu/%zu captures)", s.report->next, s.report->panels.size());
     } else if (s.report) {
-      ImGui::SameLine();
-      if (s.report->ok) ImGui::Text("written to %s", s.report->dir.c_str());
-      else ImGui::TextColored(kRed, "%s", s.report->error.c_str());
+      if (s.report->ok) {
+        const std::string where = std::filesystem::absolute(s.report->dir).string();
+        ImGui::TextWrapped("written to %s", where.c_str());
+        if (ImGui::SmallButton("Open folder")) {
+          if (const std::string why = open_folder(where); !why.empty()) s.message(why, true);
+        }
+      } else {
+        ImGui::TextColored(kRed, "%s", s.report->error.c_str());
+      }
     }
     ImGui::Checkbox("frame-time overlay", &s.show_frame_overlay);
 

@@ -277,10 +277,13 @@ class RooflinePanel final : public Panel {
     // The title fits its plot: "NVIDIA" and "GeForce" go first when it does not.
     std::string name = spec.name;
     const float room = ImGui::GetContentRegionAvail().x / 2 - 20;
-    const std::string prefix = measured_here ? "This GPU: " : "Reference: ", suffix = measured_here ? "" : ", runs projected";
+    const std::string prefix = measured_here ? "This GPU: " : "Reference: ";
+    std::string suffix = measured_here ? "" : " (runs projected)";
+    auto fits = [&] { return ImGui::CalcTextSize((prefix + name + suffix).c_str()).x <= room; };
     for (const char* drop : {"NVIDIA ", "GeForce "})
-      if (ImGui::CalcTextSize((prefix + name + suffix).c_str()).x > room)
+      if (!fits())
         if (const size_t at = name.find(drop); at != std::string::npos) name.erase(at, std::strlen(drop));
+    if (!fits() && !suffix.empty()) suffix = " (projected)";
     const std::string title = prefix + name + suffix;
     if (!ImPlot::BeginPlot(title.c_str(), ImVec2(), ImPlotFlags_NoMenus)) return;
     ImPlot::SetupAxes("intensity (FLOP/byte)", "TFLOP/s");

@@ -4,6 +4,8 @@
 
 #include <fstream>
 
+#include <nlohmann/json.hpp>
+
 #include "app/gui/app_state.h"
 #include "controller/result_store.h"
 #include "model/kernel_family.h"
@@ -153,4 +155,41 @@ TEST(AppState, AKernelCardIsWatchedAndEachSaveIsReadAndRunAgain) {
   EXPECT_EQ(s.card->error, "");
   EXPECT_EQ(s.card->versions, 3);
   fs::remove_all(dir);
+}
+
+TEST(AppState, ExportSelectionWritesTheSelectedRunsOrEveryRunShown) {
+  AppState s = fresh_state();
+  RunResult a, b;
+  a.id = 1, a.config = s.config, a.config_name = "first@p9", a.disposition = Disposition::Passed, a.ms_median = 5;
+  b.id = 2, b.config = s.config, b.config_name = "second@p9", b.disposition = Disposition::Passed, b.ms_median = 4;
+  s.live_runs = {a};
+  s.sweep_results = {b};
+  s.history = {a, b};  // stored copies of the same runs are written once
+
+  EXPECT_THROW(s.export_selection(temp_path("export_bad", ".txt"), false), std::invalid_argument)
+      << "an extension that is neither .csv nor .json is refused";
+
+  const std::string all = temp_path("export_all", ".json");
+  EXPECT_EQ(s.export_selection(all, false), std::filesystem::absolute(all).string());
+  std::ifstream in_all(all);
+  const auto j = nlohmann::json::parse(in_all);
+  ASSERT_EQ(j.size(), 2u) << "nothing selected: every run shown, once each";
+
+  s.selected = {2};
+  const std::string one = temp_path("export_one", ".csv");
+  s.export_selection(one, false);
+  std::ifstream in_one(one);
+  std::string header, row, extra;
+  std::getline(in_one, header), std::getline(in_one, row);
+  EXPECT_NE(row.find("second@p9"), std::string::npos) << row;
+  EXPECT_FALSE(std::getline(in_one, extra)) << "only the selected run";
+
+  const std::string ncu = temp_path("export_ncu", ".csv");
+  s.export_selection(ncu, true);
+  std::ifstream in_ncu(ncu);
+  std::getline(in_ncu, header);
+  EXPECT_NE(header.find("\"Metric Name\""), std::string::npos) << "Nsight Compute's long format: " << header;
+
+  AppState empty = fresh_state();
+  EXPECT_THROW(empty.export_selection(temp_path("export_none", ".csv"), false), std::invalid_argument);
 }
