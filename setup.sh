@@ -72,8 +72,17 @@ cmake --build "$BUILD" -j "$(nproc)"
 
 case "$mode" in
   run)
+    # Without a GPU the first window shows the sample (runs measured on an H200), not an empty app.
+    gpu=0
+    command -v nvidia-smi >/dev/null 2>&1 && nvidia-smi -L >/dev/null 2>&1 && gpu=1
     if [ -n "${DISPLAY:-}" ]; then
-      exec "$BUILD/app/gui/gemmscope"
+      if [ "$gpu" = 1 ]; then exec "$BUILD/app/gui/gemmscope"; fi
+      echo "setup: no NVIDIA GPU here, so the app opens the sample: runs measured on an H200, replayed"
+      exec "$BUILD/app/gui/gemmscope" --sample
+    elif [ "$gpu" = 0 ]; then
+      echo "setup: no DISPLAY and no NVIDIA GPU: the GPU specs and ceilings this build knows; with a display,"
+      echo "       '$BUILD/app/gui/gemmscope --sample' shows runs measured on an H200"
+      exec "$BUILD/app/cli/gemmscope-cli" peaks
     else
       echo "setup: no DISPLAY, so running the CLI on the P9 seed problem"
       exec "$BUILD/app/cli/gemmscope-cli" run --problem p9 --family seed_tall_skinny

@@ -154,6 +154,8 @@ struct AppState {
   bool show_open_store = false;            // the File > Open store dialog
   bool show_open_card = false;             // the File > Open kernel card dialog
   bool quit = false;
+  bool restart_with_sample = false;        // the no-GPU banner's "Show the sample": quit, then start again with --sample
+  std::string sample_title;                // set when the window shows the sample (--sample)
 
   void set_config(const KernelConfig&);    // keeps sweep axes in step with the family
   void apply(SessionEvent&&);

@@ -3,10 +3,12 @@
 // controller thread (gui_controller.h).
 //   gemmscope [--replay FILE.json | --runner PATH] [--store PATH | --no-store] [--reference KEY]
 //             [--report PRESET.json --out DIR] [--size WxH]
+#include <cerrno>
 #include <cfloat>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -16,6 +18,7 @@
 #include <thread>
 #include <variant>
 #include <vector>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 
@@ -31,6 +34,7 @@
 #include "app/gui/panel.h"
 #include "app/gui/preset.h"
 #include "app/gui/report_writer.h"
+#include "app/gui/sample.h"
 #include "app/gui/screenshot.h"
 #include "controller/result_store.h"
 #include "controller/run_session.h"
@@ -47,6 +51,8 @@ struct Options {
   int replay_delay_ms = 0;
   std::string replay_spec;  // the spec (a key or a JSON file, e.g. the measured one a bench wrote) the replay claims
   std::string card;         // a kernel card to open at start
+  bool sample = false;      // open assets/sample (device-measured runs, replayed)
+  std::vector<std::string> replay_files, replay_cards;  // what the replay runner reads: --replay, or the sample's
   std::string size = "1600x1000";
   int width = 1600, height = 1000;
 };
@@ -63,6 +69,8 @@ std::variant<Options, int> parse_args(int argc, char** argv) {
   app.add_option("--store", o.store, "results store (default $GEMMSCOPE_DB or ~/.local/share/gemmscope/results.sqlite)");
   app.add_flag("--no-store", o.no_store, "keep runs in memory only");
   app.add_option("--reference", o.reference, "reference GPU spec")->capture_default_str();
+  app.add_flag("--sample", o.sample,
+               "no GPU here? open the sample: runs measured on an H200 (assets/sample), in a store of their own, replayed");
   app.add_option("--card", o.card, "open a kernel card (TOML) of your own CUDA or Triton kernel, watched for saves");
   app.add_option("--report", o.report_preset, "run the preset, write its report into --out DIR, and exit (needs a display: use xvfb-run)");
   app.add_option("--out", o.out_dir, "the report folder for --report");
@@ -73,6 +81,9 @@ std::variant<Options, int> parse_args(int argc, char** argv) {
         o.height > 16384)
       throw CLI::ValidationError("--size", "wants WxH between 320x240 and 16384x16384, got " + o.size);
     if (!o.report_preset.empty() && o.out_dir.empty()) throw CLI::RequiredError("--out (for --report)");
+    if (o.sample && (!o.replay.empty() || !o.runner.empty() || !o.store.empty() || o.no_store))
+      throw CLI::ValidationError("--sample", "brings its own runs, runner and store: it cannot be combined with --replay, --runner, --store or --no-store");
+    if (!o.replay.empty()) o.replay_files = {o.replay};
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
     return code == 0 ? 0 : 2;
@@ -86,10 +97,12 @@ fs::path exe_dir() {
 }
 
 std::vector<std::string> runner_command(const Options& o, const std::vector<std::string>& preset_cards) {
-  if (!o.replay.empty()) {
+  if (!o.replay_files.empty()) {
     fs::path replay = exe_dir() / "gemmscope-replay-runner";
     if (!fs::exists(replay)) replay = exe_dir() / "../replay_runner/gemmscope-replay-runner";
-    std::vector<std::string> cmd = {fs::weakly_canonical(replay).string(), "--results", fs::absolute(o.replay).string()};
+    std::vector<std::string> cmd = {fs::weakly_canonical(replay).string()};
+    for (const auto& f : o.replay_files) cmd.insert(cmd.end(), {"--results", fs::absolute(f).string()});
+    for (const auto& c : o.replay_cards) cmd.insert(cmd.end(), {"--card", c});
     if (o.replay_delay_ms > 0) cmd.insert(cmd.end(), {"--delay-ms", std::to_string(o.replay_delay_ms)});
     if (!o.replay_spec.empty()) cmd.insert(cmd.end(), {"--spec", o.replay_spec});
     if (!o.card.empty()) cmd.insert(cmd.end(), {"--card", fs::absolute(o.card).string()});
@@ -127,6 +140,9 @@ void draw_banner(AppState& s) {
   else if (!s.runner->ok)
     text = "NO GPU: " + s.runner->error + ". Still here: stored runs, replay files, the spec rooflines.",
     colour = ImVec4(0.55f, 0.1f, 0.1f, 1);
+  else if (s.is_replay() && !s.sample_title.empty())
+    text = "SAMPLE: " + s.sample_title + ". Nothing here was measured on this machine; on one with an NVIDIA GPU, gemmscope measures for real.",
+    colour = ImVec4(0.6f, 0.35f, 0.0f, 1);
   else if (s.is_replay())
     text = "REPLAY: results are answered from a stored file by gemmscope-replay-runner, not measured (" + s.runner->detected.name + ")",
     colour = ImVec4(0.6f, 0.35f, 0.0f, 1);
@@ -135,6 +151,9 @@ void draw_banner(AppState& s) {
     ImGui::PushStyleColor(ImGuiCol_WindowBg, colour);
     if (ImGui::BeginViewportSideBar("##banner", vp, ImGuiDir_Up, ImGui::GetFrameHeight(), flags)) {
       if (ImGui::BeginMenuBar()) {
+        // With no GPU, one click shows what the app does with measured runs.
+        if (s.runner && !s.runner->ok && s.sample_title.empty() && ImGui::SmallButton("Show the sample (runs measured on an H200)"))
+          s.restart_with_sample = s.quit = true;
         ImGui::TextUnformatted(text.c_str());
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", text.c_str());
         ImGui::EndMenuBar();
@@ -184,7 +203,7 @@ void draw_frame_overlay(const AppState& s) {
 int main(int argc, char** argv) {
   auto parsed = parse_args(argc, argv);
   if (auto* code = std::get_if<int>(&parsed)) return *code;
-  const Options& opt = std::get<Options>(parsed);
+  Options opt = std::get<Options>(parsed);
 
   std::optional<PresetDriver> driver;
   std::string preset_error;
@@ -207,6 +226,25 @@ int main(int argc, char** argv) {
   }
   s.reference_key = opt.reference;
   s.set_config(make_config(problem_p9(), default_family_for(problem_p9())));
+  if (opt.sample) {
+    // The sample's runs go into a store of their own, made afresh, so History browses them and
+    // the user's store is never touched.
+    try {
+      const Sample sample = load_sample(default_sample_path());
+      opt.store = (fs::path(default_store_path()).parent_path() / "sample.sqlite").string();
+      std::error_code ec;
+      fs::create_directories(fs::path(opt.store).parent_path(), ec);
+      const int n = import_sample(sample, opt.store);
+      opt.replay_files = sample.results;
+      opt.replay_cards = sample.cards;
+      opt.replay_spec = sample.spec;
+      s.sample_title = sample.title;
+      s.message("sample: " + std::to_string(n) + " runs (" + sample.about + ") in " + opt.store);
+    } catch (const std::exception& e) {
+      std::cerr << "gemmscope: --sample: " << e.what() << "\n";
+      return 2;
+    }
+  }
 
   glfwSetErrorCallback([](int code, const char* text) { std::cerr << "gemmscope: GLFW error " << code << ": " << text << "\n"; });
   // With an X display and no Wayland one, ask for X11 directly (GLFW 3.4 would probe Wayland first).
@@ -375,6 +413,16 @@ int main(int argc, char** argv) {
   ImGui::DestroyContext();
   glfwDestroyWindow(window);
   glfwTerminate();
+  if (s.restart_with_sample) {
+    // Everything is shut down (the runner too); the same executable starts again on the sample.
+    const std::string exe = (exe_dir() / "gemmscope").string();
+    const std::string size = std::to_string(opt.width) + "x" + std::to_string(opt.height);
+    char* const args[] = {const_cast<char*>(exe.c_str()), const_cast<char*>("--sample"), const_cast<char*>("--size"),
+                          const_cast<char*>(size.c_str()), nullptr};
+    execv(exe.c_str(), args);
+    std::cerr << "gemmscope: could not start " << exe << " --sample: " << std::strerror(errno) << "\n";
+    return 1;
+  }
   if (driver) {
     for (const auto& line : s.log) std::cout << "gemmscope: " << line << "\n";
     if (s.frames.frames_sweeping > 0)

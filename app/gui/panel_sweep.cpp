@@ -216,6 +216,12 @@ class SweepPanel final : public Panel {
     const bool higher_better = grid_.higher_is_better;
     const int nx = int(grid_.x_values.size()), ny = int(grid_.y_values.size());
     const double lo = grid_.lo, hi = grid_.hi;
+    if (nx == 0) {
+      ImGui::PushStyleColor(ImGuiCol_Text, kGrey);
+      ImGui::TextWrapped("No sweep results yet: start a sweep (Ctrl+Shift+R), or apply a stored sweep's run from History.");
+      ImGui::PopStyleColor();
+      return;
+    }
     const float h = std::max(200.0f, ImGui::GetContentRegionAvail().y * 0.55f);
     ImPlot::PushColormap(ImPlotColormap_Viridis);
     if (ImPlot::BeginPlot("##heatmap", ImVec2(ImGui::GetContentRegionAvail().x - 90, h), ImPlotFlags_NoLegend | ImPlotFlags_NoMenus)) {

@@ -1,6 +1,6 @@
 // gemmscope-replay-runner: answers the runner protocol (model/protocol.h) from stored results,
 // for machines without a GPU (CI, GUI tests, demos). Its hello says runner_kind "replay".
-//   gemmscope-replay-runner --results FILE.json [--spec KEY|FILE.json] [--delay-ms N]
+//   gemmscope-replay-runner --results FILE.json [--results ...] [--spec KEY|FILE.json] [--delay-ms N] [--card CARD.toml ...]
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -47,7 +47,8 @@ std::optional<GpuSpec> pick_spec(const std::string& arg, const std::string& devi
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string results_path, spec_arg;
+  std::vector<std::string> results_paths;
+  std::string spec_arg;
   std::vector<std::string> cards;
   int delay_ms = 0;
   for (int i = 1; i < argc; ++i) {
@@ -59,7 +60,7 @@ int main(int argc, char** argv) {
       }
       return argv[++i];
     };
-    if (a == "--results") results_path = value();
+    if (a == "--results") results_paths.push_back(value());
     else if (a == "--spec") spec_arg = value();
     else if (a == "--delay-ms") {
       try {
@@ -72,7 +73,7 @@ int main(int argc, char** argv) {
     else if (a == "--device") value();  // accepted for command-line parity with the CUDA runner
     else if (a == "--card") cards.push_back(value());
     else if (a == "--help" || a == "-h") {
-      std::cout << "usage: gemmscope-replay-runner --results FILE.json [--spec KEY|FILE.json] [--delay-ms N] [--card CARD.toml ...]\n"
+      std::cout << "usage: gemmscope-replay-runner --results FILE.json [--results FILE.json ...] [--spec KEY|FILE.json] [--delay-ms N] [--card CARD.toml ...]\n"
                    "Answers the gemmscope runner protocol on stdin/stdout from stored results (no GPU).\n";
       return 0;
     } else {
@@ -92,10 +93,10 @@ int main(int argc, char** argv) {
       load_error = e.what();
     }
   }
-  if (results_path.empty()) load_error = "replay runner started without --results FILE.json";
+  if (results_paths.empty()) load_error = "replay runner started without --results FILE.json";
   else if (load_error.empty()) {
     try {
-      book.emplace(results_path);
+      book.emplace(results_paths);
     } catch (const std::exception& e) {
       load_error = e.what();
     }

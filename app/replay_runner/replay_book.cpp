@@ -34,28 +34,33 @@ double distance(const KernelConfig& a, const KernelConfig& b) {
 
 }  // namespace
 
-ReplayBook::ReplayBook(const std::string& path) : path_(path) {
-  std::ifstream in(path);
-  if (!in) throw std::runtime_error("replay file " + path + ": cannot be opened");
-  nlohmann::json j;
-  try {
-    in >> j;
-  } catch (const nlohmann::json::exception& e) {
-    throw std::runtime_error("replay file " + path + ": not JSON (" + e.what() + ")");
-  }
-  if (!j.is_array()) throw std::runtime_error("replay file " + path + ": must be a JSON array of run results");
-  for (size_t i = 0; i < j.size(); ++i) {
+ReplayBook::ReplayBook(const std::string& path) : ReplayBook(std::vector<std::string>{path}) {}
+
+ReplayBook::ReplayBook(const std::vector<std::string>& paths) {
+  for (const auto& p : paths) path_ += (path_.empty() ? "" : ", ") + p;
+  for (const auto& path : paths) {
+    std::ifstream in(path);
+    if (!in) throw std::runtime_error("replay file " + path + ": cannot be opened");
+    nlohmann::json j;
     try {
-      RunResult r = result_from_json(j[i]);
-      if (r.config_name.empty()) r.config_name = config_name(r.config);
-      results_.push_back(std::move(r));
-    } catch (const std::exception& e) {
-      // A run of a kernel card the runner was not given (--card) cannot be read back; the rest can.
-      skipped_.push_back("entry " + std::to_string(i) + ": " + e.what());
+      in >> j;
+    } catch (const nlohmann::json::exception& e) {
+      throw std::runtime_error("replay file " + path + ": not JSON (" + e.what() + ")");
+    }
+    if (!j.is_array()) throw std::runtime_error("replay file " + path + ": must be a JSON array of run results");
+    for (size_t i = 0; i < j.size(); ++i) {
+      try {
+        RunResult r = result_from_json(j[i]);
+        if (r.config_name.empty()) r.config_name = config_name(r.config);
+        results_.push_back(std::move(r));
+      } catch (const std::exception& e) {
+        // A run of a kernel card the runner was not given (--card) cannot be read back; the rest can.
+        skipped_.push_back(path + " entry " + std::to_string(i) + ": " + e.what());
+      }
     }
   }
   if (results_.empty() && !skipped_.empty())
-    throw std::runtime_error("replay file " + path + ": no entry can be read (" + skipped_.front() + ")");
+    throw std::runtime_error("replay file " + path_ + ": no entry can be read (" + skipped_.front() + ")");
 }
 
 std::string ReplayBook::device() const {

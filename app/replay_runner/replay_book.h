@@ -12,6 +12,8 @@ class ReplayBook {
  public:
   // Throws std::runtime_error naming the file and what is wrong with it.
   explicit ReplayBook(const std::string& path);
+  // Several files read as one (a sample made of more than one export).
+  explicit ReplayBook(const std::vector<std::string>& paths);
   // The answer to a run request: the stored figures, with the requested config and a reason
   // that always starts with "replayed" so no one mistakes it for a measurement.
   RunResult answer(const KernelConfig& requested, const GpuSpec& spec) const;
@@ -20,7 +22,7 @@ class ReplayBook {
   size_t size() const { return results_.size(); }
   // Entries that could not be read (a card's runs when the card was not given), with why.
   const std::vector<std::string>& skipped() const { return skipped_; }
-  const std::string& path() const { return path_; }
+  const std::string& path() const { return path_; }  // the files, comma-separated
 
  private:
   std::string path_;

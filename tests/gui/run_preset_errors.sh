@@ -45,5 +45,13 @@ for want in "No results store:" "not a gemmscope store" "Runs and sweeps are off
 done
 [ "$(head -c 8192 "$work/corrupt.sqlite" | tr -d x | wc -c)" = 0 ] || fail "the corrupt store was written to"
 
+# The sample (a first start with no GPU): device-measured runs in a store of their own, replayed.
+expect "--sample with --replay" 2 "cannot be combined" -- run --sample --replay "$work/replay.json" --report "$work/no_gpu.json" --out "$work/r6"
+mkdir -p "$work/home"
+expect "the sample" 0 "sample: 159 runs" -- env -u GEMMSCOPE_DB -u XDG_DATA_HOME HOME="$work/home" \
+  xvfb-run -a -s "-screen 0 1280x720x24" "$gui" --size 1280x720 --sample --report "$work/no_gpu.json" --out "$work/r7"
+[ -f "$work/home/.local/share/gemmscope/sample.sqlite" ] || fail "the sample's store is not where it says"
+grep -qF "passed" "$work/r7/results.csv" || fail "the sample's run was not answered: $(head -c 300 "$work/r7/results.csv")"
+
 if [ "$failures" -gt 0 ]; then echo "$failures failed"; exit 1; fi
 echo "all preset and set-up errors behave"
