@@ -1,5 +1,7 @@
 // The GUI's shared colours and the small widgets several panels draw the same way.
 #pragma once
+#include <string>
+
 #include "imgui.h"
 #include "app/gui/run_figures.h"
 #include "model/metric_catalog.h"
@@ -14,6 +16,13 @@ inline void disposition_cell(const RunResult& r) {
   if (passed(r)) ImGui::TextUnformatted("passed");
   else ImGui::TextColored(kRed, "%s", to_string(r.disposition).c_str());
   if (!r.reason.empty() && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", r.reason.c_str());
+}
+
+// A table cell's text, with the whole of it on hover when the column is too narrow to show it.
+inline void cell(const std::string& text, ImVec4 colour = ImVec4(0, 0, 0, 0)) {
+  if (colour.w > 0) ImGui::TextColored(colour, "%s", text.c_str());
+  else ImGui::TextUnformatted(text.c_str());
+  if (ImGui::IsItemHovered() && ImGui::CalcTextSize(text.c_str()).x > ImGui::GetColumnWidth()) ImGui::SetTooltip("%s", text.c_str());
 }
 
 // On hover of the last item: a metric's Nsight Compute name, unit and meaning from the catalogue.

@@ -117,7 +117,7 @@ class HistoryPanel final : public Panel {
     if (!ImGui::BeginTable("history", 11, flags)) return;
     ImGui::TableSetupScrollFreeze(0, 1);
     update_versions(s);
-    for (const char* h : {"sel", "id", "config", "device", "result", "time", "TFLOP/s", "speed-up", "card version", "when", ""})
+    for (const char* h : {"sel", "id", "config", "device", "result", "time", "TFLOP/s", "speed-up (x)", "card version", "when (UTC)", ""})
       ImGui::TableSetupColumn(h, std::strcmp(h, "config") == 0 ? ImGuiTableColumnFlags_WidthStretch : 0);
     ImGui::TableHeadersRow();
     ImGuiListClipper clipper;
@@ -135,8 +135,8 @@ class HistoryPanel final : public Panel {
           else s.selected.erase(r.id);
         }
         ImGui::TableNextColumn(), ImGui::Text("%lld", (long long)r.id);
-        ImGui::TableNextColumn(), ImGui::TextUnformatted(r.config_name.c_str());
-        ImGui::TableNextColumn(), ImGui::TextUnformatted(r.device.c_str());
+        ImGui::TableNextColumn(), cell(r.config_name);
+        ImGui::TableNextColumn(), cell(r.device);
         ImGui::TableNextColumn();
         disposition_cell(r);
         ImGui::TableNextColumn(), ImGui::TextUnformatted(short_time(r.ms_median).c_str());
@@ -145,7 +145,7 @@ class HistoryPanel final : public Panel {
         else ImGui::TextUnformatted("-");  // not timed: no figure, never a zero
         ImGui::TableNextColumn(), speedup_cell(r, base);
         ImGui::TableNextColumn(), version_cell(r, version_speedup_[size_t(i)]);
-        ImGui::TableNextColumn(), ImGui::TextUnformatted(r.created_at.c_str());
+        ImGui::TableNextColumn(), cell(r.created_at);
         ImGui::TableNextColumn();
         if (ImGui::SmallButton(base && r.id == base->id ? "unpin" : "pin")) {
           const bool unpin = base && r.id == base->id;

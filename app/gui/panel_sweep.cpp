@@ -292,12 +292,6 @@ class SweepPanel final : public Panel {
     ImGui::PopStyleColor();
   }
 
-  // A cell's text, with the whole of it on hover when the column is too narrow to show it.
-  static void cell(const std::string& text, ImVec4 colour = ImVec4(0, 0, 0, 0)) {
-    if (colour.w > 0) ImGui::TextColored(colour, "%s", text.c_str());
-    else ImGui::TextUnformatted(text.c_str());
-    if (ImGui::IsItemHovered() && ImGui::CalcTextSize(text.c_str()).x > ImGui::GetColumnWidth()) ImGui::SetTooltip("%s", text.c_str());
-  }
 
   void draw_table(AppState& s, RunSession& c) {
     const ImGuiTableFlags flags = ImGuiTableFlags_Sortable | ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg |
