@@ -154,7 +154,10 @@ struct AppState {
   bool show_open_store = false;            // the File > Open store dialog
   bool show_open_card = false;             // the File > Open kernel card dialog
   bool quit = false;
-  bool restart_with_sample = false;        // the no-GPU banner's "Show the sample": quit, then start again with --sample
+  // Quit, then start again with these arguments (the runner changes: "Show the sample", Open
+  // replay file). Empty: a plain quit.
+  std::vector<std::string> restart_args;
+  bool show_open_replay = false;           // the File > Open replay file dialog
   std::string sample_title;                // set when the window shows the sample (--sample)
 
   void set_config(const KernelConfig&);    // keeps sweep axes in step with the family

@@ -153,7 +153,7 @@ void draw_banner(AppState& s) {
       if (ImGui::BeginMenuBar()) {
         // With no GPU, one click shows what the app does with measured runs.
         if (s.runner && !s.runner->ok && s.sample_title.empty() && ImGui::SmallButton("Show the sample (runs measured on an H200)"))
-          s.restart_with_sample = s.quit = true;
+          s.restart_args = {"--sample"}, s.quit = true;
         ImGui::TextUnformatted(text.c_str());
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", text.c_str());
         ImGui::EndMenuBar();
@@ -413,14 +413,17 @@ int main(int argc, char** argv) {
   ImGui::DestroyContext();
   glfwDestroyWindow(window);
   glfwTerminate();
-  if (s.restart_with_sample) {
-    // Everything is shut down (the runner too); the same executable starts again on the sample.
+  if (!s.restart_args.empty()) {
+    // Everything is shut down (the runner too); the same executable starts again with them.
     const std::string exe = (exe_dir() / "gemmscope").string();
-    const std::string size = std::to_string(opt.width) + "x" + std::to_string(opt.height);
-    char* const args[] = {const_cast<char*>(exe.c_str()), const_cast<char*>("--sample"), const_cast<char*>("--size"),
-                          const_cast<char*>(size.c_str()), nullptr};
-    execv(exe.c_str(), args);
-    std::cerr << "gemmscope: could not start " << exe << " --sample: " << std::strerror(errno) << "\n";
+    std::vector<std::string> words = {exe};
+    words.insert(words.end(), s.restart_args.begin(), s.restart_args.end());
+    words.insert(words.end(), {"--size", std::to_string(opt.width) + "x" + std::to_string(opt.height)});
+    std::vector<char*> args;
+    for (auto& w : words) args.push_back(w.data());
+    args.push_back(nullptr);
+    execv(exe.c_str(), args.data());
+    std::cerr << "gemmscope: could not start " << exe << ": " << std::strerror(errno) << "\n";
     return 1;
   }
   if (driver) {

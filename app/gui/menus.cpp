@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <ctime>
 #include <exception>
+#include <filesystem>
 
 #include "imgui.h"
 
@@ -57,6 +58,8 @@ void draw_main_menu(AppState& s, RunSession& c, MenuState& m, const std::vector<
   if (ImGui::BeginMenu("File")) {
     if (ImGui::MenuItem("Open kernel card...", "Ctrl+O")) s.show_open_card = true;
     if (ImGui::MenuItem("Open store...", "Ctrl+Shift+O")) s.show_open_store = true;
+    if (ImGui::MenuItem("Open replay file...")) s.show_open_replay = true;
+    if (s.sample_title.empty() && ImGui::MenuItem("Open the sample (runs measured on an H200)")) s.restart_args = {"--sample"}, s.quit = true;
     if (ImGui::MenuItem("Export selection...", "Ctrl+E")) m.show_export = true;
     ImGui::Separator();
     if (ImGui::MenuItem("Quit", "Ctrl+Q")) s.quit = true;
@@ -141,6 +144,32 @@ void draw_open_store(AppState& s, RunSession& session, MenuState& m) {
   ImGui::EndPopup();
 }
 
+// File > Open replay file: an export (JSON array of runs) answered by the replay runner. The
+// runner is a different process, so the app starts again on it, keeping the store.
+void draw_open_replay(AppState& s, MenuState& m) {
+  if (s.show_open_replay) ImGui::OpenPopup("Open replay file");
+  s.show_open_replay = false;
+  if (!ImGui::BeginPopupModal("Open replay file", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
+  ImGui::TextUnformatted("Stored results to answer runs from (an export: File > Export selection, or gemmscope-cli export):");
+  ImGui::SetNextItemWidth(520);
+  const bool enter = ImGui::InputText("##replay_path", m.replay_path, sizeof m.replay_path, ImGuiInputTextFlags_EnterReturnsTrue);
+  const std::string path = m.replay_path;
+  const bool exists = !path.empty() && std::filesystem::is_regular_file(path);
+  ImGui::BeginDisabled(!exists);
+  if (ImGui::Button("Open (the app starts again on it)") || (enter && exists)) {
+    s.restart_args = {"--replay", std::filesystem::absolute(path).string()};
+    if (s.store.open && s.sample_title.empty()) s.restart_args.insert(s.restart_args.end(), {"--store", s.store.path});
+    else s.restart_args.push_back("--no-store");
+    s.quit = true;
+    ImGui::CloseCurrentPopup();
+  }
+  ImGui::EndDisabled();
+  ImGui::SameLine();
+  if (ImGui::Button("Cancel")) ImGui::CloseCurrentPopup();
+  if (!path.empty() && !exists) ImGui::TextColored(kRed, "%s: no such file", path.c_str());
+  ImGui::EndPopup();
+}
+
 // File > Export selection: the selected runs (or every run shown) as CSV, JSON or ncu's long CSV.
 void draw_export(AppState& s, MenuState& m) {
   if (m.show_export) ImGui::OpenPopup("Export selection"), m.export_result.clear();
@@ -178,6 +207,7 @@ void draw_dialogs(AppState& s, RunSession& c, MenuState& m) {
   draw_open_store(s, c, m);
   draw_open_card(s, c, m);
   draw_export(s, m);
+  draw_open_replay(s, m);
 }
 
 }  // namespace gemmscope

@@ -11,6 +11,7 @@ namespace gemmscope {
 struct MenuState {
   char card_path[1024] = "";
   char store_path[1024] = "";
+  char replay_path[1024] = "";
   char export_path[1024] = "gemmscope-runs.csv";
   bool export_ncu_long = false;
   std::string export_result;  // the path written, or why not
