@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "kernels/kernel_sources.h"
+#include "runner/cache_files.h"
 #include "runner/cuda_check.h"
 
 namespace gemmscope {
@@ -16,37 +17,6 @@ namespace gemmscope {
 namespace fs = std::filesystem;
 
 namespace {
-
-// FNV-1a, two seeds: a stable 128-bit content key (std::hash is not stable across builds).
-uint64_t fnv1a(std::string_view s, uint64_t h) {
-  for (unsigned char c : s) h = (h ^ c) * 1099511628211ULL;
-  return h;
-}
-
-std::string hex(uint64_t v) {
-  char b[17];
-  snprintf(b, sizeof b, "%016llx", (unsigned long long)v);
-  return b;
-}
-
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-void write_file_atomically(const fs::path& p, const std::string& data) {
-  fs::path tmp = p;
-  tmp += ".tmp" + std::to_string(::getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary);
-    out.write(data.data(), std::streamsize(data.size()));
-    if (!out) return;  // a cache that cannot be written is only slower
-  }
-  std::error_code ec;
-  fs::rename(tmp, p, ec);
-}
 
 // Cubin ELF structures (64-bit little endian), only what we read.
 struct ElfHeader {
@@ -184,14 +154,13 @@ CompiledModule JitCompiler::compile_text(const std::string& source_file, const s
   opts.insert(opts.end(), options.begin(), options.end());
 
   // Key: the source, every header it may include, the options, the architecture, NVRTC's version.
-  uint64_t a = 1469598103934665603ULL, b = 7809847782465536322ULL;
-  auto mix = [&](std::string_view s) { a = fnv1a(s, a), b = fnv1a(s, b), a = fnv1a("\x1f", a), b = fnv1a("\x1f", b); };
-  mix(source_file), mix(source_text), mix(arch), mix(nvrtc_version());
+  ContentKey key;
+  key.add(source_file).add(source_text).add(arch).add(nvrtc_version());
   for (const auto& e : embedded_kernel_sources())
-    if (e.name.ends_with(".cuh")) mix(e.name), mix(e.text);
-  for (const auto& o : opts) mix(o);
+    if (e.name.ends_with(".cuh")) key.add(e.name).add(e.text);
+  for (const auto& o : opts) key.add(o);
   CompiledModule m;
-  m.key = hex(a) + hex(b);
+  m.key = key.hex();
 
   const std::string context = source_file + " " + arch;
   if (!cache_dir_.empty()) {

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "kernels/kernel_sources.h"
+#include "runner/cache_files.h"
 
 namespace gemmscope {
 
@@ -22,32 +23,9 @@ namespace {
 
 constexpr double kCompileTimeoutS = 300;  // a big Triton kernel can take a while; a hung one may not
 
-uint64_t fnv1a(std::string_view s, uint64_t h) {
-  for (unsigned char c : s) h = (h ^ c) * 1099511628211ULL;
-  return (h ^ 0x1f) * 1099511628211ULL;
-}
-
-std::string hex(uint64_t v) {
-  char b[17];
-  std::snprintf(b, sizeof b, "%016llx", (unsigned long long)v);
-  return b;
-}
-
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
+// Cache files must exist for the next run to find them: a write that fails is an error here.
 void write_file(const fs::path& p, const std::string& data) {
-  const fs::path tmp = p.string() + ".tmp" + std::to_string(getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary);
-    out << data;
-    if (!out) throw std::runtime_error("cannot write " + tmp.string());
-  }
-  fs::rename(tmp, p);
+  if (!write_file_atomically(p, data)) throw std::runtime_error("cannot write " + p.string());
 }
 
 struct ProcessResult {
@@ -172,11 +150,11 @@ TritonKernel TritonCompiler::compile(const KernelCard& card, const KernelConfig&
       case KernelArg::Kind::Scratch: throw std::invalid_argument("a card's arguments cannot name Triton's scratch");
     }
   const int cc = std::stoi(arch.substr(3));
-  uint64_t h1 = 1469598103934665603ULL, h2 = 7809847782465536322ULL;
+  ContentKey key;
   for (const std::string& part : {std::string(*helper), triton, card.source_text, entry, constexprs.dump(), options.dump(), jargs.dump(), arch})
-    h1 = fnv1a(part, h1), h2 = fnv1a(part, h2);
+    key.add(part);
   TritonKernel k;
-  k.key = hex(h1) + hex(h2);
+  k.key = key.hex();
   k.triton_version = triton;
 
   const fs::path base = cache_dir_.empty() ? fs::temp_directory_path() / ("gemmscope-triton-" + std::to_string(getpid())) : fs::path(cache_dir_) / "triton";
@@ -199,7 +177,7 @@ TritonKernel TritonCompiler::compile(const KernelCard& card, const KernelConfig&
     fs::create_directories(src_dir);
     const fs::path source = src_dir / fs::path(card.source_file).filename();
     if (!fs::exists(source) || read_file(source) != card.source_text) write_file(source, card.source_text);
-    const fs::path helper_path = base / ("triton_compile-" + hex(fnv1a(*helper, 1469598103934665603ULL)) + ".py");
+    const fs::path helper_path = base / ("triton_compile-" + hex64(fnv1a64(*helper)) + ".py");
     if (!fs::exists(helper_path)) write_file(helper_path, std::string(*helper));
     const fs::path scratch = base / ("run-" + k.key + "-" + std::to_string(getpid()));
     fs::create_directories(scratch);
