@@ -205,8 +205,12 @@ class SweepPanel final : public Panel {
     ImGui::SameLine();
     ImGui::SetNextItemWidth(170);
     if (ImGui::BeginCombo("##heat_figure", s.heat_figure.c_str())) {
-      for (const auto& fi : figure_list())
+      for (const auto& fi : figure_list()) {
         if (ImGui::Selectable(fi.name.c_str(), fi.name == s.heat_figure)) s.heat_figure = fi.name;
+        // A figure read from a counter explains itself with the catalogue's words.
+        for (const auto& name : seed_metric_names())
+          if (metric_label(name) == fi.name) metric_tooltip(name);
+      }
       ImGui::EndCombo();
     }
     const ParamDecl* dx = find_param(params, s.heat_x);
