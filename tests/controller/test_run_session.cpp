@@ -28,6 +28,16 @@ std::optional<E> await(RunSession& s, std::vector<SessionEvent>& seen) {
   return std::nullopt;
 }
 
+// Progress events until the one that says the sweep finished (nullopt: it never did).
+std::optional<SweepProgressEvent> await_sweep_end(RunSession& s, std::vector<SessionEvent>& seen) {
+  for (;;) {
+    auto p = await<SweepProgressEvent>(s, seen);
+    if (!p || p->finished) return p;
+  }
+}
+
+GpuSpec h200() { return *find_spec(load_gpu_specs(default_gpu_spec_dir()), "h200"); }
+
 KernelConfig config() { return find_family("seed_tall_skinny")->defaults(problem_p9()); }
 
 SweepPlan three_point_sweep() {
@@ -71,13 +81,9 @@ TEST(RunSession, ASweepOnAStoreThatCannotBeWrittenFinishesAndKeepsEveryResult) {
   std::vector<SessionEvent> seen;
   s.hello();
   ASSERT_TRUE(await<HelloEvent>(s, seen)->info.ok);
-  s.start_sweep(three_point_sweep(), *find_spec(load_gpu_specs(default_gpu_spec_dir()), "h200"));
+  s.start_sweep(three_point_sweep(), h200());
+  ASSERT_TRUE(await_sweep_end(s, seen)) << "the sweep never finished";
   int results = 0, unstored = 0;
-  for (;;) {
-    const auto p = await<SweepProgressEvent>(s, seen);
-    ASSERT_TRUE(p) << "the sweep never finished";
-    if (p->finished) break;
-  }
   for (const auto& e : seen)
     if (auto* r = std::get_if<SweepResultEvent>(&e)) {
       ++results;
@@ -96,13 +102,9 @@ TEST(RunSession, ASweepNamesItsSkippedPointApartFromItsFailures) {
   SweepPlan plan;
   plan.base = make_config(problem_p9(), "seed_tall_skinny", {{"block_n", "16"}, {"threads", "512"}});
   plan.axes = {{"block_m", {16, 32}}};  // 16x16 has fewer elements than 512 threads: skipped
-  s.start_sweep(plan, *find_spec(load_gpu_specs(default_gpu_spec_dir()), "h200"));
-  std::optional<SweepProgressEvent> last;
-  for (;;) {
-    last = await<SweepProgressEvent>(s, seen);
-    ASSERT_TRUE(last) << "the sweep never finished";
-    if (last->finished) break;
-  }
+  s.start_sweep(plan, h200());
+  const std::optional<SweepProgressEvent> last = await_sweep_end(s, seen);
+  ASSERT_TRUE(last) << "the sweep never finished";
   EXPECT_EQ(last->progress.skipped, 1);
   EXPECT_EQ(last->progress.failed, 0);
   EXPECT_EQ(last->progress.last_failure, "") << "a skipped point is not a failure";

@@ -10,39 +10,22 @@
 
 #include "controller/runner_client.h"
 #include "model/kernel_family.h"
+#include "tests/support/fake_runner.h"
 
 using namespace gemmscope;
 namespace fs = std::filesystem;
 
 namespace {
 
-// The fake runners' scripts and markers, removed when the test process exits.
-struct Scripts {
-  std::vector<fs::path> made;
-  ~Scripts() {
-    std::error_code ignored;
-    for (const fs::path& p : made) fs::remove(p, ignored);
-  }
-};
-Scripts& scripts() {
-  static Scripts s;
-  return s;
-}
-
+// The fake runners' scripts and markers: temp paths the test process removes at exit.
 fs::path script(const std::string& name, const std::string& body) {
-  const fs::path p = fs::temp_directory_path() / ("gemmscope_fake_" + name + "_" + std::to_string(getpid()) + ".sh");
+  const fs::path p = gemmscope::testing::temp_path("fake_" + name, ".sh");
   std::ofstream(p) << "#!/bin/sh\n" << body;
   fs::permissions(p, fs::perms::owner_all);
-  scripts().made.push_back(p);
   return p;
 }
 
-fs::path marker(const std::string& name) {
-  const fs::path p = fs::temp_directory_path() / ("gemmscope_fake_marker_" + name + "_" + std::to_string(getpid()));
-  fs::remove(p);
-  scripts().made.push_back(p);
-  return p;
-}
+fs::path marker(const std::string& name) { return gemmscope::testing::temp_path("fake_marker_" + name, ""); }
 
 const char* kSpec =
     R"({\"name\":\"Fake GPU\",\"cc\":\"9.0\",\"sms\":1,\"dram_gbps\":1,\"fp32_tflops\":1,\"max_threads_per_sm\":2048,\"max_warps_per_sm\":64,\"max_blocks_per_sm\":32,\"smem_per_sm\":1000,\"max_smem_per_block\":1000})";
