@@ -158,7 +158,7 @@ class RooflinePanel final : public Panel {
     }
     // A ceiling whose label finds no room on its line is named under the plots instead: every
     // ceiling is named, and no label overlaps another, a point or the legend.
-    place_labels(labels, spec, measured_here);
+    place_labels(labels, spec, top, measured_here);
     for (const CeilingLabel& l : labels) {
       const Ceiling& c = l.c;
       double xs[2], ys[2];
@@ -195,13 +195,11 @@ class RooflinePanel final : public Panel {
   // Places each label where it overlaps no other label, no point, the legend or the plot's edge
   // (label_layout.h): compute ceilings right-aligned above or below their line or just after its
   // knee, bandwidths along their slope from the bottom up.
-  void place_labels(std::vector<CeilingLabel>& labels, const GpuSpec& spec, bool measured_here) {
+  // `top_tflops`: the highest compute ceiling, where the bandwidth slopes end.
+  void place_labels(std::vector<CeilingLabel>& labels, const GpuSpec& spec, double top_tflops, bool measured_here) {
     const ImVec2 pos = ImPlot::GetPlotPos(), size = ImPlot::GetPlotSize();
     const float h = ImGui::GetTextLineHeight(), pad = 4;
     LabelLayout layout({pos.x, pos.y, pos.x + size.x, pos.y + size.y});
-    double top_tflops = 0;
-    for (const auto& l : labels)
-      if (!l.c.is_bandwidth) top_tflops = std::max(top_tflops, l.c.value);
     for (const auto& d : dots_) {
       const double y = measured_here ? d.y_here : d.y_ref;
       if (y <= 0) continue;

@@ -237,45 +237,44 @@ class SweepPanel final : public Panel {
       std::vector<const char*> lx, ly;
       for (auto& l : labels_x_) lx.push_back(l.c_str());
       for (auto& l : labels_y_) ly.push_back(l.c_str());
-      if (nx > 0) ImPlot::SetupAxisTicks(ImAxis_X1, ticks_x_.data(), nx, lx.data());
-      if (ny > 0) ImPlot::SetupAxisTicks(ImAxis_Y1, ticks_y_.data(), ny, ly.data());
-      if (nx > 0 && ny > 0) {
-        // ImPlot cannot colour NaN: empty cells (not run yet, failed, invalid) get the low colour
-        // and are then covered in grey, so they never read as slow.
-        shown_ = grid_.value;
-        for (double& v : shown_)
-          if (std::isnan(v)) v = lo;
-        ImPlot::PlotHeatmap("##cells", shown_.data(), ny, nx, lo, hi, nx * ny <= 64 ? "%.3g" : nullptr, ImPlotPoint(0, 0),
-                            ImPlotPoint(nx, ny));
-        ImPlot::PushPlotClipRect();
-        ImDrawList* draw = ImPlot::GetPlotDrawList();
-        for (int row = 0; row < ny; ++row)
-          for (int col = 0; col < nx; ++col)
-            if (grid_.best_run[grid_.at(size_t(col), size_t(row))] < 0) {
-              const double y_top = ny - row;  // row 0 is the top row
-              draw->AddRectFilled(ImPlot::PlotToPixels(col, y_top), ImPlot::PlotToPixels(col + 1, y_top - 1), IM_COL32(70, 70, 70, 255));
-            }
-        ImPlot::PopPlotClipRect();
-        // Hover names the run behind a cell and its value; a click applies that config.
-        if (ImPlot::IsPlotHovered()) {
-          const ImPlotPoint m = ImPlot::GetPlotMousePos();
-          const int col = int(std::floor(m.x)), row_from_bottom = int(std::floor(m.y));
-          if (col >= 0 && col < nx && row_from_bottom >= 0 && row_from_bottom < ny) {
-            const size_t at = grid_.at(size_t(col), size_t(ny - 1 - row_from_bottom));
-            const int run = grid_.best_run[at];
-            if (run < 0) {
-              ImGui::SetTooltip("%s = %s, %s = %s: no passed run", s.heat_x.c_str(), labels_x_[size_t(col)].c_str(),
-                                s.heat_y.c_str(), labels_y_[size_t(row_from_bottom)].c_str());
-            } else {
-              const RunResult& r = s.sweep_results[size_t(run)];
-              const FigureInfo* fi = find_figure(s.heat_figure);
-              const std::string unit = fi && !fi->unit.empty() ? " " + fi->unit : "";
-              // "37.6 TFLOP/s" or "DRAM throughput 81.2 %": the name only where the unit does not say it.
-              const std::string label = fi && fi->unit == s.heat_figure ? "" : s.heat_figure + " ";
-              ImGui::SetTooltip("%s\n%s%.4g%s, the %s of %d passed runs in this cell\nclick to apply it", r.config_name.c_str(),
-                                label.c_str(), grid_.value[at], unit.c_str(), higher_better ? "highest" : "lowest", grid_.count[at]);
-              if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) s.apply(r.config, c);
-            }
+      // Both axes have values: an empty grid returned above.
+      ImPlot::SetupAxisTicks(ImAxis_X1, ticks_x_.data(), nx, lx.data());
+      ImPlot::SetupAxisTicks(ImAxis_Y1, ticks_y_.data(), ny, ly.data());
+      // ImPlot cannot colour NaN: empty cells (not run yet, failed, invalid) get the low colour
+      // and are then covered in grey, so they never read as slow.
+      shown_ = grid_.value;
+      for (double& v : shown_)
+        if (std::isnan(v)) v = lo;
+      ImPlot::PlotHeatmap("##cells", shown_.data(), ny, nx, lo, hi, nx * ny <= 64 ? "%.3g" : nullptr, ImPlotPoint(0, 0),
+                          ImPlotPoint(nx, ny));
+      ImPlot::PushPlotClipRect();
+      ImDrawList* draw = ImPlot::GetPlotDrawList();
+      for (int row = 0; row < ny; ++row)
+        for (int col = 0; col < nx; ++col)
+          if (grid_.best_run[grid_.at(size_t(col), size_t(row))] < 0) {
+            const double y_top = ny - row;  // row 0 is the top row
+            draw->AddRectFilled(ImPlot::PlotToPixels(col, y_top), ImPlot::PlotToPixels(col + 1, y_top - 1), IM_COL32(70, 70, 70, 255));
+          }
+      ImPlot::PopPlotClipRect();
+      // Hover names the run behind a cell and its value; a click applies that config.
+      if (ImPlot::IsPlotHovered()) {
+        const ImPlotPoint m = ImPlot::GetPlotMousePos();
+        const int col = int(std::floor(m.x)), row_from_bottom = int(std::floor(m.y));
+        if (col >= 0 && col < nx && row_from_bottom >= 0 && row_from_bottom < ny) {
+          const size_t at = grid_.at(size_t(col), size_t(ny - 1 - row_from_bottom));
+          const int run = grid_.best_run[at];
+          if (run < 0) {
+            ImGui::SetTooltip("%s = %s, %s = %s: no passed run", s.heat_x.c_str(), labels_x_[size_t(col)].c_str(),
+                              s.heat_y.c_str(), labels_y_[size_t(row_from_bottom)].c_str());
+          } else {
+            const RunResult& r = s.sweep_results[size_t(run)];
+            const FigureInfo* fi = find_figure(s.heat_figure);
+            const std::string unit = fi && !fi->unit.empty() ? " " + fi->unit : "";
+            // "37.6 TFLOP/s" or "DRAM throughput 81.2 %": the name only where the unit does not say it.
+            const std::string label = fi && fi->unit == s.heat_figure ? "" : s.heat_figure + " ";
+            ImGui::SetTooltip("%s\n%s%.4g%s, the %s of %d passed runs in this cell\nclick to apply it", r.config_name.c_str(),
+                              label.c_str(), grid_.value[at], unit.c_str(), higher_better ? "highest" : "lowest", grid_.count[at]);
+            if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) s.apply(r.config, c);
           }
         }
       }
@@ -291,11 +290,10 @@ class SweepPanel final : public Panel {
         others += (others.empty() ? "" : ", ") + name;
     ImGui::PushStyleColor(ImGuiCol_Text, kGrey);
     ImGui::TextWrapped("each cell: the %s %s over %s; hover for its config, click to apply it",
-                       grid_.higher_is_better ? "highest" : "lowest", s.heat_figure.c_str(),
+                       higher_better ? "highest" : "lowest", s.heat_figure.c_str(),
                        others.empty() ? "its runs (no other axis varies)" : others.c_str());
     ImGui::PopStyleColor();
   }
-
 
   void draw_table(AppState& s, RunSession& c) {
     const ImGuiTableFlags flags = ImGuiTableFlags_Sortable | ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg |

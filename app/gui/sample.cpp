@@ -52,13 +52,14 @@ Sample load_sample(const std::string& manifest) {
 }
 
 int import_sample(const Sample& sample, const std::string& store_path) {
-  for (const auto& c : sample.cards) load_card_family(c);  // their runs read through their families
+  std::vector<FamilyPtr> cards;  // registered first: their runs read through their families
+  for (const auto& c : sample.cards) cards.push_back(load_card_family(c));
   std::error_code ec;
   for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(store_path + suffix, ec);
   ResultStore store(store_path);
   store.remember_device(load_gpu_spec(sample.spec));
-  for (const auto& c : sample.cards)
-    if (const auto f = load_card_family(c); f && f->card()) store.remember_card(*f->card());
+  for (const auto& f : cards)
+    if (f && f->card()) store.remember_card(*f->card());
   int stored = 0;
   for (const auto& path : sample.results) {
     std::ifstream in(path);
