@@ -86,7 +86,7 @@ class Reader {
 
 ParamDecl read_param(const Reader& rd, const std::string& name, const toml::table& t) {
   const std::string f = "params." + name + ".";
-  rd.only_keys(t, f, {"values", "range", "default", "sweep", "fragment", "description"},
+  rd.only_keys(t, f, {"values", "range", "default", "sweep", "fragment", "description", "role"},
                " (top-level keys such as restrictions must come before the first [table] of the card)");
   if (name.empty() || !(std::isalpha(static_cast<unsigned char>(name[0])) || name[0] == '_') ||
       name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") != std::string::npos)
@@ -97,6 +97,13 @@ ParamDecl read_param(const Reader& rd, const std::string& name, const toml::tabl
   d.name = name;
   d.fragment = t.contains("fragment") ? rd.string(t, f, "fragment", false) : "_" + name;
   d.description = rd.string(t, f, "description", false);
+  d.role = role_for_name(name);
+  if (t.contains("role")) {
+    const std::string word = rd.string(t, f, "role", false);
+    const auto role = parse_role(word);
+    if (!role) rd.fail(f + "role", "\"" + word + "\" is not a role (" + role_words() + ")");
+    d.role = *role;
+  }
   const toml::array* values = t.get_as<toml::array>("values");
   const toml::array* range = t.get_as<toml::array>("range");
   if (!values && !range) rd.fail("params." + name, "needs values = [...] or range = [lo, hi]");
@@ -330,6 +337,8 @@ KernelCard parse_kernel_card(const std::string& card_text, const std::string& pa
         c.precision.by_value[v] = precision_named(rd, "precision.map." + label, *m->value<std::string>());
       }
       if (d->is_range()) rd.fail("precision.param", d->name + " is a range; a precision parameter lists its values");
+      for (ParamDecl& q : c.params)  // the parameter that chooses the arithmetic is the precision's, whatever its name
+        if (q.name == d->name) q.role = ParamRole::Precision;
     } else {
       rd.fail("precision", "must be fp32, tf32, tf32x3 or a table {param, map}");
     }

@@ -1,9 +1,65 @@
 #include "model/param_table.h"
 
 #include <algorithm>
+#include <cctype>
 #include <stdexcept>
 
 namespace gemmscope {
+
+namespace {
+constexpr std::pair<ParamRole, const char*> kRoleWords[] = {
+    {ParamRole::Other, "other"},       {ParamRole::TileM, "tile_m"},       {ParamRole::TileN, "tile_n"},
+    {ParamRole::TileK, "tile_k"},      {ParamRole::SplitK, "split_k"},     {ParamRole::Stages, "stages"},
+    {ParamRole::Threads, "threads"},   {ParamRole::Warps, "warps"},        {ParamRole::ThreadM, "thread_m"},
+    {ParamRole::ThreadN, "thread_n"},  {ParamRole::Precision, "precision"}, {ParamRole::Swizzle, "swizzle"},
+    {ParamRole::GridOrder, "grid_order"}, {ParamRole::Reduction, "reduction"},
+};
+}  // namespace
+
+std::string to_string(ParamRole r) {
+  for (const auto& [role, word] : kRoleWords)
+    if (role == r) return word;
+  return "other";
+}
+
+std::optional<ParamRole> parse_role(const std::string& w) {
+  for (const auto& [role, word] : kRoleWords)
+    if (w == word) return role;
+  return std::nullopt;
+}
+
+std::string role_words() {
+  std::string s;
+  for (const auto& [role, word] : kRoleWords) s += (s.empty() ? "" : ", ") + std::string(word);
+  return s;
+}
+
+ParamRole role_for_name(const std::string& name) {
+  // Lower case without '_': BLOCK_SIZE_M, block_m and BlockM all read "blockm" once "size" goes.
+  std::string n;
+  for (char c : name)
+    if (c != '_') n += char(std::tolower(static_cast<unsigned char>(c)));
+  if (auto p = n.find("size"); p != std::string::npos && n.size() > 4) n.erase(p, 4);
+  static const std::vector<std::pair<std::vector<const char*>, ParamRole>> names = {
+      {{"blockm", "bm", "tilem", "ctam"}, ParamRole::TileM},
+      {{"blockn", "bn", "tilen", "ctan"}, ParamRole::TileN},
+      {{"blockk", "bk", "tilek", "ctak"}, ParamRole::TileK},
+      {{"splitk", "split", "ksplit", "slices"}, ParamRole::SplitK},
+      {{"stages", "numstages", "pipelinestages"}, ParamRole::Stages},
+      {{"threads", "blockthreads", "numthreads"}, ParamRole::Threads},
+      {{"warps", "numwarps"}, ParamRole::Warps},
+      {{"threadm", "tm", "regm", "microm"}, ParamRole::ThreadM},
+      {{"threadn", "tn", "regn", "micron"}, ParamRole::ThreadN},
+      {{"precision", "inputprecision"}, ParamRole::Precision},
+      {{"swizzle", "groupm", "group"}, ParamRole::Swizzle},
+      {{"gridorder", "order"}, ParamRole::GridOrder},
+      {{"reduction"}, ParamRole::Reduction},
+  };
+  for (const auto& [words, role] : names)
+    for (const char* w : words)
+      if (n == w) return role;
+  return ParamRole::Other;
+}
 
 bool ParamDecl::offers(int v) const {
   if (is_range()) return v >= min && v <= max;
@@ -53,6 +109,7 @@ ParamDecl integer_param(std::string name, std::vector<int> values, int default_v
   d.sweep = std::move(sweep);
   d.fragment = std::move(fragment);
   d.description = std::move(description);
+  d.role = role_for_name(d.name);
   return d;
 }
 
@@ -84,6 +141,12 @@ ParamDecl enum_param(std::string name, std::vector<std::pair<int, std::string>> 
 const ParamDecl* find_param(const ParamTable& t, const std::string& name) {
   for (const auto& d : t)
     if (d.name == name) return &d;
+  return nullptr;
+}
+
+const ParamDecl* find_role(const ParamTable& t, ParamRole r) {
+  for (const auto& d : t)
+    if (d.role == r) return &d;
   return nullptr;
 }
 

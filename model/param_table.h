@@ -15,6 +15,19 @@ struct GpuSpec;
 
 enum class ParamKind { Integer, Enum, Bool };
 
+// What a parameter does to the kernel, so that the advisor can change the right one in any family
+// or card: the tile of C a block (program) computes, the K step, the split of K over the grid, the
+// pipeline depth, the threads or warps of a block, the register tile of a thread, the arithmetic.
+enum class ParamRole { Other, TileM, TileN, TileK, SplitK, Stages, Threads, Warps, ThreadM, ThreadN, Precision, Swizzle, GridOrder, Reduction };
+std::string to_string(ParamRole);
+// "tile_m" ... as cards write it; nullopt for an unknown word.
+std::optional<ParamRole> parse_role(const std::string&);
+// The role a parameter's name implies (block_m, BLOCK_SIZE_M, BM: TileM; SPLIT_K: SplitK;
+// num_stages: Stages; num_warps: Warps ...); Other when the name says nothing.
+ParamRole role_for_name(const std::string&);
+// Every role's card word, for messages: "tile_m, tile_n, ...".
+std::string role_words();
+
 struct ParamDecl {
   std::string name;                 // "block_m": the key in configs, JSON, CSV, --set and sweep axes
   ParamKind kind = ParamKind::Integer;
@@ -29,6 +42,7 @@ struct ParamDecl {
   // The fragment this parameter adds to the config name, before its value ("_t" gives "_t256");
   // empty: the parameter does not appear in the name.
   std::string fragment;
+  ParamRole role = ParamRole::Other;  // set from the name by the builders; a card may name it
   // Where a fixed default or sweep does not serve every problem (split-K counts follow K and the SMs).
   std::function<int(const ProblemShape&)> default_for;
   std::function<std::vector<int>(const ProblemShape&, const GpuSpec&)> sweep_for;
@@ -53,6 +67,8 @@ ParamDecl enum_param(std::string name, std::vector<std::pair<int, std::string>> 
                      int default_value, std::vector<int> sweep, std::string fragment, std::string description);
 
 const ParamDecl* find_param(const ParamTable&, const std::string& name);
+// The first parameter with this role, nullptr when the family has none.
+const ParamDecl* find_role(const ParamTable&, ParamRole);
 std::string param_names(const ParamTable&);  // "block_m, block_n, threads"
 
 // A config's parameter values by name, in the family's declaration order.

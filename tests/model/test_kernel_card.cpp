@@ -207,7 +207,7 @@ TEST(KernelCard, BadCardsNameTheFileTheFieldAndTheRule) {
       {with(t, "\"K <= 128\"", "\"K <= BLOCK_K\""), "bad.toml: restrictions[1]: expression \"K <= BLOCK_K\" at position 5: 'BLOCK_K' is not a parameter"},
       {with(t, "\"cdiv(N, BLOCK_SIZE_N)\"", "\"cdiv(N, BLOCK_SIZE_N\""), "bad.toml: launch.grid[1]: expression \"cdiv(N, BLOCK_SIZE_N\" at position"},
       {with(t, "fragment = \"_w\"", "fragment = \"_w\"\nrestrictions = [\"1\"]"),
-       "params.num_warps.restrictions: unknown key (known: values, range, default, sweep, fragment, description) (top-level keys such as "
+       "params.num_warps.restrictions: unknown key (known: values, range, default, sweep, fragment, description, role) (top-level keys such as "
        "restrictions must come before the first [table] of the card)"},
       {with(t, "[launch]", "[launch]\nblock = [\"128\"]"), "launch.block: a Triton kernel's block is 32 x num_warps"},
       {with(t, "map = { ieee = \"fp32\", tf32 = \"tf32\" }", "map = { ieee = \"fp32\" }"), "precision.map.tf32: is missing"},
@@ -220,11 +220,22 @@ TEST(KernelCard, BadCardsNameTheFileTheFieldAndTheRule) {
       {with(t, "", "colour = \"blue\""), "bad.toml: colour: unknown key"},
       {with(t, "name = \"tall_skinny\"", "name = \"tall skinny\""), "name: \"tall skinny\": a card name is letters"},
       {"name = [", "bad.toml:1:"},
+      {with(t, "fragment = \"_w\"", "fragment = \"_w\"\nrole = \"warp\""), "params.num_warps.role: \"warp\" is not a role (other, tile_m"},
   };
   for (const auto& c : cases) {
     const std::string e = error_of(c.text);
     EXPECT_NE(e.find(c.expect), std::string::npos) << "wanted: " << c.expect << "\ngot:    " << e;
   }
+}
+
+// The advisor changes parameters by what they do: roles come from common names, the precision
+// table and an explicit `role`.
+TEST(KernelCard, ParametersCarryRolesFromNamesPrecisionAndRoleKeys) {
+  const KernelCard c = parse_kernel_card(with(kTriton, "fragment = \"x\"\n", "fragment = \"x\"\nrole = \"tile_n\"\n"), "t.toml", "src");
+  EXPECT_EQ(find_param(c.params, "BLOCK_SIZE_M")->role, ParamRole::TileM);
+  EXPECT_EQ(find_param(c.params, "BLOCK_SIZE_N")->role, ParamRole::TileN);
+  EXPECT_EQ(find_param(c.params, "num_warps")->role, ParamRole::Warps);
+  EXPECT_EQ(find_param(c.params, "INPUT_PRECISION")->role, ParamRole::Precision);
 }
 
 TEST(KernelCard, LoadingNamesAMissingSourceFile) {

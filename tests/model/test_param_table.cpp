@@ -88,3 +88,26 @@ TEST(Validate, AValueSetForAParameterTheFamilyDoesNotHaveIsRefused) {
   ASSERT_FALSE(v.ok());
   EXPECT_NE(v.message().find("split_k=7: is not a parameter of family seed_tall_skinny"), std::string::npos) << v.message();
 }
+
+TEST(ParamRole, NamesImplyRolesInEverySpelling) {
+  EXPECT_EQ(role_for_name("block_m"), ParamRole::TileM);
+  EXPECT_EQ(role_for_name("BLOCK_SIZE_M"), ParamRole::TileM);
+  EXPECT_EQ(role_for_name("BLOCK_N"), ParamRole::TileN);
+  EXPECT_EQ(role_for_name("BLOCK_K"), ParamRole::TileK);
+  EXPECT_EQ(role_for_name("SPLIT_K"), ParamRole::SplitK);
+  EXPECT_EQ(role_for_name("num_stages"), ParamRole::Stages);
+  EXPECT_EQ(role_for_name("num_warps"), ParamRole::Warps);
+  EXPECT_EQ(role_for_name("thread_n"), ParamRole::ThreadN);
+  EXPECT_EQ(role_for_name("GROUP_SIZE_M"), ParamRole::Swizzle);
+  EXPECT_EQ(role_for_name("unroll"), ParamRole::Other);
+  EXPECT_EQ(parse_role("split_k"), ParamRole::SplitK);
+  EXPECT_FALSE(parse_role("splitk").has_value());
+  // Every built-in family's tile, and split-K where it splits.
+  for (const auto& f : families()) {
+    if (f->name() == "cublas") continue;
+    EXPECT_NE(find_role(f->params(), ParamRole::TileM), nullptr) << f->name();
+    EXPECT_NE(find_role(f->params(), ParamRole::TileN), nullptr) << f->name();
+  }
+  EXPECT_EQ(find_role(find_family("tc_splitk")->params(), ParamRole::SplitK)->name, "split_k");
+  EXPECT_EQ(find_role(find_family("tc_splitk")->params(), ParamRole::Precision)->name, "precision");
+}
