@@ -104,20 +104,23 @@ void write_ncu_csv(std::ostream& out, const std::vector<RunResult>& runs) {
   }
 }
 
-void write_json(std::ostream& out, const std::vector<RunResult>& runs) {
+void write_json(std::ostream& out, const std::vector<RunResult>& runs, const JsonAnnotator& annotate) {
   nlohmann::json arr = nlohmann::json::array();
-  for (const auto& r : runs) arr.push_back(to_json(r));
+  for (const auto& r : runs) {
+    arr.push_back(to_json(r));
+    if (annotate) annotate(r, arr.back());
+  }
   out << arr.dump(2) << "\n";
 }
 
-void export_results(const std::string& path, const std::vector<RunResult>& runs) {
+void export_results(const std::string& path, const std::vector<RunResult>& runs, const JsonAnnotator& annotate) {
   const bool csv = path.size() >= 4 && path.substr(path.size() - 4) == ".csv";
   const bool json = path.size() >= 5 && path.substr(path.size() - 5) == ".json";
   if (!csv && !json) throw std::invalid_argument("export path '" + path + "': the name must end in .csv or .json");
   std::ofstream out(path);
   if (!out) throw std::runtime_error("export path '" + path + "': cannot write");
   if (csv) write_csv(out, runs);
-  else write_json(out, runs);
+  else write_json(out, runs, annotate);
   if (!out) throw std::runtime_error("export path '" + path + "': write failed");
 }
 

@@ -132,4 +132,12 @@ std::optional<GpuSpec> match_spec_by_name(const std::vector<GpuSpec>& specs, con
   return std::nullopt;
 }
 
+GpuSpec spec_for_device(const std::string& device, const std::vector<GpuSpec>& remembered, const std::vector<GpuSpec>& files,
+                        const GpuSpec& fallback) {
+  for (const auto& s : remembered)
+    if (s.name == device) return s;
+  if (auto s = match_spec_by_name(files, device)) return *s;
+  return fallback;
+}
+
 }  // namespace gemmscope

@@ -69,4 +69,9 @@ std::optional<GpuSpec> find_spec(const std::vector<GpuSpec>& specs, const std::s
 // other, else the same model ("NVIDIA H100 80GB HBM3" and "NVIDIA H100 80GB HBM3 (SXM5)").
 std::optional<GpuSpec> match_spec_by_name(const std::vector<GpuSpec>& specs, const std::string& device_name);
 
+// The spec of the GPU a run ran on, by the name its driver reported: a spec remembered with the
+// runs (the store's devices table, the runner's own), else a spec file of that model, else `fallback`.
+GpuSpec spec_for_device(const std::string& device_name, const std::vector<GpuSpec>& remembered, const std::vector<GpuSpec>& files,
+                        const GpuSpec& fallback);
+
 }  // namespace gemmscope

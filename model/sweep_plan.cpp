@@ -15,6 +15,11 @@ std::string SweepPoint::reason() const {
 }
 
 std::vector<SweepPoint> expand(const SweepPlan& plan, const GpuSpec& spec) {
+  if (!plan.points.empty()) {
+    std::vector<SweepPoint> points;
+    for (const KernelConfig& c : plan.points) points.push_back({c, validate(c, spec).errors});
+    return points;
+  }
   const FamilyPtr f = find_family(plan.base.family);
   for (const auto& [name, values] : plan.axes) {
     if (values.empty()) throw std::invalid_argument("sweep axis " + name + " has no values");
@@ -43,6 +48,7 @@ std::vector<SweepPoint> expand(const SweepPlan& plan, const GpuSpec& spec) {
 }
 
 size_t point_count(const SweepPlan& plan) {
+  if (!plan.points.empty()) return plan.points.size();
   size_t n = 1;
   for (const auto& [name, values] : plan.axes) n *= values.size();
   return n;

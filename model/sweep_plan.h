@@ -15,6 +15,9 @@ namespace gemmscope {
 struct SweepPlan {
   KernelConfig base;
   SweepSpace axes;          // the cartesian product of these values, applied to `base`
+  // When set, exactly these configs instead of the product (the advisor's suggestions, a guided
+  // tuning step); `base` still names the family and problem.
+  std::vector<KernelConfig> points;
   RunOptions options;
   std::string tag;          // names the sweep in the store
 };

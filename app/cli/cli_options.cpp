@@ -49,12 +49,29 @@ ParsedCli parse_cli(int argc, const char* const* argv) {
   peaks->add_flag("--measure", o.measure, "measure the ceilings now and cache them");
   CLI::App* run = app.add_subcommand("run", "one config: time, rates, % of peak, error, registers, occupancy, counters");
   add_workload(*run, o);
+  run->add_flag("--advise", o.advise, "read the run's counters: findings, the tuning stage, and the next configs to try");
   CLI::App* sweep = app.add_subcommand("sweep", "every combination of --axis values (default: the family's sweep space)");
   add_workload(*sweep, o);
   sweep->add_option("--axis", o.axes, "axis name=v1,v2 | name=lo..hi (powers of two) | name=lo..hi:step, repeatable")->take_all();
   sweep->add_option("--tag", o.tag, "names the sweep in the store");
   sweep->add_option("--top", o.top, "rows of the results table")->check(CLI::Range(0, 1000000))->capture_default_str();
   sweep->add_flag("--quiet", o.quiet, "no progress bar");
+  sweep->add_flag("--advise", o.advise, "the advisor's reading of the best run");
+  CLI::App* tune = app.add_subcommand("tune", "guided tuning: run, advise, try the advisor's 2-4 configs, keep the best; repeat until "
+                                               "nothing helps or the budget is spent (counters: the seed set unless --metrics)");
+  add_workload(*tune, o);
+  tune->add_flag("--guided", o.guided, "follow the advisor (the tuning mode; the flag may be left out)");
+  tune->add_option("--max-runs", o.tune.max_runs, "runs in all, the start included")->check(CLI::Range(1, 10000))->capture_default_str();
+  tune->add_option("--max-steps", o.tune.max_steps, "kept improvements")->check(CLI::Range(1, 1000))->capture_default_str();
+  tune->add_option("--min-gain", o.min_gain_pct, "per cent faster a run must be to be kept (timing noise)")
+      ->check(CLI::Range(0.0, 50.0))->capture_default_str();
+  tune->add_option("--batch", o.tune.batch, "suggestions tried together (2-4 is the seeds' advice)")->check(CLI::Range(1, 16))->capture_default_str();
+  tune->add_option("--tag", o.tag, "names the tuning's sweeps in the store (default tune@<family>@<problem>@<time>)");
+  tune->add_flag("--quiet", o.quiet, "no per-run lines");
+  CLI::App* advise_cmd = app.add_subcommand("advise", "the advisor's reading of a stored run (findings, stage, next configs)");
+  advise_cmd->add_option("id", o.ids, "stored run id")->required()->expected(1);
+  CLI::App* compare = app.add_subcommand("compare", "two stored runs counter by counter, the figures that moved most first");
+  compare->add_option("ids", o.ids, "baseline run id, then the run to compare")->required()->expected(2);
   CLI::App* check = app.add_subcommand("check", "read a kernel card, expand its sweep space and compile every point for sm_89 and "
                                                  "sm_90 (no GPU needed): registers, shared memory, occupancy");
   check->add_option("--card", o.card, "the kernel card (TOML)")->required();
@@ -69,7 +86,7 @@ ParsedCli parse_cli(int argc, const char* const* argv) {
   exp->add_option("--filter-problem", o.problem_filter, "only this problem (p9, p6, MxNxK)");
   exp->add_option("--filter-sweep", o.sweep_filter, "only this sweep tag");
   // Global flags may follow the command too (`run --db FILE`).
-  for (CLI::App* sub : {peaks, run, sweep, check, exp}) sub->fallthrough();
+  for (CLI::App* sub : {peaks, run, sweep, tune, advise_cmd, compare, check, exp}) sub->fallthrough();
 
   ParsedCli parsed;
   try {
@@ -82,8 +99,9 @@ ParsedCli parse_cli(int argc, const char* const* argv) {
     parsed.error = err.str();
     return parsed;
   }
-  for (CLI::App* sub : {peaks, run, sweep, check, exp})
+  for (CLI::App* sub : {peaks, run, sweep, tune, advise_cmd, compare, check, exp})
     if (sub->parsed()) o.command = sub->get_name();
+  o.tune.min_gain = o.min_gain_pct / 100.0;
   if (!o.card.empty() && !o.family.empty()) {
     parsed.exit_code = 2;
     parsed.error = "gemmscope-cli: --card and --family both name a family; give one\n";

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "model/advisor/guided_tuner.h"
 #include "model/gpu_spec.h"
 #include "model/kernel_config.h"
 #include "model/run_options.h"
@@ -11,7 +12,7 @@
 namespace gemmscope::cli {
 
 struct CliOptions {
-  std::string command;                 // peaks, run, sweep, export, check
+  std::string command;                 // peaks, run, sweep, tune, advise, compare, export, check
   std::string db;                      // --db
   std::string runner;                  // --runner
   int device = 0;                      // --device
@@ -31,6 +32,11 @@ struct CliOptions {
   bool measure = false;                // peaks --measure
   bool quiet = false;
   int top = 10;                        // sweep: rows printed
+  bool advise = false;                 // run/sweep --advise
+  bool guided = false;                 // tune --guided
+  TuneBudget tune;                     // tune --max-runs --max-steps --batch
+  double min_gain_pct = 1.0;           // tune --min-gain
+  std::vector<int64_t> ids;            // advise ID, compare ID ID
 };
 
 // What parsing ended with: options to run, or an exit (help printed: 0; a bad flag: 2) with the

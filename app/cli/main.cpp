@@ -7,10 +7,14 @@
 #include <cstdio>
 #include <fstream>
 #include <optional>
+#include <nlohmann/json.hpp>
 
 #include "app/cli/cli_options.h"
 #include "app/cli/run_report.h"
 #include "controller/export.h"
+#include "controller/guided_run.h"
+#include "model/advisor/advice.h"
+#include "model/advisor/run_compare.h"
 #include "controller/result_store.h"
 #include "controller/run_session.h"
 #include "model/kernel_family.h"
@@ -136,8 +140,17 @@ int cmd_peaks(const CliOptions& o) {
   return 0;
 }
 
+// The advisor's reading of each exported run, under "advice", judged on the GPU it ran on.
+JsonAnnotator advice_annotator(std::vector<GpuSpec> remembered, GpuSpec reference) {
+  auto files = load_specs();
+  return [remembered = std::move(remembered), files = std::move(files), reference = std::move(reference)](const RunResult& r, nlohmann::json& j) {
+    if (r.disposition == Disposition::Invalid || r.disposition == Disposition::NotRun) return;
+    j["advice"] = advice_json(advise(r, spec_for_device(r.device, remembered, files, reference), reference));
+  };
+}
+
 // Writes --csv / --json; a failure is reported and turns the exit non-zero, after the results were printed.
-bool write_outputs(const CliOptions& o, const std::vector<RunResult>& runs) {
+bool write_outputs(const CliOptions& o, const std::vector<RunResult>& runs, const JsonAnnotator& annotate = {}) {
   try {
     if (!o.csv.empty()) {
       std::ofstream out(o.csv);
@@ -145,7 +158,7 @@ bool write_outputs(const CliOptions& o, const std::vector<RunResult>& runs) {
       write_ncu_csv(out, runs);
       if (!out) throw std::runtime_error("--csv " + o.csv + ": write failed");
     }
-    if (!o.json.empty()) export_results(o.json, runs);
+    if (!o.json.empty()) export_results(o.json, runs, annotate);
     return true;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "gemmscope-cli: %s\n", e.what());
@@ -172,7 +185,8 @@ int cmd_run(const CliOptions& o) {
   const RunEvent done = *next<RunEvent>(session, events);
   const RunResult& r = done.result;
   std::printf("%s", describe_run(r, info.detected, ref).c_str());
-  const bool outputs_ok = write_outputs(o, {r});
+  if (o.advise) std::printf("%s", advice_text(advise(r, info.detected, ref)).c_str());
+  const bool outputs_ok = write_outputs(o, {r}, o.advise ? advice_annotator({info.detected}, ref) : JsonAnnotator{});
   if (!done.store_error.empty()) {
     std::fprintf(stderr, "gemmscope-cli: the result above could not be stored: %s\n  (choose another store with --db FILE)\n",
                  done.store_error.c_str());
@@ -243,7 +257,8 @@ int cmd_sweep(const CliOptions& o) {
     if (r.disposition != Disposition::Passed && r.disposition != Disposition::Invalid)
       std::printf("%-56s %-12s %s\n", r.config_name.c_str(), to_string(r.disposition).c_str(), r.reason.substr(0, 160).c_str());
   if (!passed.empty()) std::printf("\nbest:\n%s", describe_run(*passed.front(), info.detected, ref).c_str());
-  const bool outputs_ok = write_outputs(o, results);
+  if (!passed.empty() && o.advise) std::printf("%s", advice_text(advise(*passed.front(), info.detected, ref)).c_str());
+  const bool outputs_ok = write_outputs(o, results, o.advise ? advice_annotator({info.detected}, ref) : JsonAnnotator{});
   if (not_stored > 0) {
     std::fprintf(stderr, "gemmscope-cli: %d of %zu results above could not be stored: %s\n  (choose another store with --db FILE)\n",
                  not_stored, results.size(), first_store_error.c_str());
@@ -333,6 +348,111 @@ int cmd_check(const CliOptions& o) {
   return failed > 0 || compiled == 0 ? kExitFailed : 0;
 }
 
+// Guided tuning: the advisor's suggestions tried in small sweeps from the start config until
+// none helps or the budget is spent; the path printed with each step's reason.
+int cmd_tune(const CliOptions& o) {
+  const KernelConfig start = build_config(o);
+  RunOptions options = o.run;
+  if (options.metrics.empty()) options.metrics = "seed";  // the rules read counters; the seeds' five are the least they need
+  const auto specs = load_specs();
+  const GpuSpec ref = reference_spec(o, specs);
+  RunSession session({runner_command(o), store_path(o)});
+  std::vector<SessionEvent> events;
+  if (!store_usable(session, events)) return kExitUsage;
+  session.hello();
+  const RunnerInfo info = next<HelloEvent>(session, events)->info;
+  if (!info.ok) {
+    std::fprintf(stderr, "gemmscope-cli: cannot tune: %s\n", info.error.c_str());
+    return kExitNoDevice;
+  }
+  const std::string tag = o.tag.empty() ? "tune@" + default_sweep_tag(start) : o.tag;
+  std::printf("guided tuning of %s on %s (counters: %s; budget %d runs, %d steps; kept when %.1f%% faster)\n", config_name(start).c_str(),
+              info.detected.name.c_str(), options.metrics.c_str(), o.tune.max_runs, o.tune.max_steps, 100 * o.tune.min_gain);
+  GuidedRun guided(start, options, info.detected, ref, o.tune, tag);
+  std::signal(SIGINT, [](int) { g_interrupted = true; });
+  guided.start(session);
+  int not_stored = 0;
+  bool cancel_sent = false;
+  size_t printed = 0;
+  while (!guided.done()) {
+    if (g_interrupted && !cancel_sent) guided.cancel(session), cancel_sent = true;
+    for (auto& e : events.empty() ? session.wait(std::chrono::milliseconds(200)) : std::exchange(events, {})) {
+      if (auto* r = std::get_if<SweepResultEvent>(&e); r && !r->store_error.empty()) ++not_stored;
+      if (auto* m = std::get_if<MessageEvent>(&e)) std::fprintf(stderr, "gemmscope-cli: %s\n", m->text.c_str());
+      guided.on_event(e, session);
+    }
+    if (!o.quiet)
+      for (; printed < guided.results().size(); ++printed) {
+        const RunResult& r = guided.results()[printed];
+        std::printf("  run %2zu  %-60s %-10s %9.4f ms%s\n", printed + 1, r.config_name.c_str(), to_string(r.disposition).c_str(), r.ms_median,
+                    r.verify.checked && !r.verify.allclose() ? "  (fails allclose)" : "");
+      }
+  }
+  const GuidedTuner& t = guided.tuner();
+  std::printf("\npath (%d runs in %d batches; stopped: %s):\n%s", t.runs(), guided.batches(), t.stop_reason().c_str(),
+              tune_path_text(t).c_str());
+  if (t.best()) {
+    std::printf("\nbest:\n%s", describe_run(*t.best(), info.detected, ref).c_str());
+    // The advice as it stands after the tuning: what was tried is not offered again.
+    AdviseOptions rest;
+    for (const auto& tried : t.tries()) rest.suggest.exclude.insert(tried.name);
+    std::printf("%s", advice_text(advise(*t.best(), info.detected, ref, rest)).c_str());
+  }
+  const bool outputs_ok = write_outputs(o, guided.results(), advice_annotator({info.detected}, ref));
+  if (not_stored > 0) {
+    std::fprintf(stderr, "gemmscope-cli: %d results could not be stored\n", not_stored);
+    return kExitNotStored;
+  }
+  if (!outputs_ok) return kExitFailed;
+  return t.best() ? 0 : kExitFailed;
+}
+
+std::optional<RunResult> stored_run(const ResultStore& store, int64_t id) {
+  auto r = store.get(id);
+  if (!r) std::fprintf(stderr, "gemmscope-cli: no run %lld in %s\n", (long long)id, store.path().c_str());
+  return r;
+}
+
+int cmd_advise(const CliOptions& o) {
+  ResultStore store(store_path(o));
+  for (const auto& e : register_cards_of(store)) std::fprintf(stderr, "gemmscope-cli: %s\n", e.c_str());
+  const auto r = stored_run(store, o.ids.at(0));
+  if (!r) return kExitUsage;
+  const auto specs = load_specs();
+  const GpuSpec ref = reference_spec(o, specs);
+  const GpuSpec ran_on = spec_for_device(r->device, store.device_specs(), specs, ref);
+  std::printf("%s%s", describe_run(*r, ran_on, ref).c_str(), advice_text(advise(*r, ran_on, ref)).c_str());
+  return 0;
+}
+
+int cmd_compare(const CliOptions& o) {
+  ResultStore store(store_path(o));
+  for (const auto& e : register_cards_of(store)) std::fprintf(stderr, "gemmscope-cli: %s\n", e.c_str());
+  const auto a = stored_run(store, o.ids.at(0)), b = stored_run(store, o.ids.at(1));
+  if (!a || !b) return kExitUsage;
+  const auto specs = load_specs();
+  const GpuSpec ref = reference_spec(o, specs);
+  const auto devices = store.device_specs();
+  const auto rows = compare_runs(*a, spec_for_device(a->device, devices, specs, ref), *b, spec_for_device(b->device, devices, specs, ref));
+  std::printf("baseline  run %lld  %s (%s)\ncurrent   run %lld  %s (%s)\n\n", (long long)a->id, a->config_name.c_str(), a->device.c_str(),
+              (long long)b->id, b->config_name.c_str(), b->device.c_str());
+  std::printf("%-62s %16s %16s %16s %9s\n", "metric", "baseline", "current", "difference", "change");
+  auto cell = [](const std::optional<double>& v) {
+    char c[32];
+    if (!v) return std::string("-");
+    std::snprintf(c, sizeof c, "%.6g", *v);
+    return std::string(c);
+  };
+  for (const auto& d : rows) {
+    char change[32] = "-";
+    if (d.baseline && d.current && *d.baseline != 0) std::snprintf(change, sizeof change, "%+.1f%%", 100 * d.relative());
+    const std::string diff = d.baseline && d.current ? cell(d.difference()) : "-";
+    std::printf("%-62s %16s %16s %16s %9s %s\n", d.metric.c_str(), cell(d.baseline).c_str(), cell(d.current).c_str(), diff.c_str(), change,
+                d.unit.c_str());
+  }
+  return 0;
+}
+
 int cmd_export(const CliOptions& o) {
   ResultStore store(store_path(o));
   for (const auto& e : register_cards_of(store)) std::fprintf(stderr, "gemmscope-cli: %s\n", e.c_str());
@@ -341,7 +461,7 @@ int cmd_export(const CliOptions& o) {
   q.problem = o.problem_filter;
   q.sweep = o.sweep_filter;
   const QueryResult result = store.query(q);
-  export_results(o.out, result.runs);
+  export_results(o.out, result.runs, advice_annotator(store.device_specs(), reference_spec(o, load_specs())));
   std::printf("wrote %zu runs to %s\n", result.runs.size(), o.out.c_str());
   for (const auto& bad : result.bad_rows) std::fprintf(stderr, "gemmscope-cli: skipped %s\n", bad.c_str());
   if (!result.bad_rows.empty()) {
@@ -366,6 +486,9 @@ int main(int argc, char** argv) {
     if (o.command == "run") return cmd_run(o);
     if (o.command == "sweep") return cmd_sweep(o);
     if (o.command == "export") return cmd_export(o);
+    if (o.command == "tune") return cmd_tune(o);
+    if (o.command == "advise") return cmd_advise(o);
+    if (o.command == "compare") return cmd_compare(o);
     if (o.command == "check") return cmd_check(o);
     std::fprintf(stderr, "gemmscope-cli: unknown command '%s'\n", o.command.c_str());
     return kExitUsage;

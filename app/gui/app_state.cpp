@@ -39,10 +39,7 @@ GpuSpec AppState::reference() const {
 
 GpuSpec AppState::spec_for(const RunResult& r) const {
   if (has_device() && runner->detected.name == r.device) return runner->detected;
-  for (const auto& s : device_specs)
-    if (s.name == r.device) return s;
-  if (auto s = match_spec_by_name(specs, r.device)) return *s;
-  return here();
+  return spec_for_device(r.device, device_specs, specs, here());
 }
 
 std::string AppState::run_blocker() const {

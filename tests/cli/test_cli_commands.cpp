@@ -31,7 +31,7 @@ size_t lines_in(const std::string& path) {
 }  // namespace
 
 TEST(Cli, EverySubcommandHasHelp) {
-  for (const char* sub : {"peaks", "run", "sweep", "export"}) {
+  for (const char* sub : {"peaks", "run", "sweep", "tune", "advise", "compare", "export"}) {
     const CommandResult r = cli({sub, "--help"});
     EXPECT_EQ(r.exit_code, 0) << sub << r.err;
     EXPECT_NE(r.out.find("Usage: gemmscope-cli " + std::string(sub)), std::string::npos) << r.out;
@@ -160,4 +160,45 @@ TEST(Cli, ABadCardIsNamedAndNothingRuns) {
   EXPECT_EQ(lines_in(log), 0u);
   const CommandResult c = cli({"check", "--card", card});
   EXPECT_EQ(c.exit_code, 2);
+}
+
+namespace {
+// A runner that replays the runs stored on the H200 (a kernel card's full default sweep among them).
+std::string replay_runner(const std::string& name) {
+  const std::string path = temp_path(name, ".sh");
+  std::ofstream(path) << "#!/bin/sh\nexec " << GEMMSCOPE_TEST_REPLAY << " --results " << GEMMSCOPE_TEST_RESULTS
+                      << "/cards-h200-2026-12-01/cards_results.json --spec " << GEMMSCOPE_TEST_ASSETS
+                      << "/sample/h200-measured-2026-12-01.json --card " << GEMMSCOPE_TEST_EXAMPLES << "/triton/p6_splitk.toml \"$@\"\n";
+  std::filesystem::permissions(path, std::filesystem::perms::owner_all);
+  return path;
+}
+}  // namespace
+
+// The guided tuner from half a wave: the advisor's split-K counts, the path with its reasons, the
+// JSON with each run's advice; then `advise` and `compare` read the runs it stored.
+TEST(Cli, TuneGuidedFollowsTheAdvisorAndStoresItsPath) {
+  const std::string store = temp_path("cli_tune", ".sqlite"), json = temp_path("cli_tune", ".json");
+  const CommandResult r = cli({"tune", "--guided", "--runner", replay_runner("cli_tune"), "--db", store, "--card",
+                               std::string(GEMMSCOPE_TEST_EXAMPLES) + "/triton/p6_splitk.toml", "--problem", "p6", "--set", "SPLIT_K=16",
+                               "--set", "num_stages=3", "--max-runs", "12", "--json", json});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("SPLIT_K 16 -> 33: 4 tiles x 33 = 132 blocks"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("[grid_too_small]"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("moved: launch__grid_size 64 -> 132"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("stopped: "), std::string::npos) << r.out;
+  std::ifstream in(json);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("\"advice\""), std::string::npos);
+  EXPECT_NE(text.find("\"grid_too_small\""), std::string::npos);
+
+  const CommandResult a = cli({"advise", "1", "--db", store});
+  EXPECT_EQ(a.exit_code, 0) << a.err;
+  EXPECT_NE(a.out.find("grid layout and parallelism"), std::string::npos) << a.out;
+  const CommandResult c = cli({"compare", "1", "2", "--db", store});
+  EXPECT_EQ(c.exit_code, 0) << c.err;
+  EXPECT_NE(c.out.find("launch__grid_size"), std::string::npos) << c.out;
+  EXPECT_NE(c.out.find("+106.2%"), std::string::npos) << c.out;  // 64 -> 132 blocks
+  const CommandResult missing = cli({"compare", "1", "999", "--db", store});
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("no run 999"), std::string::npos) << missing.err;
 }
