@@ -145,6 +145,27 @@ class Mover {
     return out;
   }
 
+  // The same tile area in another aspect: half the rows and twice the columns, or the reverse. The
+  // work per block stays; what changes is how long each contiguous row of C (row-major) a block
+  // stores is, and how many A rows against B columns it reuses.
+  std::vector<Move> reshape(const std::string& why) const {
+    std::vector<Move> out;
+    const ParamDecl* dm = role(ParamRole::TileM);
+    const ParamDecl* dn = role(ParamRole::TileN);
+    if (!dm || !dn) return out;
+    const int vm = value(*dm), vn = value(*dn);
+    for (int dir : {-1, +1}) {  // wider rows first: C is row-major
+      const auto a = step(*dm, vm, dir), b = step(*dn, vn, -dir);
+      if (!a || !b) continue;
+      Move m{r_.config, dm->name + " " + std::to_string(vm) + " -> " + std::to_string(*a) + ", " + dn->name + " " + std::to_string(vn) +
+                            " -> " + std::to_string(*b) + ": " + why};
+      m.config.set(dm->name, *a);
+      m.config.set(dn->name, *b);
+      out.push_back(m);
+    }
+    return out;
+  }
+
   // The precision parameter's value that makes the family run `p`.
   std::optional<Move> precision_to(Precision p, const std::string& why) const {
     const ParamDecl* d = role(ParamRole::Precision);
@@ -190,12 +211,14 @@ class Mover {
         add(v, stepped(ParamRole::Threads, +1, "more threads share the tile: fewer accumulators each"));
         add(v, stepped(ParamRole::Warps, +1, "more warps share the tile: fewer accumulators each"));
         for (auto& m : retile(-1, "fewer accumulators per thread")) v.push_back(m);
+        for (auto& m : reshape("the same accumulators in another shape")) v.push_back(m);
       }
     } else if (id == "latency_bound" || id == "tensor_idle" || id == "achieved_below_theoretical") {
       add(v, stepped(ParamRole::Stages, +1, "one more stage of loads in flight"));
       add(v, stepped(ParamRole::Warps, +1, "more warps to switch between"));
       add(v, stepped(ParamRole::Threads, +1, "more warps to switch between"));
       add(v, stepped(ParamRole::TileK, +1, "more work per load round"));
+      for (auto& m : reshape("longer contiguous rows of C per block, other operand reuse")) v.push_back(m);
       if (x_.waves > 0 && x_.waves < 2)
         for (auto& m : split_k_fill()) v.push_back(m);
     } else if (id == "fp32_on_cuda_cores") {
