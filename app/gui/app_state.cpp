@@ -103,6 +103,67 @@ void AppState::start_sweep(RunSession& session) {
   message("sweep '" + plan.tag + "' started");
 }
 
+const RunResult* AppState::advised_run() const {
+  if (selected.size() == 1)
+    if (const RunResult* r = find_run(*selected.begin())) return r;
+  if (!live_runs.empty()) return &live_runs.back();
+  const RunResult* best = nullptr;
+  for (const auto& r : sweep_results)
+    if (passed(r) && (!best || r.ms_median < best->ms_median)) best = &r;
+  return best;
+}
+
+void AppState::try_suggestions(const std::vector<Suggestion>& suggestions, const RunResult& from, RunSession& session) {
+  if (const std::string why = run_blocker(); !why.empty()) return message("not tried: " + why, true);
+  if (sweep_running) return message("not tried: a sweep is running", true);
+  if (suggestions.empty()) return;
+  SweepPlan plan;
+  plan.base = from.config;
+  plan.options = options;
+  AdviceTrial t{from, {}, "advice-" + from.config_name};
+  for (const auto& sg : suggestions) plan.points.push_back(sg.config), t.names.push_back(sg.name);
+  plan.tag = t.tag;
+  advice_trial = t;
+  sweep_results.clear();
+  sweep_progress = {};
+  sweep_running = true;
+  session.start_sweep(plan, here());
+  message("trying " + std::to_string(suggestions.size()) + " suggested configs against " + from.config_name);
+}
+
+void AppState::start_guided(RunSession& session) {
+  if (const std::string why = run_blocker(); !why.empty()) return message("guided tuning not started: " + why, true);
+  if (sweep_running) return message("guided tuning not started: a sweep is running", true);
+  RunOptions o = options;
+  if (o.metrics.empty()) o.metrics = "seed";  // the rules read counters
+  guided = std::make_unique<GuidedRun>(config, o, here(), reference(), guided_budget, "guided-" + config_name(config));
+  sweep_results.clear();
+  sweep_progress = {};
+  sweep_running = true;
+  guided->start(session);
+  message("guided tuning of " + config_name(config) + " started");
+}
+
+void AppState::cancel_guided(RunSession& session) {
+  if (guided && !guided->done()) guided->cancel(session);
+}
+
+void AppState::route(SessionEvent&& e, RunSession& session) {
+  if (guided && guided->running()) {
+    guided->on_event(e, session);
+    if (auto* p = std::get_if<SweepProgressEvent>(&e); p && p->finished) {
+      // The guided run posts its next batch at once: the sweep goes on under the same banner.
+      if (!guided->done()) {
+        apply(std::move(e));
+        sweep_running = true;
+        return;
+      }
+      message("guided tuning: " + guided->tuner().stop_reason());
+    }
+  }
+  apply(std::move(e));
+}
+
 namespace {
 
 std::filesystem::file_time_type mtime(const std::string& p) {

@@ -9,7 +9,9 @@
 #include <string>
 #include <vector>
 
+#include "controller/guided_run.h"
 #include "controller/run_session.h"
+#include "model/advisor/suggestions.h"
 #include "model/gpu_spec.h"
 #include "model/kernel_config.h"
 #include "model/run_options.h"
@@ -125,6 +127,27 @@ struct AppState {
   std::string heat_figure = "TFLOP/s";
   void reset_sweep_axes();                 // the family's sweep_space() for the current shape
   void start_sweep(RunSession&);
+
+  // [SECTION] Advisor
+  // The run the Advisor panel reads: the one selected run, else the latest live run, else the
+  // current sweep's fastest; nullptr when there is none.
+  const RunResult* advised_run() const;
+  // "Try all": the advice's configs as a small sweep, remembered so the panel can say whether it
+  // paid off (the run they came from, before, against each of them, after).
+  struct AdviceTrial {
+    RunResult from;
+    std::vector<std::string> names;
+    std::string tag;
+  };
+  std::optional<AdviceTrial> advice_trial;
+  void try_suggestions(const std::vector<Suggestion>&, const RunResult& from, RunSession&);
+  // Guided tuning from the current config; its sweeps run like any sweep (progress, cancel).
+  std::unique_ptr<GuidedRun> guided;
+  TuneBudget guided_budget;
+  void start_guided(RunSession&);
+  void cancel_guided(RunSession&);
+  // Every event goes through here first, so the guided run sees its sweep's results.
+  void route(SessionEvent&&, RunSession&);
 
   // [SECTION] History
   std::vector<RunResult> history;          // the last query's rows, newest first

@@ -125,9 +125,11 @@ void build_default_layout(ImGuiID dock, ImVec2 size) {
   ImGui::DockBuilderDockWindow("Workload", left);
   ImGui::DockBuilderDockWindow("Report", left_bottom);
   ImGui::DockBuilderDockWindow("Live", live);
+  ImGui::DockBuilderDockWindow("Advisor", live);
   ImGui::DockBuilderDockWindow("Roofline", roof);
   ImGui::DockBuilderDockWindow("Sweep", bottom);
   ImGui::DockBuilderDockWindow("History", bottom);
+  ImGui::DockBuilderDockWindow("Compare", bottom);
   ImGui::DockBuilderFinish(dock);
 }
 
@@ -321,7 +323,7 @@ int main(int argc, char** argv) {
     const auto frame_start = std::chrono::steady_clock::now();
     const double interval_ms = std::chrono::duration<double, std::milli>(frame_start - previous_frame_start).count();
     previous_frame_start = frame_start;
-    for (auto& e : controller->drain()) s.apply(std::move(e));
+    for (auto& e : controller->drain()) s.route(std::move(e), *controller);
     // A card named on the command line opens once the runner answered (so it runs at once);
     // then its files are watched twice a second.
     if (card_requested && s.runner) card_requested = false, s.open_card(opt.card, *controller);

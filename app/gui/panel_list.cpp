@@ -11,6 +11,8 @@ std::unique_ptr<Panel> make_live_panel();
 std::unique_ptr<Panel> make_roofline_panel();
 std::unique_ptr<Panel> make_sweep_panel();
 std::unique_ptr<Panel> make_history_panel();
+std::unique_ptr<Panel> make_advisor_panel();
+std::unique_ptr<Panel> make_compare_panel();
 std::unique_ptr<Panel> make_report_panel();
 
 std::vector<std::unique_ptr<Panel>> make_panels() {
@@ -20,6 +22,8 @@ std::vector<std::unique_ptr<Panel>> make_panels() {
   v.push_back(make_roofline_panel());
   v.push_back(make_sweep_panel());
   v.push_back(make_history_panel());
+  v.push_back(make_advisor_panel());
+  v.push_back(make_compare_panel());
   v.push_back(make_report_panel());
   return v;
 }

@@ -319,8 +319,47 @@ class RooflinePanel final : public Panel {
       style.LineWeight = 2.5f;
       ImPlot::PlotScatter("selected", xs_.data(), ys_.data(), int(xs_.size()), style);
     }
+    draw_guided_path(s, measured_here);
     hover(s, spec, measured_here);
     ImPlot::EndPlot();
+  }
+
+  // The guided tuner's kept configs, start to best, as numbered arrows (in the legend as "guided path").
+  void draw_guided_path(const AppState& s, bool measured_here) {
+    if (!s.guided || s.guided->tuner().path().empty()) return;
+    xs_.clear(), ys_.clear();
+    for (const TuneStep& step : s.guided->tuner().path()) {
+      const RunRoofline rr = run_roofline(step.run, s.spec_for(step.run), s.reference());
+      const double y = measured_here ? rr.point.tflops() : rr.reference_tflops;
+      if (rr.point.intensity() <= 0 || y <= 0) continue;
+      xs_.push_back(rr.point.intensity()), ys_.push_back(y);
+    }
+    if (xs_.empty()) return;
+    const ImVec4 colour(1.0f, 0.75f, 0.2f, 1.0f);
+    ImPlotSpec style;
+    style.LineColor = colour;
+    style.LineWeight = 2.0f;
+    style.Marker = ImPlotMarker_Circle;
+    style.MarkerSize = 4;
+    style.MarkerFillColor = colour;
+    ImPlot::PlotLine("guided path", xs_.data(), ys_.data(), int(xs_.size()), style);
+    ImPlot::PushPlotClipRect();
+    ImDrawList* dl = ImPlot::GetPlotDrawList();
+    const ImU32 c = ImGui::GetColorU32(colour);
+    for (size_t i = 0; i < xs_.size(); ++i) {
+      const ImVec2 b = ImPlot::PlotToPixels(xs_[i], ys_[i]);
+      char n[24];
+      std::snprintf(n, sizeof n, "%zu", i + 1);
+      dl->AddText(ImVec2(b.x + 5, b.y - 16), c, n);
+      if (i == 0) continue;
+      const ImVec2 a = ImPlot::PlotToPixels(xs_[i - 1], ys_[i - 1]);
+      const float dx = b.x - a.x, dy = b.y - a.y, len = std::sqrt(dx * dx + dy * dy);
+      if (len < 8) continue;
+      const float ux = dx / len, uy = dy / len, head = 9;
+      dl->AddTriangleFilled(b, ImVec2(b.x - ux * head - uy * head * 0.5f, b.y - uy * head + ux * head * 0.5f),
+                            ImVec2(b.x - ux * head + uy * head * 0.5f, b.y - uy * head - ux * head * 0.5f), c);
+    }
+    ImPlot::PopPlotClipRect();
   }
 
   // The nearest point within a few pixels shows its figures; a click selects it for comparison.

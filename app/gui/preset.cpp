@@ -71,10 +71,10 @@ KernelConfig preset_config(const json& j, const std::string& where, bool with_ov
 }
 
 std::string title_for_key(const std::string& key) {
-  for (const char* t : {"Workload", "Live", "Roofline", "Sweep", "History", "Report"})
+  for (const char* t : {"Workload", "Live", "Roofline", "Sweep", "History", "Report", "Advisor", "Compare"})
     if (panel_key(t) == key) return t;
   if (key == "window") return "";
-  throw std::invalid_argument("capture: unknown panel '" + key + "' (window, workload, live, roofline, sweep, history, report)");
+  throw std::invalid_argument("capture: unknown panel '" + key + "' (window, workload, live, roofline, sweep, history, report, advisor, compare)");
 }
 
 }  // namespace
@@ -82,7 +82,7 @@ std::string title_for_key(const std::string& key) {
 PresetDriver::PresetDriver(const json& p, std::string out_dir, std::string base_dir)
     : out_dir_(std::move(out_dir)), base_dir_(std::move(base_dir)) {
   only_keys(p, "preset",
-            {"title", "also_run", "problem", "family", "card", "config", "options", "pin_baseline", "sweep", "heatmap", "reference",
+            {"title", "also_run", "problem", "family", "card", "config", "options", "pin_baseline", "sweep", "heatmap", "reference", "guided",
              "capture", "timeout_s"});
   timeout_s_ = get<double>(p, "timeout_s", 150.0, "preset");
   if (!(timeout_s_ > 0)) throw std::invalid_argument("preset.timeout_s must be positive");
@@ -119,6 +119,28 @@ PresetDriver::PresetDriver(const json& p, std::string out_dir, std::string base_
         c.set_baseline(s.baseline);
       }
       return true;
+    });
+  }
+  if (p.contains("guided") && !p.at("guided").is_null()) {
+    // Guided tuning from the preset's config, waited for to the end (the Advisor shows its path).
+    const json& g = p.at("guided");
+    only_keys(g, "preset.guided", {"max_runs", "max_steps"});
+    TuneBudget budget;
+    budget.max_runs = get<int>(g, "max_runs", budget.max_runs, "preset.guided");
+    budget.max_steps = get<int>(g, "max_steps", budget.max_steps, "preset.guided");
+    if (budget.max_runs < 1 || budget.max_steps < 1)
+      throw std::invalid_argument("preset.guided: max_runs and max_steps are at least 1 (" + g.dump() + ")");
+    auto started = std::make_shared<bool>(false);
+    steps_.push_back([budget, started](AppState& s, RunSession& c) {
+      if (!s.has_device()) return true;
+      if (!*started) {
+        s.guided_budget = budget;
+        s.focus_panel = "Advisor";
+        s.start_guided(c);
+        *started = true;
+        return false;
+      }
+      return !s.guided || s.guided->done();
     });
   }
   if (p.contains("sweep") && !p.at("sweep").is_null()) {

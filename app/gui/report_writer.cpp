@@ -1,5 +1,6 @@
 #include "app/gui/report_writer.h"
 
+#include "model/advisor/advice.h"
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -12,6 +13,7 @@
 #include "app/gui/panel.h"
 #include "app/gui/run_figures.h"
 #include "controller/export.h"
+#include "model/advisor/advice.h"
 #include "model/occupancy.h"
 #include "model/json_codec.h"
 #include "model/kernel_family.h"
@@ -137,6 +139,37 @@ std::vector<Block> build(const std::string& title, const AppState& s, const std:
     m.push_back({"allclose", r.verify.checked ? (r.verify.allclose() ? "pass" : "FAIL") : "not verified", ""});
     b.push_back({Block::Kind::Table, "", m});
   }
+  if (const RunResult* r = s.advised_run()) {
+    const Advice a = advise(*r, s.spec_for(*r), ref);
+    b.push_back({Block::Kind::Heading, "Advisor"});
+    b.push_back({Block::Kind::Text, "Reading `" + r->config_name + "`: " + a.summary + "."});
+    std::vector<std::vector<std::string>> f = {{"#", "stage", "finding", "estimate", "figures"}};
+    int i = 0;
+    for (const auto& x : a.findings) {
+      std::string checks;
+      for (const auto& c : x.checks) checks += (checks.empty() ? "" : "; ") + c.text();
+      f.push_back({std::to_string(++i), to_string(x.stage), x.title,
+                   x.estimated_speedup > 0 ? fmt("up to %.2fx", x.estimated_speedup) : "no estimate", checks});
+    }
+    if (f.size() > 1) b.push_back({Block::Kind::Table, "", f});
+    std::vector<std::vector<std::string>> g = {{"next config", "why", "finding"}};
+    for (const auto& sg : a.suggestions) g.push_back({sg.name, sg.reason, sg.finding});
+    if (g.size() > 1) b.push_back({Block::Kind::Table, "", g});
+  }
+  if (s.guided && !s.guided->tuner().path().empty()) {
+    const GuidedTuner& t = s.guided->tuner();
+    b.push_back({Block::Kind::Heading, "Guided tuning"});
+    b.push_back({Block::Kind::Text, std::to_string(t.runs()) + " runs; " + (t.done() ? "stopped: " + t.stop_reason() : "still running") + "."});
+    std::vector<std::vector<std::string>> rows = {{"step", "config", "time (ms)", "speed-up", "why", "moved most"}};
+    int i = 0;
+    for (const auto& step : t.path()) {
+      std::string moved;
+      for (const auto& m : step.moved) moved += (moved.empty() ? "" : "; ") + m;
+      rows.push_back({std::to_string(++i), step.run.config_name, fmt("%.4f", step.run.ms_median), fmt("%.2fx", step.speedup_over_start),
+                      step.reason.empty() ? "the starting config" : step.reason + " [" + step.finding + "]", moved});
+    }
+    b.push_back({Block::Kind::Table, "", rows});
+  }
   if (!s.live_runs.empty()) {
     b.push_back({Block::Kind::Heading, "Live runs"});
     std::vector<std::vector<std::string>> t = {kRunHeader};
@@ -242,7 +275,10 @@ bool write_report(const std::string& dir, const std::string& title, const AppSta
     std::vector<RunResult> all = s.live_runs;
     all.insert(all.end(), s.sweep_results.begin(), s.sweep_results.end());
     export_results((fs::path(dir) / "results.csv").string(), all);
-    export_results((fs::path(dir) / "results.json").string(), all);
+    // Each run with the advisor's reading of it, judged on the GPU it ran on.
+    export_results((fs::path(dir) / "results.json").string(), all, [&s](const RunResult& r, nlohmann::json& j) {
+      if (r.ms_median > 0) j["advice"] = advice_json(advise(r, s.spec_for(r), s.reference()));
+    });
     std::ofstream(fs::path(dir) / "config.json") << nlohmann::json{{"config", to_json(s.config)}, {"options", to_json(s.options)}}.dump(2)
                                                  << "\n";
     nlohmann::json gpus = {{"this_gpu", to_json(s.here())}, {"reference", to_json(s.reference())},

@@ -90,7 +90,7 @@ void GuidedTuner::finish_batch() {
     TuneStep s;
     s.run = *fastest->result;
     s.finding = fastest->finding;
-    s.reason = fastest->reason;
+    if (!fastest->finding.empty()) s.reason = fastest->reason;  // the start has no reason beyond being the start
     if (best) {
       s.speedup_over_start = path_.front().run.ms_median / s.run.ms_median;
       s.moved = moved_most(compare_runs(*best, running_, s.run, running_), 4);
