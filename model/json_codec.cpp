@@ -205,7 +205,7 @@ GpuSpec spec_from_json(const json& j, const std::string& key) {
 json to_json(const RunOptions& o) {
   return {{"warmup", o.warmup}, {"reps", o.reps},       {"flush_l2", o.flush_l2}, {"verify", o.verify},
           {"seed", o.seed},     {"metrics", o.metrics}, {"timeout_s", o.timeout_s},
-          {"fault_injection", o.fault_injection}};
+          {"fault_injection", o.fault_injection}, {"timeline", o.timeline}};
 }
 
 RunOptions options_from_json(const json& j) {
@@ -220,14 +220,39 @@ RunOptions options_from_json(const json& j) {
   read(j, "metrics", o.metrics);
   read(j, "timeout_s", o.timeout_s);
   read(j, "fault_injection", o.fault_injection);
+  read(j, "timeline", o.timeline);
   if (auto e = check_run_options(o); !e.empty()) throw std::invalid_argument(e.front().message());
   return o;
+}
+
+json to_json(const CounterTimeline& t) {
+  json curves = json::array();
+  for (const auto& c : t.curves) curves.push_back({{"label", c.label}, {"metric", c.metric}, {"pct", c.pct}});
+  return {{"t_us", t.t_us}, {"interval_us", t.interval_us}, {"note", t.note}, {"curves", curves}};
+}
+
+CounterTimeline timeline_from_json(const json& j) {
+  CounterTimeline t;
+  read(j, "t_us", t.t_us);
+  read(j, "interval_us", t.interval_us);
+  read(j, "note", t.note);
+  if (j.contains("curves"))
+    for (const auto& c : j.at("curves")) {
+      TimelineCurve k;
+      read(c, "label", k.label);
+      read(c, "metric", k.metric);
+      read(c, "pct", k.pct);
+      if (k.pct.size() != t.t_us.size()) throw std::invalid_argument("timeline curve " + k.label + ": " + std::to_string(k.pct.size()) +
+                                                                     " values for " + std::to_string(t.t_us.size()) + " samples");
+      t.curves.push_back(k);
+    }
+  return t;
 }
 
 json to_json(const RunResult& r) {
   json metrics = json::object();
   for (const auto& [k, v] : r.metrics) metrics[k] = {{"value", v.value}, {"unit", v.unit}, {"source", v.source}};
-  return {{"id", r.id},
+  json out = {{"id", r.id},
           {"config", to_json(r.config)},
           {"config_name", r.config_name},
           {"device", r.device},
@@ -271,6 +296,8 @@ json to_json(const RunResult& r) {
           {"commit", r.commit},
           {"card_hash", r.card_hash},
           {"seed", r.seed}};
+  if (!r.timeline.empty() || !r.timeline.note.empty()) out["timeline"] = to_json(r.timeline);
+  return out;
 }
 
 RunResult result_from_json(const json& j) {
@@ -329,6 +356,7 @@ RunResult result_from_json(const json& j) {
   read(j, "commit", r.commit);
   read(j, "card_hash", r.card_hash);
   read(j, "seed", r.seed);
+  if (j.contains("timeline") && j.at("timeline").is_object()) r.timeline = timeline_from_json(j.at("timeline"));
   return r;
 }
 

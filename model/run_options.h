@@ -17,6 +17,9 @@ struct RunOptions {
   int64_t seed = 1234;
   std::string metrics;        // "" (none), a set name of metric_set_names(), or a comma-separated list of names
   double timeout_s = 60;      // the controller's watchdog, per request
+  // One more launch, unreplayed, with counters sampled over its duration (CUPTI PM sampling):
+  // the curves of RunResult::timeline.
+  bool timeline = false;
   // Test hook: "fault" launches a kernel that reads an illegal address, "hang" one that never
   // ends, in place of the config's kernel, so the recovery path can be exercised on purpose.
   std::string fault_injection;

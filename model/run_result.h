@@ -4,6 +4,7 @@
 #include <map>
 #include <string>
 #include "kernel_config.h"
+#include "model/counter_timeline.h"
 
 namespace gemmscope {
 
@@ -72,6 +73,7 @@ struct RunResult {
   bool jit_cache_hit = false;
   std::map<std::string, MetricValue> metrics;
   std::string metrics_note;            // why counters are missing, when they are
+  CounterTimeline timeline;            // with RunOptions::timeline: counters over one launch
   std::string created_at;              // ISO-8601 UTC
   std::string commit;                  // build's git commit
   std::string card_hash;               // a kernel card's version (card and source), "" for built-in families

@@ -26,6 +26,8 @@ class CounterCollection {
   // One extra launch under CUPTI's activity API: the driver's shared-memory configuration, and for
   // cuBLAS runs the grid, block and resources of the kernel it chose.
   void record_launch(const std::function<void()>& launch_once, const PassSetup& pass_setup, RunResult& r);
+  // With RunOptions::timeline: one more launch, unreplayed, under CUPTI's PM sampler (r.timeline).
+  void sample_timeline(const std::function<void()>& launch_once, const PassSetup& pass_setup, RunResult& r);
 
   const GpuContext& gpu_;
   std::unique_ptr<RangeProfiler> profiler_;

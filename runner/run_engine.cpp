@@ -396,7 +396,7 @@ void RunEngine::run_checked(const KernelConfig& config, const RunOptions& option
     r.reason = "not verified (verification off)";
   }
 
-  if (counter_hook_ && !options.metrics.empty()) {
+  if (counter_hook_ && (!options.metrics.empty() || options.timeline)) {
     PassSetup setup;
     setup.restore = poison;
     if (options.flush_l2) {

@@ -27,6 +27,8 @@ void add_workload(CLI::App& c, CliOptions& o) {
   std::string sets;
   for (const auto& s : metric_set_names()) sets += (sets.empty() ? "" : "|") + s;
   c.add_option("--metrics", o.run.metrics, "counter set (" + sets + ") or Nsight Compute metric names, comma-separated");
+  c.add_flag("--timeline", o.run.timeline, "one more launch with counters sampled over its duration (CUPTI PM sampling): SM busy, "
+                                          "issue throughput, occupancy and DRAM curves");
   c.add_option("--timeout", o.run.timeout_s, "watchdog seconds per run")->check(CLI::Range(1.0, kMaxTimeoutS))->capture_default_str();
   c.add_option("--inject", o.run.fault_injection, "test the recovery path with a deliberate fault or hang")
       ->check(CLI::IsMember({"fault", "hang"}));

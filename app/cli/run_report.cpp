@@ -77,6 +77,23 @@ std::string describe_run(const RunResult& r, const GpuSpec& here, const GpuSpec&
     }
   }
   if (!r.metrics_note.empty()) line("counters", r.metrics_note);
+  if (!r.timeline.empty()) {
+    // Each curve's level at the start, middle and end of the launch, and its mean: a tail or a
+    // slow start shows as an edge lower than the middle.
+    line("timeline", r.timeline.note);
+    const size_t n = r.timeline.t_us.size();
+    for (const auto& c : r.timeline.curves) {
+      double sum = 0;
+      for (double v : c.pct) sum += v;
+      auto at = [&](double f) { return c.pct[std::min(n - 1, size_t(f * double(n - 1) + 0.5))]; };
+      char b[200];
+      snprintf(b, sizeof b, "  %-20s mean %5.1f %%   at 10/50/90 %% of the launch: %5.1f %5.1f %5.1f %%\n", c.label.c_str(), sum / double(n), at(0.1),
+               at(0.5), at(0.9));
+      s += b;
+    }
+  } else if (!r.timeline.note.empty()) {
+    line("timeline", r.timeline.note);
+  }
   return s;
 }
 

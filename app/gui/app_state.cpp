@@ -106,6 +106,7 @@ void AppState::start_sweep(RunSession& session) {
 const RunResult* AppState::advised_run() const {
   if (selected.size() == 1)
     if (const RunResult* r = find_run(*selected.begin())) return r;
+  if (guided && guided->tuner().best() && live_runs.size() <= live_runs_before_guided) return guided->tuner().best();
   if (!live_runs.empty()) return &live_runs.back();
   const RunResult* best = nullptr;
   for (const auto& r : sweep_results)
@@ -137,6 +138,7 @@ void AppState::start_guided(RunSession& session) {
   RunOptions o = options;
   if (o.metrics.empty()) o.metrics = "seed";  // the rules read counters
   guided = std::make_unique<GuidedRun>(config, o, here(), reference(), guided_budget, "guided-" + config_name(config));
+  live_runs_before_guided = live_runs.size();
   sweep_results.clear();
   sweep_progress = {};
   sweep_running = true;
@@ -159,6 +161,8 @@ void AppState::route(SessionEvent&& e, RunSession& session) {
         return;
       }
       message("guided tuning: " + guided->tuner().stop_reason());
+      // Keep the best: it becomes the Workload's config (not run again; its run is in the path).
+      if (const RunResult* best = guided->tuner().best()) set_config(best->config);
     }
   }
   apply(std::move(e));

@@ -129,8 +129,9 @@ struct AppState {
   void start_sweep(RunSession&);
 
   // [SECTION] Advisor
-  // The run the Advisor panel reads: the one selected run, else the latest live run, else the
-  // current sweep's fastest; nullptr when there is none.
+  // The run the Advisor panel reads: the one selected run, else a guided tuning's best (until a
+  // live run follows it), else the latest live run, else the current sweep's fastest; nullptr
+  // when there is none.
   const RunResult* advised_run() const;
   // "Try all": the advice's configs as a small sweep, remembered so the panel can say whether it
   // paid off (the run they came from, before, against each of them, after).
@@ -143,6 +144,7 @@ struct AppState {
   void try_suggestions(const std::vector<Suggestion>&, const RunResult& from, RunSession&);
   // Guided tuning from the current config; its sweeps run like any sweep (progress, cancel).
   std::unique_ptr<GuidedRun> guided;
+  size_t live_runs_before_guided = 0;      // a live run after the tuning started is read instead of its best
   TuneBudget guided_budget;
   void start_guided(RunSession&);
   void cancel_guided(RunSession&);

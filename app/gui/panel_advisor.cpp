@@ -71,7 +71,7 @@ class AdvisorPanel final : public Panel {
     ImGui::SeparatorText("Reading");
     ImGui::TextWrapped("%s", r->config_name.c_str());
     ImGui::TextColored(kGrey, "%s  %s%s", short_time(r->ms_median).c_str(), r->device.c_str(),
-                       s.selected.size() == 1 ? "  (the selected run)" : "  (the latest run; select one to read it instead)");
+                       s.selected.size() == 1 ? "  (selected)" : (s.guided && r == s.guided->tuner().best()) ? "  (the guided tuning's best)" : "  (latest run)");
     const StageInfo& stage = stage_info(advice_.stage);
     ImGui::TextColored(advice_.stop ? kGreen : kAmber, "Stage: %s", to_string(advice_.stage).c_str());
     if (stage.focus != to_string(advice_.stage) && stage.focus != "Grid layout and parallelism") ImGui::TextWrapped("%s", stage.focus.c_str());
@@ -88,12 +88,18 @@ class AdvisorPanel final : public Panel {
   }
 
  private:
-  // The advice is recomputed only when the run (or the set of configs it may not repeat) changes.
+  // The advice is recomputed only when the run it reads changes.
   void refresh(const AppState& s, const RunResult& r) {
-    const std::string key = std::to_string(r.id) + "|" + r.config_name + "|" + std::to_string(r.metrics.size()) + "|" + s.here().name;
+    // The guided tuning's best is advised without the configs the tuning already measured.
+    const bool tuned = s.guided && &r == s.guided->tuner().best();
+    const std::string key = std::to_string(r.id) + "|" + r.config_name + "|" + std::to_string(r.metrics.size()) + "|" + s.here().name +
+                            (tuned ? "|tuned" + std::to_string(s.guided->tuner().runs()) : "");
     if (key == key_) return;
     key_ = key;
-    advice_ = advise(r, s.spec_for(r), s.reference());
+    AdviseOptions o;
+    if (tuned)
+      for (const auto& t : s.guided->tuner().tries()) o.suggest.exclude.insert(t.name);
+    advice_ = advise(r, s.spec_for(r), s.reference(), o);
   }
 
   void draw_findings() {
@@ -133,7 +139,10 @@ class AdvisorPanel final : public Panel {
   void draw_suggestions(AppState& s, const RunResult& r, RunSession& session) {
     ImGui::SeparatorText("Next configs to try");
     if (advice_.suggestions.empty()) {
-      ImGui::TextColored(kGrey, advice_.stop ? "None: the run is at its floor." : "None valid on this GPU and the reference for these findings.");
+      const bool tuned = s.guided && &r == s.guided->tuner().best();
+      ImGui::TextColored(kGrey, "%s", advice_.stop ? "None: the run is at its floor."
+                                     : tuned       ? "None left: the guided tuning measured every config the advice names."
+                                                   : "None valid on this GPU and the reference for these findings.");
       return;
     }
     const bool can_run = s.run_blocker().empty() && !s.sweep_running;
@@ -152,7 +161,10 @@ class AdvisorPanel final : public Panel {
         cell(changes);
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", sg.name.c_str());
         ImGui::TableNextColumn();
-        cell(sg.reason);
+        // The reason opens with the change the first column already shows ("SPLIT_K 1 -> 33: ...").
+        const size_t colon = sg.reason.find(": ");
+        cell(colon == std::string::npos ? sg.reason : sg.reason.substr(colon + 2));
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", sg.reason.c_str());
         ImGui::TableNextColumn();
         ImGui::BeginDisabled(!can_run);
         if (ImGui::SmallButton("Apply")) s.apply(sg.config, session);

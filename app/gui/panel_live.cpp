@@ -80,8 +80,33 @@ class LivePanel final : public Panel {
                 r.tflops, r.gbps);
     if (!r.card_hash.empty()) draw_version_delta(s, r);
     draw_verification(r);
+    draw_timeline(r);
     draw_metrics(s, r);
     draw_occupancy(s, r);
+  }
+
+  // Counters over the launch's duration: a tail or a slow start shows as a falling or rising edge.
+  void draw_timeline(const RunResult& r) {
+    if (r.timeline.empty()) {
+      if (!r.timeline.note.empty()) ImGui::TextColored(kGrey, "timeline: %s", r.timeline.note.c_str());
+      return;
+    }
+    ImGui::SeparatorText("Over the launch");
+    ImGui::TextDisabled("%s", r.timeline.note.c_str());
+    if (!ImPlot::BeginPlot("##timeline", ImVec2(-1, 170), ImPlotFlags_NoMenus | ImPlotFlags_NoTitle)) return;
+    ImPlot::SetupAxes("time in the launch (us)", "% of peak", ImPlotAxisFlags_AutoFit, 0);
+    ImPlot::SetupAxisLimits(ImAxis_Y1, 0, 105, ImPlotCond_Always);
+    ImPlot::SetupLegend(ImPlotLocation_North, ImPlotLegendFlags_Outside | ImPlotLegendFlags_Horizontal);  // above: always in view
+    for (const auto& c : r.timeline.curves) ImPlot::PlotLine(c.label.c_str(), r.timeline.t_us.data(), c.pct.data(), int(c.pct.size()));
+    if (ImPlot::IsPlotHovered()) {
+      const double t = ImPlot::GetPlotMousePos().x;
+      size_t i = 0;
+      while (i + 1 < r.timeline.t_us.size() && r.timeline.t_us[i + 1] <= t) ++i;
+      std::string tip = "t = " + std::to_string(int(r.timeline.t_us[i])) + " us";
+      for (const auto& c : r.timeline.curves) tip += "\n" + c.label + ": " + std::to_string(int(c.pct[i] + 0.5)) + " %   (" + c.metric + ")";
+      ImGui::SetTooltip("%s", tip.c_str());
+    }
+    ImPlot::EndPlot();
   }
 
  private:

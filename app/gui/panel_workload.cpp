@@ -217,6 +217,11 @@ class WorkloadPanel final : public Panel {
       if (ImGui::Selectable("names...", is_list)) names_open_ = true;
       ImGui::EndCombo();
     }
+    ImGui::SameLine();
+    changed |= ImGui::Checkbox("timeline", &s.options.timeline);
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("one more launch, unreplayed, with counters sampled over its duration (CUPTI PM sampling):\n"
+                        "SM busy, issue throughput, occupancy and DRAM curves in the Live panel");
     if (is_list || names_open_) {
       // A comma-separated list of Nsight Compute names, as `ncu --metrics` takes them.
       if (!names_open_) std::snprintf(names_, sizeof names_, "%s", s.options.metrics.c_str()), names_open_ = true;

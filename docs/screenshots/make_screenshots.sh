@@ -31,5 +31,14 @@ cards="$root/bench/results/cards-h200-2026-12-01"
 python3 -c 'import json, sys; json.dump([e for f in sys.argv[2:] for e in json.load(open(f))], open(sys.argv[1], "w"))' \
   "$work/cards.json" "$cards/cards_results.json" "$cards/tuned_results.json"
 shoot card_p9 --replay "$work/cards.json" "${spec[@]}" --replay-delay-ms 5 --store "$work/card_p9.sqlite"
+# The advisor and guided tuning: the split-K Triton card from the seed's grid of 4 programs, from
+# the guided-tuning measurements of bench/results/advisor-* (the tuning's runs and the card's sweep).
+adv="$root/bench/results/advisor-h200-2026-12-01"
+python3 -c 'import json, sys; json.dump([e for f in sys.argv[2:] for e in json.load(open(f))], open(sys.argv[1], "w"))' \
+  "$work/advisor.json" "$adv/card_p6_splitk_tune.json" "$adv/card_p6_splitk_sweep.json"
+shoot advisor_p6 --replay "$work/advisor.json" "${spec[@]}" --replay-delay-ms 5 --store "$work/advisor.sqlite"
+# The counter timeline (PM sampling over one launch) of the split-K card with a partial second wave.
+shoot timeline_p6 --replay "$root/bench/results/timeline-h200-2026-12-01/p6_card_sk50.json" "${spec[@]}" --replay-delay-ms 5 \
+  --store "$work/timeline.sqlite"
 shoot no_gpu --runner /nonexistent/gemmscope-runner --no-store
 ls -la "$here"/*.png

@@ -100,7 +100,7 @@ void GuidedTuner::finish_batch() {
   }
   // Advice comes from the best run; a start that failed (TF32 outside allclose) is advised on as is.
   const RunResult* from = this->best();
-  if (first && !from && tries_[0].result && tries_[0].result->reps > 0) from = &*tries_[0].result;
+  if (!from && tries_[0].result && tries_[0].result->reps > 0) from = &*tries_[0].result;
   if (!from) {
     stop("the starting config did not run: " + (tries_[0].result ? tries_[0].result->reason : std::string("no result")));
     return;

@@ -193,7 +193,8 @@ class Mover {
           for (auto& m : retile(+1, "fewer, fuller waves")) v.push_back(m);
       }
     } else if (id == "theoretical_occupancy_low" || id == "occupancy_low" || id == "local_spills") {
-      const std::string limiter = x_.occupancy ? x_.occupancy->limiter : "registers";
+      // Spills are a register problem whatever limits occupancy.
+      const std::string limiter = id == "local_spills" || !x_.occupancy ? "registers" : x_.occupancy->limiter;
       if (limiter == "shared memory") {
         add(v, stepped(ParamRole::Stages, -1, "one stage less shared memory per block"));
         add(v, stepped(ParamRole::TileK, -1, "a smaller K tile in shared memory"));

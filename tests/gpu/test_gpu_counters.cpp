@@ -123,3 +123,33 @@ TEST(Counters, UnderAnotherProfilerTheRunStillTimesAndVerifiesAndSaysWhy) {
   EXPECT_NE(out.find("hardware counters unavailable"), std::string::npos) << out;
   EXPECT_NE(out.find("launch__grid_size"), std::string::npos) << "the launch record still gives the grid\n" << out;
 }
+
+// The counter timeline (CUPTI PM sampling over one unreplayed launch): P9's store_bound writes
+// 4.3 GB at near the DRAM write bandwidth, so its DRAM curve is high in the middle of the launch;
+// P6's seed kernel (4 blocks on 132 SMs) keeps the SMs mostly idle throughout. Then a counter
+// set after the timeline still reads (the range profiler is made again).
+TEST(Counters, TimelineShowsTheLaunchOverTime) {
+  REQUIRE_GPU();
+  RunOptions o;
+  o.reps = 3;
+  o.timeline = true;
+  const RunResult r = gpu_runner().run(find_family("store_bound")->defaults(problem_p9()), o);
+  ASSERT_EQ(r.disposition, Disposition::Passed) << r.reason;
+  ASSERT_FALSE(r.timeline.empty()) << r.timeline.note;
+  ASSERT_EQ(r.timeline.curves.size(), 4u);
+  const size_t n = r.timeline.t_us.size();
+  EXPECT_GE(n, 50u) << r.timeline.note;
+  // The samples cover the launch: their span is the kernel's time, give or take two samples.
+  EXPECT_NEAR(r.timeline.t_us.back() - r.timeline.t_us.front(), r.ms_median * 1e3, 3 * r.timeline.interval_us + 0.2 * r.ms_median * 1e3);
+  const auto& dram = r.timeline.curves[3];
+  EXPECT_EQ(dram.label, "DRAM bandwidth");
+  EXPECT_GT(dram.pct[n / 2], 40.0) << "DRAM in the middle of a store-bound launch";
+  EXPECT_GT(r.timeline.curves[0].pct[n / 2], 80.0) << "SMs busy in the middle";
+
+  const RunResult p6 = gpu_runner().run(find_family("seed_tiled")->defaults(problem_p6()), o);
+  ASSERT_FALSE(p6.timeline.empty()) << p6.timeline.note;
+  EXPECT_LT(p6.timeline.curves[0].pct[p6.timeline.t_us.size() / 2], 10.0) << "4 of 132 SMs busy";
+
+  const RunResult after = gpu_runner().run(find_family("seed_tall_skinny")->defaults(problem_p9()), with_metrics("seed"));
+  EXPECT_TRUE(after.metrics.count("sm__throughput.avg.pct_of_peak_sustained_elapsed")) << after.metrics_note;
+}
