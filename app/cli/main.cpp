@@ -75,6 +75,16 @@ bool store_usable(RunSession& s, std::vector<SessionEvent>& events) {
   return true;
 }
 
+// A store that takes writes and a runner with a GPU, before anything runs: 0, or the exit code.
+int connect(RunSession& s, std::vector<SessionEvent>& events, RunnerInfo& info, const char* what) {
+  if (!store_usable(s, events)) return kExitUsage;
+  s.hello();
+  info = next<HelloEvent>(s, events)->info;
+  if (info.ok) return 0;
+  std::fprintf(stderr, "gemmscope-cli: cannot %s: %s\n", what, info.error.c_str());
+  return kExitNoDevice;
+}
+
 std::string spec_row(const GpuSpec& s) {
   char b[512];
   snprintf(b, sizeof b, "%-10s %-34s %-6s %4d %7.0f %7.1f %7.1f %7.1f %6.0f %6lld %5d %4d %4d", s.key.c_str(), s.name.substr(0, 34).c_str(),
@@ -208,13 +218,8 @@ int cmd_sweep(const CliOptions& o) {
   plan.tag = o.tag.empty() ? default_sweep_tag(plan.base) : o.tag;
   RunSession session({runner_command(o), store_path(o)});
   std::vector<SessionEvent> events;
-  if (!store_usable(session, events)) return kExitUsage;
-  session.hello();
-  const RunnerInfo info = next<HelloEvent>(session, events)->info;
-  if (!info.ok) {
-    std::fprintf(stderr, "gemmscope-cli: cannot sweep: %s\n", info.error.c_str());
-    return kExitNoDevice;
-  }
+  RunnerInfo info;
+  if (const int failed = connect(session, events, info, "sweep")) return failed;
   if (o.axes.empty()) plan.axes = f->sweep_space(plan.base.shape, info.detected);
   std::signal(SIGINT, [](int) { g_interrupted = true; });
   session.start_sweep(plan, info.detected);
@@ -358,13 +363,8 @@ int cmd_tune(const CliOptions& o) {
   const GpuSpec ref = reference_spec(o, specs);
   RunSession session({runner_command(o), store_path(o)});
   std::vector<SessionEvent> events;
-  if (!store_usable(session, events)) return kExitUsage;
-  session.hello();
-  const RunnerInfo info = next<HelloEvent>(session, events)->info;
-  if (!info.ok) {
-    std::fprintf(stderr, "gemmscope-cli: cannot tune: %s\n", info.error.c_str());
-    return kExitNoDevice;
-  }
+  RunnerInfo info;
+  if (const int failed = connect(session, events, info, "tune")) return failed;
   const std::string tag = o.tag.empty() ? "tune@" + default_sweep_tag(start) : o.tag;
   std::printf("guided tuning of %s on %s (counters: %s; budget %d runs, %d steps; kept when %.1f%% faster)\n", config_name(start).c_str(),
               info.detected.name.c_str(), options.metrics.c_str(), o.tune.max_runs, o.tune.max_steps, 100 * o.tune.min_gain);

@@ -4,6 +4,8 @@
 // ranked findings with the figures they used; the next configs to try (apply one, or try them all
 // as a small sweep, and see whether they paid off); and guided tuning with its path.
 #include <algorithm>
+
+#include "model/text_format.h"
 #include <cmath>
 #include <cstdio>
 #include <string>
@@ -22,14 +24,9 @@
 namespace gemmscope {
 namespace {
 
+
 const ImVec4 kGrey(0.55f, 0.55f, 0.55f, 1.0f);
 const ImVec4 kAmber(1.0f, 0.75f, 0.2f, 1.0f);
-
-std::string fmt(const char* f, double v) {
-  char b[64];
-  std::snprintf(b, sizeof b, f, v);
-  return b;
-}
 
 // A focus metric as a bar: the value against a scale that holds the target, the target as a line.
 void focus_bar(const FocusBar& b) {
@@ -48,8 +45,8 @@ void focus_bar(const FocusBar& b) {
   }
   const float tx = p.x + w * float(std::clamp(b.target / scale, 0.0, 1.0));
   dl->AddLine(ImVec2(tx, p.y - 2), ImVec2(tx, p.y + h + 2), ImGui::GetColorU32(ImVec4(1, 1, 1, 1)), 2.0f);
-  const std::string value = !b.known ? "not collected" : pct ? fmt("%.1f %%", b.value) : fmt("%.4g", b.value);
-  const std::string text = value + "   (target " + (b.higher_is_better ? ">= " : "<= ") + (pct ? fmt("%.0f %%", b.target) : fmt("%.4g", b.target)) + ")";
+  const std::string value = !b.known ? "not collected" : pct ? format_number("%.1f %%", b.value) : format_number("%.4g", b.value);
+  const std::string text = value + "   (target " + (b.higher_is_better ? ">= " : "<= ") + (pct ? format_number("%.0f %%", b.target) : format_number("%.4g", b.target)) + ")";
   dl->AddText(ImVec2(p.x + 6, p.y + (h - ImGui::GetTextLineHeight()) / 2), ImGui::GetColorU32(ImGuiCol_Text), text.c_str());
   ImGui::Dummy(ImVec2(w, h));
   if (ImGui::IsItemHovered())
@@ -108,7 +105,7 @@ class AdvisorPanel final : public Panel {
     int i = 0;
     for (const auto& f : advice_.findings) {
       ImGui::PushID(i++);
-      const std::string est = f.estimated_speedup > 0 ? fmt("up to %.2fx: ", f.estimated_speedup) : "";
+      const std::string est = f.estimated_speedup > 0 ? format_number("up to %.2fx: ", f.estimated_speedup) : "";
       const ImVec4 colour = f.kind == FindingClass::Correctness ? (f.id == "near_floor" ? kGreen : kRed) : kAmber;
       ImGui::PushStyleColor(ImGuiCol_Text, colour);
       const bool open = ImGui::TreeNodeEx("##f", i == 1 ? ImGuiTreeNodeFlags_DefaultOpen : 0, "%s%s", est.c_str(), f.title.c_str());

@@ -1,5 +1,7 @@
 #include "model/advisor/advice.h"
 
+#include "model/text_format.h"
+
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
@@ -11,14 +13,9 @@ namespace gemmscope {
 
 namespace {
 
-std::string num(const char* f, double v) {
-  char b[64];
-  std::snprintf(b, sizeof b, f, v);
-  return b;
-}
 
 std::string speedup_text(const Finding& f) {
-  return f.estimated_speedup > 0 ? "up to " + num("%.2fx", f.estimated_speedup) : "no estimate";
+  return f.estimated_speedup > 0 ? "up to " + format_number("%.2fx", f.estimated_speedup) : "no estimate";
 }
 
 }  // namespace
@@ -71,8 +68,8 @@ std::string advice_text(const Advice& a) {
   if (!a.focus.empty()) {
     s += "  focus of the stage (" + stage_info(a.stage).focus + "):\n";
     for (const auto& b : a.focus)
-      s += "     " + b.label + ": " + (b.known ? num("%.4g", b.value) : std::string("not collected")) + " (target " +
-           (b.higher_is_better ? ">= " : "<= ") + num("%.4g", b.target) + ")" + (b.known ? (b.met() ? " met" : " NOT met") : "") + "\n";
+      s += "     " + b.label + ": " + (b.known ? format_number("%.4g", b.value) : std::string("not collected")) + " (target " +
+           (b.higher_is_better ? ">= " : "<= ") + format_number("%.4g", b.target) + ")" + (b.known ? (b.met() ? " met" : " NOT met") : "") + "\n";
   }
   if (!a.suggestions.empty()) {
     s += "  next configs to try:\n";

@@ -1,5 +1,7 @@
 #include "model/advisor/rules.h"
 
+#include "model/text_format.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -14,11 +16,6 @@ namespace gemmscope {
 
 namespace {
 
-std::string num(const char* f, double v) {
-  char b[64];
-  std::snprintf(b, sizeof b, f, v);
-  return b;
-}
 
 constexpr const char* kSm = "sm__throughput.avg.pct_of_peak_sustained_elapsed";
 constexpr const char* kDram = "dram__throughput.avg.pct_of_peak_sustained_elapsed";
@@ -48,7 +45,7 @@ void bound_estimate(Finding& f, const RunFacts& x, double model, const std::stri
   double cap = std::numeric_limits<double>::infinity();
   std::string capped_by;
   const double floor = floor_seconds > 0 ? floor_seconds : x.floor_seconds;
-  if (floor > 0) cap = x.seconds / floor, capped_by = "the physical floor (" + num("%.3f ms", floor * 1e3) + ")";
+  if (floor > 0) cap = x.seconds / floor, capped_by = "the physical floor (" + format_number("%.3f ms", floor * 1e3) + ")";
   if (!raises_ceiling && x.headroom() > 0 && x.headroom() < cap) cap = x.headroom(), capped_by = "the SM/DRAM throughput headroom";
   double e = std::max(1.0, model);
   std::string b = basis;
@@ -100,9 +97,9 @@ std::string stage_key(Stage s) {
 
 std::string MetricCheck::text() const {
   auto show = [&](double v) {
-    if (std::fabs(v) >= 1e6 || (std::fabs(v) < 0.01 && v != 0)) return num("%.3g", v);
-    if (v == std::floor(v)) return num("%.0f", v);
-    return num("%.2f", v);
+    if (std::fabs(v) >= 1e6 || (std::fabs(v) < 0.01 && v != 0)) return format_number("%.3g", v);
+    if (v == std::floor(v)) return format_number("%.0f", v);
+    return format_number("%.2f", v);
   };
   const std::string u = unit.empty() ? "" : (unit == "%" ? "%" : " " + unit);
   return metric + " " + show(value) + u + " " + op + " " + show(threshold) + u;
@@ -170,7 +167,7 @@ RuleReport evaluate_rules(const RunResult& r, const GpuSpec& g, const RuleThresh
   if (x.fails_allclose) {
     Finding f = make("fails_allclose", Stage::Precision, FindingClass::Correctness,
                      "Fails allclose(atol=1e-4, rtol=1e-4) against FP32: " + std::to_string(r.verify.mismatches) +
-                         " elements out (rel. Frobenius error " + num("%.3g", r.verify.rel_fro_error) + ")",
+                         " elements out (rel. Frobenius error " + format_number("%.3g", r.verify.rel_fro_error) + ")",
                      to_string(x.precision) == "tf32"
                          ? "Plain TF32 keeps 10 mantissa bits; P9 and P6 fail the KernelBench check with it. 3xTF32 (split each "
                            "operand into a big and a small TF32 part) restores FP32-level error on the tensor cores."
@@ -181,8 +178,8 @@ RuleReport evaluate_rules(const RunResult& r, const GpuSpec& g, const RuleThresh
   if (x.seconds > 0 && x.floor_seconds > 0 && !x.fails_allclose) {
     if (x.seconds <= t.near_floor * x.floor_seconds) {
       Finding f = make("near_floor", Stage::Done, FindingClass::Correctness,
-                       "Within " + num("%.1f%%", 100 * (x.seconds / x.floor_seconds - 1)) + " of the physical floor (" +
-                           num("%.3f ms", x.floor_seconds * 1e3) + "): stop tuning",
+                       "Within " + format_number("%.1f%%", 100 * (x.seconds / x.floor_seconds - 1)) + " of the physical floor (" +
+                           format_number("%.3f ms", x.floor_seconds * 1e3) + "): stop tuning",
                        "No config of any kernel runs much below the floor: the compulsory bytes at the measured bandwidth, or the "
                        "FLOPs at the precision's measured rate.");
       f.checks.push_back({"time / floor", x.seconds / x.floor_seconds, "<=", t.near_floor, "x"});
@@ -209,7 +206,7 @@ RuleReport evaluate_rules(const RunResult& r, const GpuSpec& g, const RuleThresh
       F.push_back(f);
     } else if (x.waves > 0 && x.waves < 1) {
       Finding f = make("grid_too_small", Stage::GridParallelism, FindingClass::Opportunity,
-                       "The grid fills " + num("%.2f", x.waves) + " of one wave (" + std::to_string(x.grid) + " blocks, " +
+                       "The grid fills " + format_number("%.2f", x.waves) + " of one wave (" + std::to_string(x.grid) + " blocks, " +
                            std::to_string(x.blocks_per_sm) + " fit per SM)",
                        "Every SM has work but fewer blocks than it could hold: more blocks (split-K, smaller tiles) raise the warps "
                        "each SM can switch between.");
@@ -221,8 +218,8 @@ RuleReport evaluate_rules(const RunResult& r, const GpuSpec& g, const RuleThresh
       const double efficiency = x.waves / full;
       if (efficiency < t.tail_efficiency) {
         Finding f = make("tail_effect", Stage::GridParallelism, FindingClass::Opportunity,
-                         num("%.2f", x.waves) + " waves: the last one runs " + num("%.0f%%", 100 * (x.waves - (full - 1))) +
-                             " full, so " + num("%.0f%%", 100 * (1 - efficiency)) + " of the SM time in " + num("%.0f", full) +
+                         format_number("%.2f", x.waves) + " waves: the last one runs " + format_number("%.0f%%", 100 * (x.waves - (full - 1))) +
+                             " full, so " + format_number("%.0f%%", 100 * (1 - efficiency)) + " of the SM time in " + format_number("%.0f", full) +
                              " waves idles",
                          "Pick a block count that is a whole number of waves (split-K counts or tile sizes that fill them), or "
                          "enough waves that the tail is small.");
@@ -241,7 +238,7 @@ RuleReport evaluate_rules(const RunResult& r, const GpuSpec& g, const RuleThresh
     const bool smem = o.limiter == "shared memory";
     Finding f = make("theoretical_occupancy_low", smem && family_has(r, ParamRole::Stages) ? Stage::Pipelining : Stage::TileSizes,
                      FindingClass::Opportunity,
-                     "Theoretical occupancy " + num("%.1f%%", *x.theoretical_pct) + " (" + std::to_string(o.blocks_per_sm) +
+                     "Theoretical occupancy " + format_number("%.1f%%", *x.theoretical_pct) + " (" + std::to_string(o.blocks_per_sm) +
                          " blocks/SM), limited by " + o.limiter,
                      o.limiter == "registers"
                          ? std::to_string(r.registers) + " registers a thread allow " + std::to_string(o.limit_by_regs) +
@@ -258,7 +255,7 @@ RuleReport evaluate_rules(const RunResult& r, const GpuSpec& g, const RuleThresh
     F.push_back(f);
   } else if (!x.theoretical_pct && x.achieved_pct && *x.achieved_pct < t.occupancy_target_pct && !idle_sms) {
     Finding f = make("occupancy_low", Stage::TileSizes, FindingClass::Opportunity,
-                     "Achieved occupancy " + num("%.1f%%", *x.achieved_pct) + ", below the " + num("%.0f%%", t.occupancy_target_pct) +
+                     "Achieved occupancy " + format_number("%.1f%%", *x.achieved_pct) + ", below the " + format_number("%.0f%%", t.occupancy_target_pct) +
                          " target",
                      "Few warps per SM are resident: the tile's registers or shared memory, or the block size, limit them. Without "
                      "the launch record the limiter is unknown; run it here to read it.");
@@ -271,7 +268,7 @@ RuleReport evaluate_rules(const RunResult& r, const GpuSpec& g, const RuleThresh
   if (x.theoretical_pct && x.achieved_pct && *x.achieved_pct < t.achieved_vs_theoretical * *x.theoretical_pct && !idle_sms) {
     const bool few_waves = x.waves > 0 && x.waves < 2;
     Finding f = make("achieved_below_theoretical", few_waves ? Stage::GridParallelism : Stage::Pipelining, FindingClass::Opportunity,
-                     "Achieved occupancy " + num("%.1f%%", *x.achieved_pct) + " against " + num("%.1f%%", *x.theoretical_pct) +
+                     "Achieved occupancy " + format_number("%.1f%%", *x.achieved_pct) + " against " + format_number("%.1f%%", *x.theoretical_pct) +
                          " theoretical",
                      few_waves ? "With under two waves the SMs run out of blocks unevenly: fill whole waves."
                                : "Warps end unevenly or wait long: a deeper pipeline or more warps per block keep more of them resident.");
@@ -285,7 +282,7 @@ RuleReport evaluate_rules(const RunResult& r, const GpuSpec& g, const RuleThresh
   if (x.sm_pct && x.dram_pct) {
     if (*x.sm_pct < t.sm_target_pct && *x.dram_pct < t.busy_pct && !idle_sms) {
       Finding f = make("latency_bound", Stage::Pipelining, FindingClass::Opportunity,
-                       "Latency-bound: SM throughput " + num("%.1f%%", *x.sm_pct) + " and DRAM " + num("%.1f%%", *x.dram_pct) +
+                       "Latency-bound: SM throughput " + format_number("%.1f%%", *x.sm_pct) + " and DRAM " + format_number("%.1f%%", *x.dram_pct) +
                            " of peak, both low",
                        "Neither the pipes nor memory are busy: warps wait on loads. More loads in flight (pipeline stages), more "
                        "warps, or more independent work per thread.");
@@ -306,8 +303,8 @@ RuleReport evaluate_rules(const RunResult& r, const GpuSpec& g, const RuleThresh
     const char* which = x.fma_pct ? kFma : kSm;
     if (x3_rate > fp32_rate) {
       Finding f = make("fp32_on_cuda_cores", Stage::Precision, FindingClass::Opportunity,
-                       "FP32 on CUDA cores is the limit (" + num("%.1f%%", busy) + " busy); 3xTF32 on tensor cores runs " +
-                           num("%.1f", x3_rate) + " TFLOP/s here against " + num("%.1f", fp32_rate) + " FP32",
+                       "FP32 on CUDA cores is the limit (" + format_number("%.1f%%", busy) + " busy); 3xTF32 on tensor cores runs " +
+                           format_number("%.1f", x3_rate) + " TFLOP/s here against " + format_number("%.1f", fp32_rate) + " FP32",
                        "3xTF32 keeps FP32-level error (it passes allclose on P9 and P6) at the tensor cores' rate. Plain TF32 is "
                        "faster still but fails the check.");
       f.checks.push_back({which, busy, ">=", t.busy_pct, "%"});
@@ -317,7 +314,7 @@ RuleReport evaluate_rules(const RunResult& r, const GpuSpec& g, const RuleThresh
       F.push_back(f);
     } else if (busy < 90) {
       Finding f = make("fma_bound", Stage::TileSizes, FindingClass::Opportunity,
-                       "FP32 FMA-bound at " + num("%.1f%%", busy) + "; tensor cores at FP32 accuracy are no faster on this GPU",
+                       "FP32 FMA-bound at " + format_number("%.1f%%", busy) + "; tensor cores at FP32 accuracy are no faster on this GPU",
                        "The FMA pipe sets the pace: a larger register tile per thread raises the share of FMAs among the "
                        "instructions issued.");
       f.checks.push_back({which, busy, ">=", t.busy_pct, "%"});
@@ -327,7 +324,7 @@ RuleReport evaluate_rules(const RunResult& r, const GpuSpec& g, const RuleThresh
   }
   if (x.precision != Precision::FP32 && x.tensor_pct && *x.tensor_pct < t.tensor_idle_pct) {
     Finding f = make("tensor_idle", Stage::Pipelining, FindingClass::Opportunity,
-                     "Tensor cores chosen, but their pipe is busy " + num("%.1f%%", *x.tensor_pct) + " of the time",
+                     "Tensor cores chosen, but their pipe is busy " + format_number("%.1f%%", *x.tensor_pct) + " of the time",
                      "The mma instructions wait for operands: deeper pipelining, a larger K tile or more warps feed them.");
     f.checks.push_back({kTensor, *x.tensor_pct, "<", t.tensor_idle_pct, "%"});
     bound_estimate(f, x, x.headroom(), "the busier unit reaching its peak");
@@ -341,8 +338,8 @@ RuleReport evaluate_rules(const RunResult& r, const GpuSpec& g, const RuleThresh
     const double ratio = *x.dram_bytes / x.compulsory_bytes;
     if (ratio > t.reread_factor) {
       Finding f = make("dram_rereads", Stage::MemoryAccess, FindingClass::Opportunity,
-                       "DRAM traffic " + num("%.2f", ratio) + "x the compulsory bytes (" + num("%.3g GB", *x.dram_bytes / 1e9) +
-                           " against " + num("%.3g GB", x.compulsory_bytes / 1e9) + ")",
+                       "DRAM traffic " + format_number("%.2f", ratio) + "x the compulsory bytes (" + format_number("%.3g GB", *x.dram_bytes / 1e9) +
+                           " against " + format_number("%.3g GB", x.compulsory_bytes / 1e9) + ")",
                        "Operands are read from DRAM more than once: larger tiles reuse each load more, and a swizzled tile order "
                        "keeps neighbouring blocks on the same operands while they sit in L2.");
       f.checks.push_back({"gemmscope__dram_bytes / compulsory", ratio, ">", t.reread_factor, "x"});
@@ -358,7 +355,7 @@ RuleReport evaluate_rules(const RunResult& r, const GpuSpec& g, const RuleThresh
     const bool dram_busy = !x.dram_bytes && x.dram_pct && *x.dram_pct >= 40;
     if (rereads || dram_busy) {
       Finding f = make("l2_hit_low", Stage::MemoryAccess, FindingClass::Opportunity,
-                       "L2 hit rate " + num("%.1f%%", *x.l2_hit_pct) + " while DRAM is read again",
+                       "L2 hit rate " + format_number("%.1f%%", *x.l2_hit_pct) + " while DRAM is read again",
                        "Blocks that share operands run far apart: a grouped (swizzled) tile order or another grid order keeps them "
                        "together.");
       f.checks.push_back({kL2Hit, *x.l2_hit_pct, "<", t.l2_hit_low_pct, "%"});

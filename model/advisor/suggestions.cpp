@@ -1,5 +1,7 @@
 #include "model/advisor/suggestions.h"
 
+#include "model/text_format.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -15,11 +17,6 @@ namespace gemmscope {
 
 namespace {
 
-std::string num(const char* f, double v) {
-  char b[64];
-  std::snprintf(b, sizeof b, f, v);
-  return b;
-}
 
 int64_t cdiv(int64_t a, int64_t b) { return b > 0 ? (a + b - 1) / b : 0; }
 
@@ -104,7 +101,7 @@ class Mover {
     });
     for (const auto& k : c) {
       Move m{r_.config, d->name + " " + std::to_string(split) + " -> " + std::to_string(k.s) + ": " + std::to_string(tiles) + " tiles x " +
-                            std::to_string(k.s) + " = " + std::to_string(tiles * k.s) + " blocks, " + num("%.2f", k.waves) +
+                            std::to_string(k.s) + " = " + std::to_string(tiles * k.s) + " blocks, " + format_number("%.2f", k.waves) +
                             " waves of " + std::to_string(per_sm) + " block(s)/SM on " + std::to_string(x_.sms) + " SMs"};
       m.config.set(d->name, k.s);
       out.push_back(m);
