@@ -291,6 +291,30 @@ RuleReport evaluate_rules(const RunResult& r, const GpuSpec& g, const RuleThresh
       bound_estimate(f, x, x.headroom(), "the busier unit reaching its peak");
       F.push_back(f);
     }
+    // One unit busy, the other idle: the run is bound by the busy one, and the stage is the one that
+    // relieves it (fewer bytes for memory; a faster pipe or better reuse for compute).
+    const bool near_floor = x.seconds > 0 && x.floor_seconds > 0 && x.seconds <= t.near_floor * x.floor_seconds;
+    if (*x.dram_pct >= t.busy_pct && *x.sm_pct < t.sm_target_pct && !near_floor) {
+      Finding f = make("memory_bound", Stage::MemoryAccess, FindingClass::Opportunity,
+                       "Memory-bound: DRAM " + format_number("%.1f%%", *x.dram_pct) + " of peak against SM " +
+                           format_number("%.1f%%", *x.sm_pct),
+                       "DRAM sets the pace: only fewer bytes help (reuse in larger tiles and L2, or a store path that writes "
+                       "each byte of C once), or DRAM closer to its peak (wider, coalesced accesses).");
+      f.checks.push_back({kDram, *x.dram_pct, ">=", t.busy_pct, "%"});
+      f.checks.push_back({kSm, *x.sm_pct, "<", t.sm_target_pct, "%"});
+      bound_estimate(f, x, 100.0 / *x.dram_pct, "DRAM at its peak");
+      F.push_back(f);
+    } else if (*x.sm_pct >= t.busy_pct && *x.dram_pct < 0.5 * t.busy_pct && x.precision != Precision::FP32 && !near_floor) {
+      Finding f = make("compute_bound", Stage::TileSizes, FindingClass::Opportunity,
+                       "Compute-bound on the tensor path: SM " + format_number("%.1f%%", *x.sm_pct) + " of peak against DRAM " +
+                           format_number("%.1f%%", *x.dram_pct),
+                       "The SMs set the pace: larger tiles per warp raise the mma share of the instructions; for 3xTF32 the "
+                       "split of each operand is the extra work.");
+      f.checks.push_back({kSm, *x.sm_pct, ">=", t.busy_pct, "%"});
+      f.checks.push_back({kDram, *x.dram_pct, "<", 0.5 * t.busy_pct, "%"});
+      bound_estimate(f, x, 100.0 / *x.sm_pct, "the SMs at their peak");
+      F.push_back(f);
+    }
   } else {
     std::vector<std::string> missing;
     if (!x.sm_pct) missing.push_back(kSm);

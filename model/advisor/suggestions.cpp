@@ -229,7 +229,10 @@ class Mover {
       const bool tensor_faster = compute_peak_tflops(g, Precision::TF32x3) > compute_peak_tflops(g, Precision::FP32);
       add(v, precision_to(tensor_faster ? Precision::TF32x3 : Precision::FP32, "passes allclose(1e-4, 1e-4)"));
       add(v, precision_to(tensor_faster ? Precision::FP32 : Precision::TF32x3, "passes allclose(1e-4, 1e-4)"));
-    } else if (id == "dram_rereads" || id == "l2_hit_low") {
+    } else if (id == "compute_bound") {
+      for (auto& m : retile(+1, "more mma work per block")) v.push_back(m);
+      add(v, stepped(ParamRole::Warps, -1, "fewer warps, each with a larger share of the tile"));
+    } else if (id == "dram_rereads" || id == "l2_hit_low" || id == "memory_bound") {
       add(v, stepped(ParamRole::Swizzle, +1, "a grouped tile order keeps shared operands in L2"));
       if (const ParamDecl* d = role(ParamRole::Swizzle)) {
         if (auto a = step(*d, value(*d), +1))
@@ -247,7 +250,7 @@ class Mover {
             v.push_back(m);
             break;
           }
-      if (id == "dram_rereads")
+      if (id != "l2_hit_low")
         for (auto& m : retile(+1, "larger tiles read each operand fewer times")) v.push_back(m);
     }
     return v;

@@ -316,3 +316,22 @@ TEST(Stages, EveryStageHasFocusGuidelinesInTheLoopOrder) {
   }
   EXPECT_EQ(stage_info(Stage::TileSizes).metrics[0].metric, "sm__warps_active.avg.pct_of_peak_sustained_active");
 }
+
+TEST(Advisor, UnbalancedThroughputNamesTheBusyUnit) {
+  RunResult mem = timed("store_bound", problem_p9(), 3.0);
+  mem.metrics["dram__throughput.avg.pct_of_peak_sustained_elapsed"] = {80, "%", "cupti"};
+  mem.metrics["sm__throughput.avg.pct_of_peak_sustained_elapsed"] = {35, "%", "cupti"};
+  const Advice a = advise(mem, h200(), rtx4090());
+  ASSERT_NE(find(a, "memory_bound"), nullptr);
+  EXPECT_EQ(find(a, "memory_bound")->stage, Stage::MemoryAccess);
+  EXPECT_NEAR(find(a, "memory_bound")->estimated_speedup, 1.25, 1e-9);  // 100 / 80
+  EXPECT_EQ(find(a, "latency_bound"), nullptr);
+
+  RunResult tc = timed("tc_splitk", problem_p6(), 1.3, {{"split_k", "66"}});
+  tc.metrics["dram__throughput.avg.pct_of_peak_sustained_elapsed"] = {15, "%", "cupti"};
+  tc.metrics["sm__throughput.avg.pct_of_peak_sustained_elapsed"] = {85, "%", "cupti"};
+  const Advice b = advise(tc, h200(), rtx4090());
+  ASSERT_NE(find(b, "compute_bound"), nullptr);
+  EXPECT_EQ(find(b, "memory_bound"), nullptr);
+  expect_valid_on_both(b, tc);
+}
