@@ -6,6 +6,7 @@
 #include <tuple>
 #include <stdexcept>
 
+#include "controller/result_store.h"
 #include "model/kernel_family.h"
 #include "model/json_codec.h"
 
@@ -28,55 +29,84 @@ std::string num(double v) {
 
 }  // namespace
 
-void write_csv(std::ostream& out, const std::vector<RunResult>& runs) {
-  std::set<std::string> metric_names;
+CsvColumns csv_columns(const std::vector<std::string>& families, const std::vector<std::string>& metric_names) {
+  CsvColumns c;
+  c.metrics = metric_names;
+  std::sort(c.metrics.begin(), c.metrics.end());
+  c.metrics.erase(std::unique(c.metrics.begin(), c.metrics.end()), c.metrics.end());
   // Parameter columns from the families' tables, in declaration order, each family's once.
-  std::vector<std::string> params;
-  std::set<std::string> seen_families;
-  for (const auto& r : runs) {
-    for (const auto& [k, v] : r.metrics) metric_names.insert(k);
-    if (!seen_families.insert(r.config.family).second) continue;
-    if (const FamilyPtr f = find_family(r.config.family)) {
+  for (const auto& name : families)
+    if (const FamilyPtr f = find_family(name))
       for (const ParamDecl& d : f->params())
-        if (std::find(params.begin(), params.end(), d.name) == params.end()) params.push_back(d.name);
-    } else {
-      for (const auto& [name, v] : r.config.params.items())
-        if (std::find(params.begin(), params.end(), name) == params.end()) params.push_back(name);
-    }
-  }
+        if (std::find(c.params.begin(), c.params.end(), d.name) == c.params.end()) c.params.push_back(d.name);
+  return c;
+}
+
+CsvRunWriter::CsvRunWriter(std::ostream& out, CsvColumns columns) : out_(out), c_(std::move(columns)) {
   std::vector<std::string> head = {"id", "created_at", "device", "arch", "commit", "family", "problem", "M", "N", "K", "config"};
-  head.insert(head.end(), params.begin(), params.end());
+  head.insert(head.end(), c_.params.begin(), c_.params.end());
   for (const char* h : {"disposition", "reason", "ms_median", "ms_min", "ms_max", "reps", "l2_flushed", "tflops", "gbps",
                         "rel_fro_error", "max_abs_error", "allclose_atol1e-4_rtol1e-4", "mismatches", "registers", "static_smem",
                         "dynamic_smem", "grid_size", "block_size", "occupancy_theoretical"})
     head.push_back(h);
-  for (const auto& m : metric_names) head.push_back(m);
-  for (size_t i = 0; i < head.size(); ++i) out << (i ? "," : "") << csv_field(head[i]);
-  out << "\n";
-  for (const auto& r : runs) {
-    const auto& s = r.config.shape;
-    std::vector<std::string> row = {std::to_string(r.id), r.created_at, r.device, r.arch, r.commit, r.config.family, problem_name(s),
-                                    std::to_string(s.m), std::to_string(s.n), std::to_string(s.k), r.config_name};
-    const FamilyPtr f = find_family(r.config.family);
-    for (const auto& name : params) {
-      const auto v = r.config.params.find(name);
-      const ParamDecl* d = f ? find_param(f->params(), name) : nullptr;
-      row.push_back(!v ? "" : d ? d->format(*v) : std::to_string(*v));
-    }
-    for (const std::string& v :
-         {to_string(r.disposition), r.reason, num(r.ms_median), num(r.ms_min), num(r.ms_max), std::to_string(r.reps),
-          std::string(r.l2_flushed ? "1" : "0"), num(r.tflops), num(r.gbps), num(r.verify.rel_fro_error), num(r.verify.max_abs_error),
-          std::string(r.verify.checked ? (r.verify.allclose() ? "pass" : "fail") : ""), std::to_string(r.verify.mismatches),
-          std::to_string(r.registers), std::to_string(r.static_smem), std::to_string(r.dynamic_smem), std::to_string(r.grid_size),
-          std::to_string(r.block_size), num(r.occupancy_theoretical)})
-      row.push_back(v);
-    for (const auto& m : metric_names) {
-      auto it = r.metrics.find(m);
-      row.push_back(it == r.metrics.end() ? "" : num(it->second.value));
-    }
-    for (size_t i = 0; i < row.size(); ++i) out << (i ? "," : "") << csv_field(row[i]);
-    out << "\n";
+  for (const auto& m : c_.metrics) head.push_back(m);
+  for (size_t i = 0; i < head.size(); ++i) out_ << (i ? "," : "") << csv_field(head[i]);
+  out_ << "\n";
+}
+
+void CsvRunWriter::row(const RunResult& r) {
+  const auto& s = r.config.shape;
+  std::vector<std::string> row = {std::to_string(r.id), r.created_at, r.device, r.arch, r.commit, r.config.family, problem_name(s),
+                                  std::to_string(s.m), std::to_string(s.n), std::to_string(s.k), r.config_name};
+  const FamilyPtr f = find_family(r.config.family);
+  for (const auto& name : c_.params) {
+    const auto v = r.config.params.find(name);
+    const ParamDecl* d = f ? find_param(f->params(), name) : nullptr;
+    row.push_back(!v ? "" : d ? d->format(*v) : std::to_string(*v));
   }
+  for (const std::string& v :
+       {to_string(r.disposition), r.reason, num(r.ms_median), num(r.ms_min), num(r.ms_max), std::to_string(r.reps),
+        std::string(r.l2_flushed ? "1" : "0"), num(r.tflops), num(r.gbps), num(r.verify.rel_fro_error), num(r.verify.max_abs_error),
+        std::string(r.verify.checked ? (r.verify.allclose() ? "pass" : "fail") : ""), std::to_string(r.verify.mismatches),
+        std::to_string(r.registers), std::to_string(r.static_smem), std::to_string(r.dynamic_smem), std::to_string(r.grid_size),
+        std::to_string(r.block_size), num(r.occupancy_theoretical)})
+    row.push_back(v);
+  for (const auto& m : c_.metrics) {
+    auto it = r.metrics.find(m);
+    row.push_back(it == r.metrics.end() ? "" : num(it->second.value));
+  }
+  for (size_t i = 0; i < row.size(); ++i) out_ << (i ? "," : "") << csv_field(row[i]);
+  out_ << "\n";
+}
+
+JsonRunWriter::JsonRunWriter(std::ostream& out, JsonAnnotator annotate) : out_(out), annotate_(std::move(annotate)) { out_ << "[\n"; }
+
+void JsonRunWriter::row(const RunResult& r) {
+  nlohmann::json j = to_json(r);
+  if (annotate_) annotate_(r, j);
+  out_ << (rows_++ ? ",\n" : "") << j.dump(2);
+}
+
+void JsonRunWriter::finish() {
+  if (finished_) return;
+  finished_ = true;
+  out_ << (rows_ ? "\n" : "") << "]\n";
+}
+
+void write_csv(std::ostream& out, const std::vector<RunResult>& runs) {
+  std::vector<std::string> families, metrics;
+  for (const auto& r : runs) {
+    if (std::find(families.begin(), families.end(), r.config.family) == families.end()) families.push_back(r.config.family);
+    for (const auto& [k, v] : r.metrics) metrics.push_back(k);
+  }
+  CsvColumns c = csv_columns(families, metrics);
+  // A family no longer known (a card not loaded) still gets its configs' own parameters.
+  for (const auto& r : runs)
+    if (!find_family(r.config.family))
+      for (const auto& [name, v] : r.config.params.items())
+        if (std::find(c.params.begin(), c.params.end(), name) == c.params.end()) c.params.push_back(name);
+  CsvRunWriter w(out, c);
+  for (const auto& r : runs) w.row(r);
 }
 
 void write_ncu_csv(std::ostream& out, const std::vector<RunResult>& runs) {
@@ -105,18 +135,41 @@ void write_ncu_csv(std::ostream& out, const std::vector<RunResult>& runs) {
 }
 
 void write_json(std::ostream& out, const std::vector<RunResult>& runs, const JsonAnnotator& annotate) {
-  nlohmann::json arr = nlohmann::json::array();
-  for (const auto& r : runs) {
-    arr.push_back(to_json(r));
-    if (annotate) annotate(r, arr.back());
-  }
-  out << arr.dump(2) << "\n";
+  JsonRunWriter w(out, annotate);
+  for (const auto& r : runs) w.row(r);
+  w.finish();
 }
 
-void export_results(const std::string& path, const std::vector<RunResult>& runs, const JsonAnnotator& annotate) {
+namespace {
+// The extension names the format; anything else is refused before the file is made.
+bool csv_path(const std::string& path) {
   const bool csv = path.size() >= 4 && path.substr(path.size() - 4) == ".csv";
   const bool json = path.size() >= 5 && path.substr(path.size() - 5) == ".json";
   if (!csv && !json) throw std::invalid_argument("export path '" + path + "': the name must end in .csv or .json");
+  return csv;
+}
+}  // namespace
+
+size_t export_store(const ResultStore& store, const StoreQuery& q, const std::string& path, std::vector<std::string>& bad_rows,
+                    const JsonAnnotator& annotate) {
+  const bool csv = csv_path(path);
+  std::ofstream out(path);
+  if (!out) throw std::runtime_error("export path '" + path + "': cannot write");
+  size_t n = 0;
+  if (csv) {
+    CsvRunWriter w(out, csv_columns(store.families(q), store.metric_names(q)));
+    store.scan(q, [&](RunResult&& r) { w.row(r), ++n; }, bad_rows);
+  } else {
+    JsonRunWriter w(out, annotate);
+    store.scan(q, [&](RunResult&& r) { w.row(r), ++n; }, bad_rows);
+    w.finish();
+  }
+  if (!out) throw std::runtime_error("export path '" + path + "': write failed");
+  return n;
+}
+
+void export_results(const std::string& path, const std::vector<RunResult>& runs, const JsonAnnotator& annotate) {
+  const bool csv = csv_path(path);
   std::ofstream out(path);
   if (!out) throw std::runtime_error("export path '" + path + "': cannot write");
   if (csv) write_csv(out, runs);

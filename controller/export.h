@@ -15,12 +15,50 @@ namespace gemmscope {
 void write_csv(std::ostream&, const std::vector<RunResult>&);
 // Adds figures of the caller's to each run's JSON object (the advisor's reading, under "advice").
 using JsonAnnotator = std::function<void(const RunResult&, nlohmann::json&)>;
+
+// The CSV's variable columns: the families' parameters (declaration order) and the metric names.
+struct CsvColumns {
+  std::vector<std::string> params, metrics;
+};
+CsvColumns csv_columns(const std::vector<std::string>& families, const std::vector<std::string>& metric_names);
+
+// Row-by-row writers, so an export of any size holds one run in memory at a time.
+class CsvRunWriter {
+ public:
+  CsvRunWriter(std::ostream&, CsvColumns);  // writes the header
+  void row(const RunResult&);
+
+ private:
+  std::ostream& out_;
+  CsvColumns c_;
+};
+class JsonRunWriter {
+ public:
+  JsonRunWriter(std::ostream&, JsonAnnotator = {});  // writes "["
+  void row(const RunResult&);
+  void finish();  // writes "]"
+
+ private:
+  std::ostream& out_;
+  JsonAnnotator annotate_;
+  size_t rows_ = 0;
+  bool finished_ = false;
+};
+
 void write_json(std::ostream&, const std::vector<RunResult>&, const JsonAnnotator& = {});
 // The long format of `ncu --csv --metrics ...`: one quoted row per (run, metric) with ncu's
 // columns ("ID", ..., "Metric Name", "Metric Unit", "Metric Value"), so scripts written for
 // Nsight Compute's output read it unchanged. The run's own timing and error are rows too,
 // named gemmscope__*.
 void write_ncu_csv(std::ostream&, const std::vector<RunResult>&);
+class ResultStore;
+struct StoreQuery;
+// The store's rows the query matches, streamed to `path` by extension (.csv or .json) at
+// constant memory; returns how many were written, the unreadable rows named in `bad_rows`.
+// Throws naming the path on failure.
+size_t export_store(const ResultStore&, const StoreQuery&, const std::string& path, std::vector<std::string>& bad_rows,
+                    const JsonAnnotator& = {});
+
 // Writes by extension (.csv or .json); throws naming the path on failure.
 void export_results(const std::string& path, const std::vector<RunResult>&, const JsonAnnotator& = {});
 

@@ -95,7 +95,11 @@ ResultStore::ResultStore(const std::string& path) : path_(path) {
            "CREATE TABLE IF NOT EXISTS devices(name TEXT PRIMARY KEY, spec_json TEXT NOT NULL, updated_at TEXT);"
            "CREATE TABLE IF NOT EXISTS cards(hash TEXT PRIMARY KEY, name TEXT NOT NULL, path TEXT, card_text TEXT NOT NULL,"
            " source_text TEXT NOT NULL, created_at TEXT);"
-           "CREATE INDEX IF NOT EXISTS runs_by_problem ON runs(problem, family);",
+           "CREATE INDEX IF NOT EXISTS runs_by_problem ON runs(problem, family);"
+           // Every filter the app offers is an indexed query; a store made before these gets them here.
+           "CREATE INDEX IF NOT EXISTS runs_by_sweep ON runs(sweep);"
+           "CREATE INDEX IF NOT EXISTS runs_by_family ON runs(family);"
+           "CREATE INDEX IF NOT EXISTS runs_by_device ON runs(device);",
            path_);
       if (schema.empty()) exec(db_, std::string("INSERT OR IGNORE INTO meta VALUES('schema','") + kSchema + "')", path_);
     } else if (schema.empty()) {
@@ -152,34 +156,68 @@ int64_t ResultStore::insert(const RunResult& r, const std::string& sweep_tag) {
   }
 }
 
-QueryResult ResultStore::query(const StoreQuery& q) const {
-  std::string sql = "SELECT id, result_json FROM runs WHERE 1=1";
+namespace {
+
+// The WHERE clause of a query, with its values to bind in order.
+std::pair<std::string, std::vector<std::string>> where(const StoreQuery& q, const std::string& table = "") {
+  std::string sql = " WHERE 1=1";
   std::vector<std::string> binds;
   auto add = [&](const std::string& col, const std::string& v) {
-    if (!v.empty()) sql += " AND " + col + "=?", binds.push_back(v);
+    if (!v.empty()) sql += " AND " + table + col + "=?", binds.push_back(v);
   };
   add("family", q.family);
   add("problem", q.problem);
   add("device", q.device);
   add("sweep", q.sweep);
-  if (q.passed_only) sql += " AND disposition='passed'";
-  sql += q.newest_first ? " ORDER BY id DESC" : " ORDER BY id";
+  if (q.passed_only) sql += " AND " + table + "disposition='passed'";
+  return {sql, binds};
+}
+
+}  // namespace
+
+void ResultStore::scan(const StoreQuery& q, const std::function<void(RunResult&&)>& row, std::vector<std::string>& bad_rows) const {
+  auto [sql, binds] = where(q);
+  sql = "SELECT id, result_json FROM runs" + sql + (q.newest_first ? " ORDER BY id DESC" : " ORDER BY id");
   if (q.limit > 0) sql += " LIMIT " + std::to_string(q.limit);
   Statement st(db_, sql, path_);
   for (size_t i = 0; i < binds.size(); ++i) st.text(int(i + 1), binds[i]);
-  QueryResult out;
   int rc;
   while ((rc = sqlite3_step(st.s)) == SQLITE_ROW) {
     const int64_t id = sqlite3_column_int64(st.s, 0);
+    RunResult r;
     try {
-      RunResult r = result_from_json(nlohmann::json::parse(st.column_text(1)));
+      r = result_from_json(nlohmann::json::parse(st.column_text(1)));
       r.id = id;
-      out.runs.push_back(std::move(r));
     } catch (const std::exception& e) {
-      out.bad_rows.push_back("run " + std::to_string(id) + ": " + e.what());
+      bad_rows.push_back("run " + std::to_string(id) + ": " + e.what());
+      continue;
     }
+    row(std::move(r));
   }
   if (rc != SQLITE_DONE) throw std::runtime_error("store " + path_ + ": " + sqlite3_errmsg(db_));
+}
+
+QueryResult ResultStore::query(const StoreQuery& q) const {
+  QueryResult out;
+  scan(q, [&](RunResult&& r) { out.runs.push_back(std::move(r)); }, out.bad_rows);
+  return out;
+}
+
+std::vector<std::string> ResultStore::families(const StoreQuery& q) const {
+  const auto [sql, binds] = where(q);
+  Statement st(db_, "SELECT DISTINCT family FROM runs" + sql + " ORDER BY family", path_);
+  for (size_t i = 0; i < binds.size(); ++i) st.text(int(i + 1), binds[i]);
+  std::vector<std::string> out;
+  while (sqlite3_step(st.s) == SQLITE_ROW) out.push_back(st.column_text(0));
+  return out;
+}
+
+std::vector<std::string> ResultStore::metric_names(const StoreQuery& q) const {
+  const auto [sql, binds] = where(q, "r.");
+  Statement st(db_, "SELECT DISTINCT m.name FROM metrics m JOIN runs r ON r.id = m.run_id" + sql + " ORDER BY m.name", path_);
+  for (size_t i = 0; i < binds.size(); ++i) st.text(int(i + 1), binds[i]);
+  std::vector<std::string> out;
+  while (sqlite3_step(st.s) == SQLITE_ROW) out.push_back(st.column_text(0));
   return out;
 }
 

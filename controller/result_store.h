@@ -2,6 +2,7 @@
 // killed sweep loses no finished run. The store also remembers the spec of every GPU that ran
 // (with its measured ceilings), so a stored run is judged against the GPU it ran on.
 #pragma once
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -41,6 +42,12 @@ class ResultStore {
   // Throws std::runtime_error naming the store and SQLite's reason when the run cannot be stored.
   int64_t insert(const RunResult&, const std::string& sweep_tag = "");
   QueryResult query(const StoreQuery& = {}) const;
+  // The same rows one at a time, so memory holds one run whatever the store's size; a row that
+  // does not read is named in `bad_rows` and the scan goes on.
+  void scan(const StoreQuery&, const std::function<void(RunResult&&)>& row, std::vector<std::string>& bad_rows) const;
+  // The families, and the metric names, of the rows the query matches (an export's columns).
+  std::vector<std::string> families(const StoreQuery&) const;
+  std::vector<std::string> metric_names(const StoreQuery&) const;
   std::optional<RunResult> get(int64_t id) const;
   std::vector<std::string> sweep_tags() const;
   void set_baseline(std::optional<int64_t> id);

@@ -460,12 +460,13 @@ int cmd_export(const CliOptions& o) {
   q.family = o.family_filter;
   q.problem = o.problem_filter;
   q.sweep = o.sweep_filter;
-  const QueryResult result = store.query(q);
-  export_results(o.out, result.runs, advice_annotator(store.device_specs(), reference_spec(o, load_specs())));
-  std::printf("wrote %zu runs to %s\n", result.runs.size(), o.out.c_str());
-  for (const auto& bad : result.bad_rows) std::fprintf(stderr, "gemmscope-cli: skipped %s\n", bad.c_str());
-  if (!result.bad_rows.empty()) {
-    std::fprintf(stderr, "gemmscope-cli: %zu stored runs could not be read and are not in %s\n", result.bad_rows.size(), o.out.c_str());
+  std::vector<std::string> bad_rows;
+  // Streamed row by row: an export of any size holds one run in memory.
+  const size_t n = export_store(store, q, o.out, bad_rows, advice_annotator(store.device_specs(), reference_spec(o, load_specs())));
+  std::printf("wrote %zu runs to %s\n", n, o.out.c_str());
+  for (const auto& bad : bad_rows) std::fprintf(stderr, "gemmscope-cli: skipped %s\n", bad.c_str());
+  if (!bad_rows.empty()) {
+    std::fprintf(stderr, "gemmscope-cli: %zu stored runs could not be read and are not in %s\n", bad_rows.size(), o.out.c_str());
     return kExitFailed;
   }
   return 0;

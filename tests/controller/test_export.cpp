@@ -54,3 +54,61 @@ TEST(Export, JsonReadsBackAsResults) {
 }
 
 TEST(Export, RefusesAnUnknownExtension) { EXPECT_THROW(export_results("/tmp/x.txt", {}), std::invalid_argument); }
+
+// [SECTION] Streaming from the store
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "controller/result_store.h"
+#include "tests/support/fake_runner.h"
+
+namespace {
+RunResult stored_run(const std::string& family, const ProblemShape& shape, double ms, const std::string& metric) {
+  RunResult r;
+  r.config = find_family(family)->defaults(shape);
+  r.config_name = config_name(r.config);
+  r.disposition = Disposition::Passed;
+  r.reps = 5;
+  r.ms_median = ms;
+  r.metrics[metric] = {ms * 10, "%", "cupti"};
+  return r;
+}
+std::string slurp(const std::string& p) {
+  std::ifstream in(p);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+}  // namespace
+
+TEST(Export, StoreExportsStreamRowByRowWithTheQuerysColumns) {
+  const std::string db = gemmscope::testing::temp_path("export_stream", ".sqlite");
+  {
+    ResultStore store(db);
+    for (int i = 0; i < 50; ++i) store.insert(stored_run("store_bound", problem_p9(), 1.0 + i, "lts__t_sector_hit_rate.pct"), "a");
+    for (int i = 0; i < 30; ++i) store.insert(stored_run("splitk", problem_p6(), 2.0 + i, "dram__bytes_read.sum"), "b");
+  }
+  ResultStore store(db);
+  std::vector<std::string> bad;
+  StoreQuery only_b;
+  only_b.sweep = "b";
+  const std::string csv = gemmscope::testing::temp_path("export_stream", ".csv");
+  EXPECT_EQ(export_store(store, only_b, csv, bad), 30u);
+  const std::string text = slurp(csv);
+  EXPECT_NE(text.find("dram__bytes_read.sum"), std::string::npos);
+  EXPECT_EQ(text.find("lts__t_sector_hit_rate.pct"), std::string::npos) << "only the query's metrics are columns";
+  EXPECT_NE(text.find(",split_k,"), std::string::npos) << "the splitk family's parameters are columns";
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 31);
+
+  const std::string json = gemmscope::testing::temp_path("export_stream", ".json");
+  EXPECT_EQ(export_store(store, {}, json, bad, [](const RunResult& r, nlohmann::json& j) { j["annotated"] = r.id; }), 80u);
+  const auto j = nlohmann::json::parse(slurp(json));
+  ASSERT_EQ(j.size(), 80u);
+  EXPECT_EQ(j[79]["annotated"], 80);
+  EXPECT_EQ(result_from_json(j[0]).config_name, stored_run("store_bound", problem_p9(), 1, "x").config_name);
+  EXPECT_TRUE(bad.empty());
+
+  StoreQuery none;
+  none.sweep = "nothing";
+  EXPECT_EQ(export_store(store, none, json, bad), 0u);
+  EXPECT_EQ(nlohmann::json::parse(slurp(json)).size(), 0u);
+  EXPECT_THROW(export_store(store, {}, "/tmp/x.txt", bad), std::invalid_argument);
+}
