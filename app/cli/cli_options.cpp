@@ -87,6 +87,7 @@ ParsedCli parse_cli(int argc, const char* const* argv) {
   exp->add_option("--filter-family", o.family_filter, "only this family");
   exp->add_option("--filter-problem", o.problem_filter, "only this problem (p9, p6, MxNxK)");
   exp->add_option("--filter-sweep", o.sweep_filter, "only this sweep tag");
+  exp->add_flag_callback("--no-advice", [&o] { o.export_advice = false; }, "JSON without each run's advice (faster for large stores)");
   // Global flags may follow the command too (`run --db FILE`).
   for (CLI::App* sub : {peaks, run, sweep, tune, advise_cmd, compare, check, exp}) sub->fallthrough();
 

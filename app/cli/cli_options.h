@@ -29,6 +29,7 @@ struct CliOptions {
   std::string csv, json;               // --csv (Nsight Compute's long format) --json
   std::string tag;                     // --tag (sweep)
   std::string sweep_filter, family_filter, problem_filter;
+  bool export_advice = true;           // export: each run's advice in the JSON
   bool measure = false;                // peaks --measure
   bool quiet = false;
   int top = 10;                        // sweep: rows printed

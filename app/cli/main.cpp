@@ -462,7 +462,8 @@ int cmd_export(const CliOptions& o) {
   q.sweep = o.sweep_filter;
   std::vector<std::string> bad_rows;
   // Streamed row by row: an export of any size holds one run in memory.
-  const size_t n = export_store(store, q, o.out, bad_rows, advice_annotator(store.device_specs(), reference_spec(o, load_specs())));
+  const size_t n = export_store(store, q, o.out, bad_rows,
+                                o.export_advice ? advice_annotator(store.device_specs(), reference_spec(o, load_specs())) : JsonAnnotator{});
   std::printf("wrote %zu runs to %s\n", n, o.out.c_str());
   for (const auto& bad : bad_rows) std::fprintf(stderr, "gemmscope-cli: skipped %s\n", bad.c_str());
   if (!bad_rows.empty()) {
