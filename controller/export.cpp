@@ -109,29 +109,33 @@ void write_csv(std::ostream& out, const std::vector<RunResult>& runs) {
   for (const auto& r : runs) w.row(r);
 }
 
-void write_ncu_csv(std::ostream& out, const std::vector<RunResult>& runs) {
-  auto q = [](const std::string& s) {
-    std::string r = "\"";
-    for (char c : s) r += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return r + "\"";
-  };
+void write_ncu_csv_header(std::ostream& out) {
   out << "\"ID\",\"Process ID\",\"Process Name\",\"Host Name\",\"Kernel Name\",\"Context\",\"Stream\",\"Block Size\","
          "\"Grid Size\",\"Device\",\"CC\",\"Section Name\",\"Metric Name\",\"Metric Unit\",\"Metric Value\"\n";
-  for (size_t i = 0; i < runs.size(); ++i) {
-    const RunResult& r = runs[i];
-    std::vector<std::tuple<std::string, std::string, double>> rows;
-    for (const auto& [name, m] : r.metrics) rows.emplace_back(name, m.unit, m.value);
-    rows.emplace_back("gemmscope__ms_median", "ms", r.ms_median);
-    rows.emplace_back("gemmscope__tflops", "TFLOP/s", r.tflops);
-    rows.emplace_back("gemmscope__gbps", "GB/s", r.gbps);
-    rows.emplace_back("gemmscope__rel_fro_error", "", r.verify.rel_fro_error);
-    const std::string cc = r.arch.size() == 5 ? r.arch.substr(3, 1) + "." + r.arch.substr(4, 1) : "";
-    const std::string head = q(std::to_string(r.id ? r.id : int64_t(i))) + "," + q("0") + "," + q("gemmscope-runner") + "," +
-                             q("localhost") + "," + q(r.config_name) + "," + q("1") + "," + q("1") + "," +
-                             q("(" + std::to_string(r.block_size) + ", 1, 1)") + "," + q(std::to_string(r.grid_size)) + "," +
-                             q(r.device) + "," + q(cc) + "," + q("Command line profiler metrics") + ",";
-    for (const auto& [name, unit, value] : rows) out << head << q(name) << "," << q(unit) << "," << q(num(value)) << "\n";
-  }
+}
+
+void write_ncu_csv_rows(std::ostream& out, const RunResult& r, int64_t index) {
+  auto q = [](const std::string& s) {
+    std::string x = "\"";
+    for (char c : s) x += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return x + "\"";
+  };
+  std::vector<std::tuple<std::string, std::string, double>> rows;
+  for (const auto& [name, m] : r.metrics) rows.emplace_back(name, m.unit, m.value);
+  rows.emplace_back("gemmscope__ms_median", "ms", r.ms_median);
+  rows.emplace_back("gemmscope__tflops", "TFLOP/s", r.tflops);
+  rows.emplace_back("gemmscope__gbps", "GB/s", r.gbps);
+  rows.emplace_back("gemmscope__rel_fro_error", "", r.verify.rel_fro_error);
+  const std::string cc = r.arch.size() == 5 ? r.arch.substr(3, 1) + "." + r.arch.substr(4, 1) : "";
+  const std::string head = q(std::to_string(r.id ? r.id : index)) + "," + q("0") + "," + q("gemmscope-runner") + "," + q("localhost") +
+                           "," + q(r.config_name) + "," + q("1") + "," + q("1") + "," + q("(" + std::to_string(r.block_size) + ", 1, 1)") +
+                           "," + q(std::to_string(r.grid_size)) + "," + q(r.device) + "," + q(cc) + "," + q("Command line profiler metrics") + ",";
+  for (const auto& [name, unit, value] : rows) out << head << q(name) << "," << q(unit) << "," << q(num(value)) << "\n";
+}
+
+void write_ncu_csv(std::ostream& out, const std::vector<RunResult>& runs) {
+  write_ncu_csv_header(out);
+  for (size_t i = 0; i < runs.size(); ++i) write_ncu_csv_rows(out, runs[i], int64_t(i));
 }
 
 void write_json(std::ostream& out, const std::vector<RunResult>& runs, const JsonAnnotator& annotate) {

@@ -51,6 +51,9 @@ void write_json(std::ostream&, const std::vector<RunResult>&, const JsonAnnotato
 // Nsight Compute's output read it unchanged. The run's own timing and error are rows too,
 // named gemmscope__*.
 void write_ncu_csv(std::ostream&, const std::vector<RunResult>&);
+// The same a run at a time: the header once, then each run's rows (`index` names a run not stored).
+void write_ncu_csv_header(std::ostream&);
+void write_ncu_csv_rows(std::ostream&, const RunResult&, int64_t index);
 class ResultStore;
 struct StoreQuery;
 // The store's rows the query matches, streamed to `path` by extension (.csv or .json) at

@@ -224,17 +224,58 @@ int cmd_sweep(const CliOptions& o) {
   std::signal(SIGINT, [](int) { g_interrupted = true; });
   session.start_sweep(plan, info.detected);
 
-  std::vector<RunResult> results;
+  // Results are written to --csv/--json as they arrive and kept only as far as the summary needs
+  // (the `top` fastest, the failures' lines): a sweep of any size runs in flat memory.
+  std::ofstream csv_out, json_out;
+  std::optional<JsonRunWriter> json_writer;
+  bool outputs_ok = true;
+  try {
+    if (!o.csv.empty()) {
+      csv_out.open(o.csv);
+      if (!csv_out) throw std::runtime_error("--csv " + o.csv + ": cannot write");
+      write_ncu_csv_header(csv_out);
+    }
+    if (!o.json.empty()) {
+      json_out.open(o.json);
+      if (!json_out) throw std::runtime_error("--json " + o.json + ": cannot write");
+      json_writer.emplace(json_out, o.advise ? advice_annotator({info.detected}, ref) : JsonAnnotator{});
+    }
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "gemmscope-cli: %s\n", e.what());
+    session.cancel_sweep();
+    return kExitFailed;
+  }
+  const size_t keep = size_t(std::max(o.top, 1));
+  std::vector<RunResult> fastest;  // sorted by time, at most `keep`
+  std::vector<std::string> failures;
+  size_t results = 0, passed = 0, failed_lines = 0;
   int not_stored = 0;
   std::string first_store_error;
   SweepProgress p;
   bool cancel_sent = false;
+  auto take = [&](RunResult&& r) {
+    if (csv_out.is_open()) write_ncu_csv_rows(csv_out, r, int64_t(results));
+    if (json_writer) json_writer->row(r);
+    ++results;
+    if (r.disposition == Disposition::Passed) {
+      ++passed;
+      auto at = std::upper_bound(fastest.begin(), fastest.end(), r.ms_median, [](double ms, const RunResult& x) { return ms < x.ms_median; });
+      if (size_t(at - fastest.begin()) < keep) {
+        fastest.insert(at, std::move(r));
+        if (fastest.size() > keep) fastest.pop_back();
+      }
+    } else if (r.disposition != Disposition::Invalid && failed_lines++ < 200) {
+      char b[512];
+      std::snprintf(b, sizeof b, "%-56s %-12s %s", r.config_name.c_str(), to_string(r.disposition).c_str(), r.reason.substr(0, 160).c_str());
+      failures.push_back(b);
+    }
+  };
   for (bool finished = false; !finished;) {
     if (g_interrupted && !cancel_sent) session.cancel_sweep(), cancel_sent = true;
     for (auto& e : events.empty() ? session.wait(std::chrono::milliseconds(200)) : std::exchange(events, {})) {
       if (auto* r = std::get_if<SweepResultEvent>(&e)) {
         if (!r->store_error.empty() && not_stored++ == 0) first_store_error = r->store_error;
-        results.push_back(std::move(r->result));
+        take(std::move(r->result));
       } else if (auto* pe = std::get_if<SweepProgressEvent>(&e)) {
         p = pe->progress;
         finished = pe->finished;
@@ -249,28 +290,26 @@ int cmd_sweep(const CliOptions& o) {
     }
   }
   if (!o.quiet) std::fprintf(stderr, "\n");
+  if (json_writer) json_writer->finish();
+  for (auto* f : {&csv_out, &json_out})
+    if (f->is_open() && !(*f << std::flush)) outputs_ok = false;
+  if (!outputs_ok) std::fprintf(stderr, "gemmscope-cli: writing --csv/--json failed\n");
 
-  std::vector<const RunResult*> passed;
-  for (const auto& r : results)
-    if (r.disposition == Disposition::Passed) passed.push_back(&r);
-  std::sort(passed.begin(), passed.end(), [](const RunResult* a, const RunResult* b) { return a->ms_median < b->ms_median; });
-  std::printf("sweep %s: %d points, %zu passed, %d failed, %d invalid%s\n", plan.tag.c_str(), p.total, passed.size(), p.failed,
-              p.skipped, p.cancelled ? " (cancelled)" : "");
+  std::printf("sweep %s: %d points, %zu passed, %d failed, %d invalid%s\n", plan.tag.c_str(), p.total, passed, p.failed, p.skipped,
+              p.cancelled ? " (cancelled)" : "");
   std::printf("%s\n", table_header().c_str());
-  for (size_t i = 0; i < passed.size() && int(i) < o.top; ++i) std::printf("%s\n", table_row(*passed[i], info.detected).c_str());
-  for (const auto& r : results)
-    if (r.disposition != Disposition::Passed && r.disposition != Disposition::Invalid)
-      std::printf("%-56s %-12s %s\n", r.config_name.c_str(), to_string(r.disposition).c_str(), r.reason.substr(0, 160).c_str());
-  if (!passed.empty()) std::printf("\nbest:\n%s", describe_run(*passed.front(), info.detected, ref).c_str());
-  if (!passed.empty() && o.advise) std::printf("%s", advice_text(advise(*passed.front(), info.detected, ref)).c_str());
-  const bool outputs_ok = write_outputs(o, results, o.advise ? advice_annotator({info.detected}, ref) : JsonAnnotator{});
+  for (size_t i = 0; i < fastest.size() && int(i) < o.top; ++i) std::printf("%s\n", table_row(fastest[i], info.detected).c_str());
+  for (const auto& line : failures) std::printf("%s\n", line.c_str());
+  if (failed_lines > failures.size()) std::printf("... and %zu more failed runs (in the store)\n", failed_lines - failures.size());
+  if (!fastest.empty()) std::printf("\nbest:\n%s", describe_run(fastest.front(), info.detected, ref).c_str());
+  if (!fastest.empty() && o.advise) std::printf("%s", advice_text(advise(fastest.front(), info.detected, ref)).c_str());
   if (not_stored > 0) {
     std::fprintf(stderr, "gemmscope-cli: %d of %zu results above could not be stored: %s\n  (choose another store with --db FILE)\n",
-                 not_stored, results.size(), first_store_error.c_str());
+                 not_stored, results, first_store_error.c_str());
     return kExitNotStored;
   }
   if (!outputs_ok) return kExitFailed;
-  return passed.empty() ? kExitFailed : 0;
+  return passed == 0 ? kExitFailed : 0;
 }
 
 // Every valid point of a card's sweep compiled for each architecture, with no GPU: what the
