@@ -29,9 +29,15 @@ SweepProgress SweepJob::progress() const {
 
 void SweepJob::work() {
   const auto t0 = std::chrono::steady_clock::now();
-  std::vector<SweepPoint> points;
+  // Two passes over the plan, neither keeping its points: the first counts them (the valid ones
+  // for the time-left estimate), the second runs them. A sweep of any size runs in flat memory.
+  int total = 0, valid_left = 0;
   try {
-    points = expand(plan_, spec_);
+    for_each_point(plan_, spec_, [&](SweepPoint&& pt) {
+      ++total;
+      valid_left += pt.valid() ? 1 : 0;
+      return !cancel_;
+    });
   } catch (const std::exception& e) {
     RunResult r;
     r.config = plan_.base;
@@ -42,44 +48,45 @@ void SweepJob::work() {
     on_result_(r);
     std::lock_guard<std::mutex> lock(mu_);
     progress_.last_failure = r.reason;
+    total = 0;
   }
-  int valid_left = 0;
-  for (const auto& pt : points) valid_left += pt.valid() ? 1 : 0;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    progress_.total = int(points.size());
+    progress_.total = total;
   }
   int runs_done = 0;
   double run_seconds = 0;
-  for (const auto& pt : points) {
-    if (cancel_) break;
-    RunResult r;
-    if (!pt.valid()) {
-      r.config = pt.config;
-      r.config_name = config_name(pt.config);
-      r.card_hash = card_hash_of(pt.config);
-      r.disposition = Disposition::Invalid;
-      r.reason = pt.reason();
-      r.created_at = utc_now();
-    } else {
-      const auto s = std::chrono::steady_clock::now();
-      r = runner_.run(pt.config, plan_.options);
-      run_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - s).count();
-      ++runs_done;
-      --valid_left;
-    }
-    on_result_(r);
-    std::lock_guard<std::mutex> lock(mu_);
-    ++progress_.done;
-    if (!pt.valid()) ++progress_.skipped;
-    else if (r.disposition != Disposition::Passed) ++progress_.failed;
-    const std::string why = r.config_name + ": " + to_string(r.disposition) + ": " + r.reason;
-    if (!pt.valid()) progress_.last_skipped = why;
-    else if (r.disposition != Disposition::Passed) progress_.last_failure = why;
-    progress_.elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    // Time left: the valid points still to run, at the mean time of the runs so far (O(1) a point).
-    progress_.eta_s = runs_done ? run_seconds / runs_done * valid_left : 0;
-  }
+  if (total > 0)
+    for_each_point(plan_, spec_, [&](SweepPoint&& pt) {
+      if (cancel_) return false;
+      RunResult r;
+      if (!pt.valid()) {
+        r.config = pt.config;
+        r.config_name = config_name(pt.config);
+        r.card_hash = card_hash_of(pt.config);
+        r.disposition = Disposition::Invalid;
+        r.reason = pt.reason();
+        r.created_at = utc_now();
+      } else {
+        const auto s = std::chrono::steady_clock::now();
+        r = runner_.run(pt.config, plan_.options);
+        run_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - s).count();
+        ++runs_done;
+        --valid_left;
+      }
+      on_result_(r);
+      std::lock_guard<std::mutex> lock(mu_);
+      ++progress_.done;
+      if (!pt.valid()) ++progress_.skipped;
+      else if (r.disposition != Disposition::Passed) ++progress_.failed;
+      const std::string why = r.config_name + ": " + to_string(r.disposition) + ": " + r.reason;
+      if (!pt.valid()) progress_.last_skipped = why;
+      else if (r.disposition != Disposition::Passed) progress_.last_failure = why;
+      progress_.elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      // Time left: the valid points still to run, at the mean time of the runs so far (O(1) a point).
+      progress_.eta_s = runs_done ? run_seconds / runs_done * valid_left : 0;
+      return true;
+    });
   std::lock_guard<std::mutex> lock(mu_);
   progress_.running = false;
   progress_.cancelled = cancel_;

@@ -14,11 +14,11 @@ std::string SweepPoint::reason() const {
   return s;
 }
 
-std::vector<SweepPoint> expand(const SweepPlan& plan, const GpuSpec& spec) {
+void for_each_point(const SweepPlan& plan, const GpuSpec& spec, const std::function<bool(SweepPoint&&)>& visit) {
   if (!plan.points.empty()) {
-    std::vector<SweepPoint> points;
-    for (const KernelConfig& c : plan.points) points.push_back({c, validate(c, spec).errors});
-    return points;
+    for (const KernelConfig& c : plan.points)
+      if (!visit({c, validate(c, spec).errors})) return;
+    return;
   }
   const FamilyPtr f = find_family(plan.base.family);
   for (const auto& [name, values] : plan.axes) {
@@ -27,24 +27,32 @@ std::vector<SweepPoint> expand(const SweepPlan& plan, const GpuSpec& spec) {
       throw std::invalid_argument("sweep axis " + name + " is not a parameter of family " + f->name() + " (" +
                                   param_names(f->params()) + ")");
   }
-  std::vector<SweepPoint> points;
-  points.reserve(point_count(plan));
   std::vector<size_t> idx(plan.axes.size(), 0);
   for (;;) {
     KernelConfig c = plan.base;
     for (size_t a = 0; a < plan.axes.size(); ++a) c.set(plan.axes[a].first, plan.axes[a].second[idx[a]]);
     Validation v = validate(c, spec);
-    points.push_back({std::move(c), std::move(v.errors)});
+    if (!visit({std::move(c), std::move(v.errors)})) return;
     // Odometer over the axes, last axis fastest.
     size_t a = plan.axes.size();
     while (a > 0) {
       --a;
       if (++idx[a] < plan.axes[a].second.size()) break;
       idx[a] = 0;
-      if (a == 0) return points;
+      if (a == 0) return;
     }
-    if (plan.axes.empty()) return points;
+    if (plan.axes.empty()) return;
   }
+}
+
+std::vector<SweepPoint> expand(const SweepPlan& plan, const GpuSpec& spec) {
+  std::vector<SweepPoint> points;
+  points.reserve(point_count(plan));
+  for_each_point(plan, spec, [&](SweepPoint&& p) {
+    points.push_back(std::move(p));
+    return true;
+  });
+  return points;
 }
 
 size_t point_count(const SweepPlan& plan) {

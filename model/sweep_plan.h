@@ -1,6 +1,7 @@
 // Sweep plans: a base config and axes, expanded into points that carry their validity, and the
 // axis syntax the CLI, the GUI's axis entry and presets share.
 #pragma once
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -32,6 +33,9 @@ struct SweepPoint {
 // Every combination, last axis fastest; invalid ones carry their reasons. Throws
 // std::invalid_argument for an axis with no values or one the family does not have.
 std::vector<SweepPoint> expand(const SweepPlan&, const GpuSpec&);
+// The same points one at a time, in the same order, so a sweep of any size holds one point in
+// memory; `visit` returns false to stop. Throws as expand() does.
+void for_each_point(const SweepPlan&, const GpuSpec&, const std::function<bool(SweepPoint&&)>& visit);
 // How many points expand() gives, without building them.
 size_t point_count(const SweepPlan&);
 // "block_m=32,64,128" (a list, enum values by name), "block_m=32..256" (the powers of two in the
