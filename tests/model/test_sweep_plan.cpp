@@ -74,3 +74,32 @@ TEST(SweepPlan, ParsesAxisListsRangesAndSteps) {
   }
   EXPECT_THROW(parse_axis("precision=fp64", *find_family("cublas")), std::invalid_argument);
 }
+
+TEST(SweepPlan, PointsOneAtATimeMatchExpandAndStopWhenAsked) {
+  SweepPlan plan;
+  plan.base = find_family("seed_tall_skinny")->defaults(problem_p9());
+  plan.axes = {{"block_m", {16, 64, 256}}, {"block_n", {16, 256}}, {"threads", {128, 1024}}};
+  const auto all = expand(plan, spec("rtx4090"));
+  std::vector<SweepPoint> seen;
+  for_each_point(plan, spec("rtx4090"), [&](SweepPoint&& p) {
+    seen.push_back(std::move(p));
+    return true;
+  });
+  ASSERT_EQ(seen.size(), all.size());
+  for (size_t i = 0; i < all.size(); ++i) {
+    EXPECT_EQ(seen[i].config, all[i].config) << i;
+    EXPECT_EQ(seen[i].valid(), all[i].valid()) << i;
+  }
+  int visited = 0;
+  for_each_point(plan, spec("rtx4090"), [&](SweepPoint&&) { return ++visited < 5; });
+  EXPECT_EQ(visited, 5);
+  // Explicit points (the advisor's suggestions) come as given.
+  SweepPlan listed;
+  listed.base = plan.base;
+  listed.points = {all[2].config, all[0].config};
+  std::vector<std::string> names;
+  for_each_point(listed, spec("rtx4090"), [&](SweepPoint&& p) { return names.push_back(config_name(p.config)), true; });
+  ASSERT_EQ(names.size(), 2u);
+  EXPECT_EQ(names[0], config_name(all[2].config));
+  EXPECT_EQ(point_count(listed), 2u);
+}
