@@ -17,11 +17,22 @@ HeatmapGrid heatmap_grid(const std::vector<RunResult>& runs, const std::string& 
     g.x_values.push_back(value_of(r, x));
     g.y_values.push_back(value_of(r, y));
   }
-  auto uniq = [](std::vector<int>& v) {
-    std::sort(v.begin(), v.end());
-    v.erase(std::unique(v.begin(), v.end()), v.end());
+  // Distinct values, then grouped into at most kMaxHeatmapCells consecutive ranges of equal count.
+  auto columns = [](std::vector<int>& first, std::vector<int>& last) {
+    std::sort(first.begin(), first.end());
+    first.erase(std::unique(first.begin(), first.end()), first.end());
+    if (first.size() <= kMaxHeatmapCells) {
+      last = first;
+      return;
+    }
+    const size_t per = (first.size() + kMaxHeatmapCells - 1) / kMaxHeatmapCells;
+    std::vector<int> f, l;
+    for (size_t i = 0; i < first.size(); i += per) f.push_back(first[i]), l.push_back(first[std::min(first.size(), i + per) - 1]);
+    first = f, last = l;
   };
-  uniq(g.x_values), uniq(g.y_values);
+  columns(g.x_values, g.x_last), columns(g.y_values, g.y_last);
+  // The column (row from the bottom) holding a value: the last whose first value is not above it.
+  auto index = [](const std::vector<int>& first, int v) { return size_t(std::upper_bound(first.begin(), first.end(), v) - first.begin()) - 1; };
   const size_t nx = g.x_values.size(), ny = g.y_values.size();
   g.value.assign(nx * ny, std::numeric_limits<double>::quiet_NaN());
   g.best_run.assign(nx * ny, -1);
@@ -31,8 +42,8 @@ HeatmapGrid heatmap_grid(const std::vector<RunResult>& runs, const std::string& 
     const RunResult& r = runs[i];
     const double v = passed(r) ? figure_value(r, figure, ran_on) : std::nan("");
     if (std::isnan(v)) continue;
-    const size_t col = size_t(std::lower_bound(g.x_values.begin(), g.x_values.end(), value_of(r, x)) - g.x_values.begin());
-    const size_t row = ny - 1 - size_t(std::lower_bound(g.y_values.begin(), g.y_values.end(), value_of(r, y)) - g.y_values.begin());
+    const size_t col = index(g.x_values, value_of(r, x));
+    const size_t row = ny - 1 - index(g.y_values, value_of(r, y));
     const size_t at = g.at(col, row);
     ++g.count[at];
     if (g.best_run[at] < 0 || (g.higher_is_better ? v > g.value[at] : v < g.value[at])) {

@@ -10,7 +10,11 @@
 namespace gemmscope {
 
 struct HeatmapGrid {
-  std::vector<int> x_values, y_values;  // the parameter values present, ascending
+  // Each column's (row's) first and last parameter value, ascending. An axis with more distinct
+  // values than kMaxHeatmapCells (a split_k range of 1000) groups consecutive values into ranges,
+  // so columns stay readable; otherwise first == last.
+  std::vector<int> x_values, y_values;
+  std::vector<int> x_last, y_last;
   // Row-major from the top row (the highest y value) down, x_values.size() wide.
   std::vector<double> value;   // the best figure of the cell's passed runs; NaN when it has none
   std::vector<int> best_run;   // index into the runs of the run behind `value`; -1 when none
@@ -19,6 +23,8 @@ struct HeatmapGrid {
   bool higher_is_better = true;
   size_t at(size_t col, size_t row_from_top) const { return row_from_top * x_values.size() + col; }
 };
+
+inline constexpr size_t kMaxHeatmapCells = 40;  // per axis
 
 // Runs whose config lacks `x` or `y` sit at value 0 of that axis. `ran_on` judges the figures.
 HeatmapGrid heatmap_grid(const std::vector<RunResult>& runs, const std::string& x, const std::string& y,

@@ -71,10 +71,17 @@ class SweepPanel final : public Panel {
         ImGui::TextColored(kGrey, "fixed at %s", d.format(s.config.params.find(d.name).value_or(d.default_value)).c_str());
       } else if (d.is_range()) {
         // A range of integers is a list typed in (the axis entry below), not a checkbox per value.
+        // Runs of consecutive values read as ranges ("2..1001", "16,32,33,64"), so a long axis stays one line.
         std::string values;
-        for (int v : axis.values) values += (values.empty() ? "" : ",") + std::to_string(v);
+        for (auto it = axis.values.begin(); it != axis.values.end();) {
+          auto end = it;
+          while (std::next(end) != axis.values.end() && *std::next(end) == *end + 1) ++end;
+          values += (values.empty() ? "" : ",") + std::to_string(*it) + (end != it ? (std::next(it) == end ? "," : "..") + std::to_string(*end) : "");
+          it = std::next(end);
+        }
         ImGui::SameLine(values_x);
-        ImGui::TextWrapped("%s", values.empty() ? "(no values)" : values.c_str());
+        ImGui::TextWrapped("%s%s", values.empty() ? "(no values)" : values.c_str(),
+                           axis.values.size() > 8 ? (" (" + std::to_string(axis.values.size()) + " values)").c_str() : "");
       } else {
         for (size_t i = 0; i < d.values.size(); ++i) {
           const int v = d.values[i];
@@ -232,8 +239,19 @@ class SweepPanel final : public Panel {
       ImPlot::SetupAxes(s.heat_x.c_str(), s.heat_y.c_str(), ImPlotAxisFlags_AutoFit | ImPlotAxisFlags_NoGridLines,
                         ImPlotAxisFlags_AutoFit | ImPlotAxisFlags_NoGridLines);
       labels_x_.clear(), labels_y_.clear(), ticks_x_.clear(), ticks_y_.clear();
-      for (int i = 0; i < nx; ++i) labels_x_.push_back(dx->format(grid_.x_values[size_t(i)])), ticks_x_.push_back(i + 0.5);
-      for (int i = 0; i < ny; ++i) labels_y_.push_back(dy->format(grid_.y_values[size_t(i)])), ticks_y_.push_back(i + 0.5);
+      // A range column reads "1-25"; with many columns only every k-th is labelled, so labels never merge.
+      auto label = [](const ParamDecl* d, int first, int last) { return first == last ? d->format(first) : d->format(first) + "-" + d->format(last); };
+      // Every k-th label, k as small as lets the widest fit beside its neighbours.
+      float widest = 0;
+      for (int i = 0; i < nx; ++i)
+        widest = std::max(widest, ImGui::CalcTextSize(label(dx, grid_.x_values[size_t(i)], grid_.x_last[size_t(i)]).c_str()).x);
+      const float plot_w = std::max(50.0f, ImGui::GetContentRegionAvail().x - 90 - 70);
+      const int every_x = std::max(1, int(std::ceil(nx * (widest + 14) / plot_w)));
+      const int every_y = std::max(1, int(std::ceil(ny * (ImGui::GetTextLineHeight() + 4) / std::max(50.0f, h - 60))));
+      for (int i = 0; i < nx; ++i)
+        labels_x_.push_back(i % every_x ? "" : label(dx, grid_.x_values[size_t(i)], grid_.x_last[size_t(i)])), ticks_x_.push_back(i + 0.5);
+      for (int i = 0; i < ny; ++i)
+        labels_y_.push_back(i % every_y ? "" : label(dy, grid_.y_values[size_t(i)], grid_.y_last[size_t(i)])), ticks_y_.push_back(i + 0.5);
       std::vector<const char*> lx, ly;
       for (auto& l : labels_x_) lx.push_back(l.c_str());
       for (auto& l : labels_y_) ly.push_back(l.c_str());

@@ -64,3 +64,32 @@ TEST(HeatmapGrid, NoRunsGiveAnEmptyGridWithAUsableRange) {
   EXPECT_TRUE(g.value.empty());
   EXPECT_GT(g.hi, g.lo);
 }
+
+// A split_k axis of 1000 values becomes at most kMaxHeatmapCells columns of consecutive ranges;
+// every run lands in the range holding its value, and the best run of a range is its cell.
+TEST(HeatmapGrid, ManyValuesBecomeReadableRanges) {
+  std::vector<RunResult> runs;
+  for (int sk = 1; sk <= 1000; ++sk) {
+    RunResult r;
+    r.config = make_config(problem_p6(), "simt_splitk", {{"split_k", std::to_string(sk)}});
+    r.config_name = config_name(r.config);
+    r.disposition = Disposition::Passed;
+    r.ms_median = sk == 132 ? 1.0 : 2.0 + 0.001 * sk;
+    r.tflops = 68.7 / r.ms_median;
+    runs.push_back(r);
+  }
+  const HeatmapGrid g = heatmap_grid(runs, "split_k", "stages", "TFLOP/s", h200());
+  ASSERT_LE(g.x_values.size(), kMaxHeatmapCells);
+  ASSERT_EQ(g.x_values.size(), g.x_last.size());
+  EXPECT_EQ(g.x_values.front(), 1);
+  EXPECT_EQ(g.x_last.back(), 1000);
+  for (size_t i = 0; i + 1 < g.x_values.size(); ++i) EXPECT_EQ(g.x_last[i] + 1, g.x_values[i + 1]) << "ranges tile the values";
+  ASSERT_EQ(g.y_values, (std::vector<int>{3}));
+  EXPECT_EQ(g.y_last, g.y_values);
+  size_t col = 0;
+  while (!(g.x_values[col] <= 132 && 132 <= g.x_last[col])) ++col;
+  EXPECT_EQ(g.best_run[g.at(col, 0)], 131) << "the 1 ms run at split_k 132 is its range's best";
+  int total = 0;
+  for (int c : g.count) total += c;
+  EXPECT_EQ(total, 1000);
+}
