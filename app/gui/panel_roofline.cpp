@@ -89,7 +89,20 @@ class RooflinePanel final : public Panel {
     ImGui::Checkbox("history", &show_history_);
   }
 
+  // The points are read again only when the runs shown, the GPUs or the toggles change, not every
+  // frame: with a large history that reading was most of the frame.
   void collect(const AppState& s, const GpuSpec& ref) {
+    // A list is known by where it lives, its length and its last run's id (every run has its own).
+    auto list_key = [](const std::vector<RunResult>& v) {
+      return std::to_string(reinterpret_cast<uintptr_t>(v.data())) + ":" + std::to_string(v.size()) + ":" +
+             (v.empty() ? "" : std::to_string(v.back().id) + v.back().config_name);
+    };
+    const std::string key = list_key(s.history) + "/" + list_key(s.sweep_results) + "/" + list_key(s.live_runs) + "/" +
+                            std::to_string(s.device_specs.size()) + "/" + ref.key + "/" + s.here().name + "/" +
+                            (s.has_device() ? std::to_string(s.runner->detected.measured.fp32_tflops) : "") + "/" +
+                            std::to_string(show_live_) + std::to_string(show_sweep_) + std::to_string(show_history_);
+    if (key == collected_key_) return;
+    collected_key_ = key;
     dots_.clear();
     std::set<int64_t> session;  // stored copies of this session's runs are drawn once, as live or sweep runs
     for (const auto* list : {&s.live_runs, &s.sweep_results})
@@ -451,6 +464,7 @@ class RooflinePanel final : public Panel {
   bool show_live_ = true, show_sweep_ = true, show_history_ = true;
   std::vector<std::pair<std::string, ImVec4>> unlabelled_[2];
   std::vector<Dot> dots_;
+  std::string collected_key_;
   std::vector<int> group_of_;
   std::vector<double> xs_, ys_;
 };
