@@ -253,6 +253,14 @@ RuleReport evaluate_rules(const RunResult& r, const GpuSpec& g, const RuleThresh
                                                                  : t.occupancy_target_pct / *x.theoretical_pct;
     bound_estimate(f, x, model, "more warps to hide latency, up to the target occupancy");
     F.push_back(f);
+  } else if (x.theoretical_pct && *x.theoretical_pct < t.occupancy_target_pct) {
+    // The counters' figure without the launch record (an imported ncu set): the limiter is unknown.
+    Finding f = make("theoretical_occupancy_low", Stage::TileSizes, FindingClass::Opportunity,
+                     "Theoretical occupancy " + format_number("%.1f%%", *x.theoretical_pct) + " (limiter unknown: no launch record)",
+                     "Registers, shared memory or the block size hold the warps per SM down; run it here to read which.");
+    f.checks.push_back({kTheoretical, *x.theoretical_pct, "<", t.occupancy_target_pct, "%"});
+    bound_estimate(f, x, t.occupancy_target_pct / *x.theoretical_pct, "more warps to hide latency, up to the target occupancy");
+    F.push_back(f);
   } else if (!x.theoretical_pct && x.achieved_pct && *x.achieved_pct < t.occupancy_target_pct && !idle_sms) {
     Finding f = make("occupancy_low", Stage::TileSizes, FindingClass::Opportunity,
                      "Achieved occupancy " + format_number("%.1f%%", *x.achieved_pct) + ", below the " + format_number("%.0f%%", t.occupancy_target_pct) +

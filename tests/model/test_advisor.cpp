@@ -335,3 +335,12 @@ TEST(Advisor, UnbalancedThroughputNamesTheBusyUnit) {
   EXPECT_EQ(find(b, "memory_bound"), nullptr);
   expect_valid_on_both(b, tc);
 }
+
+TEST(Advisor, TheoreticalOccupancyFromCountersAloneStillFires) {
+  RunResult r = timed("store_bound", problem_p9(), 2.0);
+  r.metrics["sm__maximum_warps_per_active_cycle_pct"] = {25, "%", "ncu"};
+  const Advice a = advise(r, h200(), rtx4090());
+  const Finding* f = find(a, "theoretical_occupancy_low");
+  ASSERT_NE(f, nullptr);
+  EXPECT_NE(f->title.find("limiter unknown"), std::string::npos) << f->title;
+}
