@@ -10,6 +10,8 @@ namespace gemmscope {
 
 inline const ImVec4 kRed(1.0f, 0.35f, 0.3f, 1.0f);
 inline const ImVec4 kGreen(0.4f, 0.85f, 0.4f, 1.0f);
+inline const ImVec4 kGrey(0.55f, 0.55f, 0.55f, 1.0f);   // notes and hints beside figures
+inline const ImVec4 kAmber(1.0f, 0.75f, 0.2f, 1.0f);   // the advisor's findings and the guided path
 
 // A run's disposition as a table cell: "passed", or the failure in red with its reason on hover.
 inline void disposition_cell(const RunResult& r) {

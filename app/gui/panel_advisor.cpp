@@ -25,8 +25,6 @@ namespace gemmscope {
 namespace {
 
 
-const ImVec4 kGrey(0.55f, 0.55f, 0.55f, 1.0f);
-const ImVec4 kAmber(1.0f, 0.75f, 0.2f, 1.0f);
 
 // A focus metric as a bar: the value against a scale that holds the target, the target as a line.
 void focus_bar(const FocusBar& b) {

@@ -17,7 +17,6 @@
 namespace gemmscope {
 namespace {
 
-const ImVec4 kGrey(0.55f, 0.55f, 0.55f, 1.0f);
 
 std::string num(const std::optional<double>& v) {
   if (!v) return "-";
@@ -77,7 +76,7 @@ class ComparePanel final : public Panel {
         if (d.baseline && d.current && *d.baseline != 0) {
           char b[32];
           std::snprintf(b, sizeof b, "%+.1f", 100 * d.relative());
-          cell(b, std::fabs(d.relative()) >= 0.1 ? ImVec4(1.0f, 0.75f, 0.2f, 1.0f) : ImVec4(0, 0, 0, 0));
+          cell(b, std::fabs(d.relative()) >= 0.1 ? kAmber : ImVec4(0, 0, 0, 0));
         } else {
           cell("-");
         }

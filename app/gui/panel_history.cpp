@@ -15,7 +15,6 @@
 namespace gemmscope {
 namespace {
 
-const ImVec4 kGrey(0.55f, 0.55f, 0.55f, 1.0f);
 
 // The speed-up over the baseline as "1.23x" (above 1 is faster), coloured by whether it is an
 // improvement; only for a run of the baseline's own problem: other work does not compare.

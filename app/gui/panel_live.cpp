@@ -18,7 +18,6 @@
 namespace gemmscope {
 namespace {
 
-const ImVec4 kGrey(0.55f, 0.55f, 0.55f, 1.0f);
 constexpr int kShown = 60;  // runs in the time series
 
 // A bar from 0 to 100 % with the value written on it. Hovering the label or the bar explains it:

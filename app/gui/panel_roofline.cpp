@@ -12,6 +12,7 @@
 #include "implot.h"
 
 #include "app/gui/app_state.h"
+#include "app/gui/gui_style.h"
 #include "app/gui/label_layout.h"
 #include "app/gui/panel.h"
 #include "app/gui/run_figures.h"
@@ -348,7 +349,7 @@ class RooflinePanel final : public Panel {
       xs_.push_back(rr.point.intensity()), ys_.push_back(y);
     }
     if (xs_.empty()) return;
-    const ImVec4 colour(1.0f, 0.75f, 0.2f, 1.0f);
+    const ImVec4 colour = kAmber;
     ImPlotSpec style;
     style.LineColor = colour;
     style.LineWeight = 2.0f;

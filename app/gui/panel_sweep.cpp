@@ -23,7 +23,6 @@
 namespace gemmscope {
 namespace {
 
-const ImVec4 kGrey(0.55f, 0.55f, 0.55f, 1.0f);
 
 std::string duration(double s) {
   char buf[32];

@@ -17,7 +17,6 @@
 namespace gemmscope {
 namespace {
 
-const ImVec4 kGrey(0.55f, 0.55f, 0.55f, 1.0f);
 
 class WorkloadPanel final : public Panel {
  public:

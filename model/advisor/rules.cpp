@@ -168,15 +168,16 @@ RuleReport evaluate_rules(const RunResult& r, const GpuSpec& g, const RuleThresh
     Finding f = make("fails_allclose", Stage::Precision, FindingClass::Correctness,
                      "Fails allclose(atol=1e-4, rtol=1e-4) against FP32: " + std::to_string(r.verify.mismatches) +
                          " elements out (rel. Frobenius error " + format_number("%.3g", r.verify.rel_fro_error) + ")",
-                     to_string(x.precision) == "tf32"
+                     x.precision == Precision::TF32
                          ? "Plain TF32 keeps 10 mantissa bits; P9 and P6 fail the KernelBench check with it. 3xTF32 (split each "
                            "operand into a big and a small TF32 part) restores FP32-level error on the tensor cores."
                          : "The result is wrong beyond rounding: check the kernel's indexing, masking and reduction.");
     f.checks.push_back({"elements outside allclose", double(r.verify.mismatches), ">", 0, ""});
     F.push_back(f);
   }
+  const bool at_floor = x.seconds > 0 && x.floor_seconds > 0 && x.seconds <= t.near_floor * x.floor_seconds;
   if (x.seconds > 0 && x.floor_seconds > 0 && !x.fails_allclose) {
-    if (x.seconds <= t.near_floor * x.floor_seconds) {
+    if (at_floor) {
       Finding f = make("near_floor", Stage::Done, FindingClass::Correctness,
                        "Within " + format_number("%.1f%%", 100 * (x.seconds / x.floor_seconds - 1)) + " of the physical floor (" +
                            format_number("%.3f ms", x.floor_seconds * 1e3) + "): stop tuning",
@@ -301,8 +302,7 @@ RuleReport evaluate_rules(const RunResult& r, const GpuSpec& g, const RuleThresh
     }
     // One unit busy, the other idle: the run is bound by the busy one, and the stage is the one that
     // relieves it (fewer bytes for memory; a faster pipe or better reuse for compute).
-    const bool near_floor = x.seconds > 0 && x.floor_seconds > 0 && x.seconds <= t.near_floor * x.floor_seconds;
-    if (*x.dram_pct >= t.busy_pct && *x.sm_pct < t.sm_target_pct && !near_floor) {
+    if (*x.dram_pct >= t.busy_pct && *x.sm_pct < t.sm_target_pct && !at_floor) {
       Finding f = make("memory_bound", Stage::MemoryAccess, FindingClass::Opportunity,
                        "Memory-bound: DRAM " + format_number("%.1f%%", *x.dram_pct) + " of peak against SM " +
                            format_number("%.1f%%", *x.sm_pct),
@@ -312,7 +312,7 @@ RuleReport evaluate_rules(const RunResult& r, const GpuSpec& g, const RuleThresh
       f.checks.push_back({kSm, *x.sm_pct, "<", t.sm_target_pct, "%"});
       bound_estimate(f, x, 100.0 / *x.dram_pct, "DRAM at its peak");
       F.push_back(f);
-    } else if (*x.sm_pct >= t.busy_pct && *x.dram_pct < 0.5 * t.busy_pct && x.precision != Precision::FP32 && !near_floor) {
+    } else if (*x.sm_pct >= t.busy_pct && *x.dram_pct < 0.5 * t.busy_pct && x.precision != Precision::FP32 && !at_floor) {
       Finding f = make("compute_bound", Stage::TileSizes, FindingClass::Opportunity,
                        "Compute-bound on the tensor path: SM " + format_number("%.1f%%", *x.sm_pct) + " of peak against DRAM " +
                            format_number("%.1f%%", *x.dram_pct),

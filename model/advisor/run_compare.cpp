@@ -7,6 +7,7 @@
 
 #include "model/launch_metrics.h"
 #include "model/metric_catalog.h"
+#include "model/text_format.h"
 
 namespace gemmscope {
 
@@ -36,12 +37,6 @@ std::map<std::string, Figure> figures(const RunResult& r, const GpuSpec& g) {
     f[k] = {i ? i->label : k, v.unit, v.value};
   }
   return f;
-}
-
-std::string num(double v) {
-  char b[64];
-  std::snprintf(b, sizeof b, std::fabs(v) >= 1e5 ? "%.4g" : "%.4g", v);
-  return b;
 }
 
 }  // namespace
@@ -79,7 +74,7 @@ std::vector<std::string> moved_most(const std::vector<MetricDelta>& v, size_t n)
     if (!d.baseline || !d.current || d.relative() == 0) continue;
     char pct[32];
     std::snprintf(pct, sizeof pct, "%+.0f%%", 100 * d.relative());
-    out.push_back(d.metric + " " + num(*d.baseline) + " -> " + num(*d.current) + (d.unit.empty() ? "" : " " + d.unit) + " (" + pct + ")");
+    out.push_back(d.metric + " " + format_number("%.4g", *d.baseline) + " -> " + format_number("%.4g", *d.current) + (d.unit.empty() ? "" : " " + d.unit) + " (" + pct + ")");
   }
   return out;
 }
