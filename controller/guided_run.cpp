@@ -1,7 +1,5 @@
 #include "controller/guided_run.h"
 
-#include <algorithm>
-
 #include "model/kernel_family.h"
 
 namespace gemmscope {
@@ -16,11 +14,11 @@ GuidedRun::GuidedRun(KernelConfig start, RunOptions options, GpuSpec running, Gp
 void GuidedRun::start(RunSession& s) { post_next(s); }
 
 void GuidedRun::post_next(RunSession& s) {
-  batch_ = tuner_.next_batch();
-  if (batch_.empty()) return;
+  std::vector<KernelConfig> batch = tuner_.next_batch();
+  if (batch.empty()) return;
   SweepPlan plan;
   plan.base = base_;
-  plan.points = batch_;
+  plan.points = std::move(batch);
   plan.options = options_;
   plan.tag = tag_;
   sweep_out_ = true;
@@ -40,18 +38,7 @@ void GuidedRun::on_event(const SessionEvent& e, RunSession& s) {
       return;
     }
     // A point the sweep never answered (a sweep refused while another ran) ends the batch as not run.
-    for (const KernelConfig& c : batch_) {
-      const std::string name = config_name(c);
-      const bool answered = std::any_of(results_.begin(), results_.end(), [&](const RunResult& x) { return x.config_name == name; });
-      if (!answered) {
-        RunResult nr;
-        nr.config = c;
-        nr.config_name = name;
-        nr.disposition = Disposition::NotRun;
-        nr.reason = "the sweep ended without running it";
-        tuner_.record(nr);
-      }
-    }
+    tuner_.end_batch("the sweep ended without running it");
     post_next(s);
   }
 }

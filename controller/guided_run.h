@@ -33,7 +33,6 @@ class GuidedRun {
   RunOptions options_;
   GpuSpec running_;
   std::string tag_;
-  std::vector<KernelConfig> batch_;
   std::vector<RunResult> results_;
   bool sweep_out_ = false, cancelled_ = false;
   int batches_ = 0;

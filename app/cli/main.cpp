@@ -434,7 +434,7 @@ int cmd_tune(const CliOptions& o) {
     std::printf("\nbest:\n%s", describe_run(*t.best(), info.detected, ref).c_str());
     // The advice as it stands after the tuning: what was tried is not offered again.
     AdviseOptions rest;
-    for (const auto& tried : t.tries()) rest.suggest.exclude.insert(tried.name);
+    rest.suggest.exclude = t.tried();
     std::printf("%s", advice_text(advise(*t.best(), info.detected, ref, rest)).c_str());
   }
   const bool outputs_ok = write_outputs(o, guided.results(), advice_annotator({info.detected}, ref));

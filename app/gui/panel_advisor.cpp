@@ -92,8 +92,7 @@ class AdvisorPanel final : public Panel {
     if (key == key_) return;
     key_ = key;
     AdviseOptions o;
-    if (tuned)
-      for (const auto& t : s.guided->tuner().tries()) o.suggest.exclude.insert(t.name);
+    if (tuned) o.suggest.exclude = s.guided->tuner().tried();
     advice_ = advise(r, s.spec_for(r), s.reference(), o);
   }
 

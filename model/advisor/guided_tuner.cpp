@@ -65,6 +65,18 @@ void GuidedTuner::record(const RunResult& r) {
   finish_batch();
 }
 
+void GuidedTuner::end_batch(const std::string& why) {
+  for (size_t i : std::vector<size_t>(out_))  // record() may close the batch and clear out_
+    if (!tries_[i].result) {
+      RunResult r;
+      r.config = tries_[i].config;
+      r.config_name = tries_[i].name;
+      r.disposition = Disposition::NotRun;
+      r.reason = why;
+      record(r);
+    }
+}
+
 void GuidedTuner::abort(const std::string& reason) {
   out_.clear();
   stop(reason);

@@ -46,6 +46,9 @@ class GuidedTuner {
   std::vector<KernelConfig> next_batch();
   // A result of the batch handed out (matched by config name); the batch ends when all are in.
   void record(const RunResult&);
+  // The batch ended (its sweep finished) with configs unanswered: each is recorded as not run
+  // with `why`, so the batch closes and the tuner goes on.
+  void end_batch(const std::string& why);
   // A batch that can no longer finish (a cancelled sweep): the tuner stops with this reason.
   void abort(const std::string& reason);
 
@@ -55,6 +58,8 @@ class GuidedTuner {
   const std::vector<TuneTry>& tries() const { return tries_; }
   const std::optional<Advice>& last_advice() const { return advice_; }
   int runs() const { return int(tries_.size()); }
+  // Every config name handed out so far: what further advice should not offer again.
+  const std::set<std::string>& tried() const { return tried_; }
   // The fastest passing run so far, nullptr when none passed.
   const RunResult* best() const { return path_.empty() ? nullptr : &path_.back().run; }
 

@@ -212,3 +212,14 @@ TEST(GuidedTuner, OnTheH200sRecordedRunsReachesTheSweepsBestInFewerRuns) {
     std::printf("%-16s guided %.4f ms in %d runs; sweep best %.4f ms of %d points\n", c.name, t.best()->ms_median, t.runs(), best, points);
   }
 }
+
+TEST(GuidedTuner, ABatchEndedUnansweredRecordsItsConfigsAsNotRun) {
+  GuidedTuner t(make_config(problem_p9(), "store_bound"), spec("h200"), spec("rtx4090"));
+  ASSERT_EQ(t.next_batch().size(), 1u);
+  EXPECT_EQ(t.tried().size(), 1u);
+  t.end_batch("the sweep ended without running it");
+  ASSERT_TRUE(t.tries()[0].result.has_value());
+  EXPECT_EQ(t.tries()[0].result->disposition, Disposition::NotRun);
+  EXPECT_TRUE(t.done());
+  EXPECT_NE(t.stop_reason().find("the sweep ended without running it"), std::string::npos) << t.stop_reason();
+}
