@@ -1,9 +1,15 @@
 #include "controller/result_store.h"
 
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <cstring>
 #include <filesystem>
 #include <map>
 #include <sqlite3.h>
 #include <stdexcept>
+#include <string_view>
+#include <zlib.h>
 
 #include "model/families/card_family.h"
 #include "model/json_codec.h"
@@ -12,7 +18,8 @@ namespace gemmscope {
 
 namespace {
 
-constexpr const char* kSchema = "gemmscope-results-1";
+constexpr const char* kSchema = "gemmscope-results-2";
+constexpr const char* kSchema1 = "gemmscope-results-1";
 
 // A prepared statement that finalises itself.
 struct Statement {
@@ -27,10 +34,19 @@ struct Statement {
   void text(int i, const std::string& v) { sqlite3_bind_text(s, i, v.c_str(), -1, SQLITE_TRANSIENT); }
   void real(int i, double v) { sqlite3_bind_double(s, i, v); }
   void integer(int i, int64_t v) { sqlite3_bind_int64(s, i, v); }
+  void blob(int i, const std::string& v) { sqlite3_bind_blob(s, i, v.data(), int(v.size()), SQLITE_TRANSIENT); }
+  void null(int i) { sqlite3_bind_null(s, i); }
   std::string column_text(int i) const {
     const auto* t = reinterpret_cast<const char*>(sqlite3_column_text(s, i));
     return t ? t : "";
   }
+  std::string column_blob(int i) const {
+    const auto* b = static_cast<const char*>(sqlite3_column_blob(s, i));
+    return b ? std::string(b, size_t(sqlite3_column_bytes(s, i))) : std::string();
+  }
+  double real_at(int i) const { return sqlite3_column_double(s, i); }
+  int64_t int_at(int i) const { return sqlite3_column_int64(s, i); }
+  bool is_null(int i) const { return sqlite3_column_type(s, i) == SQLITE_NULL; }
 };
 
 void exec(sqlite3* db, const std::string& sql, const std::string& path) {
@@ -42,7 +58,302 @@ void exec(sqlite3* db, const std::string& sql, const std::string& path) {
   }
 }
 
+// [SECTION] The deflated part of a run
+// A frame: 'Z', the dictionary's id, the inflated length (u32 LE), a CRC-32 of those six bytes and
+// the payload (u32 LE), then raw deflate. The CRC lets a scan that does not inflate (a CSV export)
+// still find a damaged frame. A dictionary is never changed once stores hold it: a new one gets
+// a new id, and readers keep every one.
+constexpr char kFrameMagic = 'Z';
+constexpr size_t kFrameHeader = 10;
+// Id 1: what the cold part of a run looks like (the keys in the order nlohmann writes them), so a
+// 300-byte object deflates to tens of bytes instead of the ~200 it would on its own.
+constexpr std::string_view kDictionary1 =
+    R"d({"note":"","curves":[{"label":"SM busy","metric":"sm__cycles_active.avg","pct":[]}],"interval_us":0.0,"t_us":[]},)d"
+    R"d("metrics_note":"seed set: 8 replay passes over 1 kernel range(s), 120 ms of profiling (not part of the timing)","launched_kernel":"",)d"
+    R"d({"compile_ms":0.0,"jit_cache_hit":false,"launched_kernel":"","local_bytes":0,"metrics_note":"",)d"
+    R"d("occupancy_blocks_per_sm":1,"occupancy_blocks_per_sm_driver":1,"registers_driver":0,"seed":0,)d"
+    R"d("smem_config_bytes":0,"static_smem_driver":0,"timeline":{"curves":[],"interval_us":0.0,"note":"","t_us":[]},)d"
+    R"d("verify":{"atol":0.0001,"rtol":0.0001}})d";
+
+std::string_view dictionary(int id) { return id == 1 ? kDictionary1 : std::string_view(); }
+
+void put_u32(std::string& out, size_t at, uint32_t v) {
+  for (int i = 0; i < 4; ++i) out[at + size_t(i)] = char((v >> (8 * i)) & 0xff);
+}
+uint32_t get_u32(const std::string& in, size_t at) {
+  uint32_t v = 0;
+  for (int i = 0; i < 4; ++i) v |= uint32_t(uint8_t(in[at + size_t(i)])) << (8 * i);
+  return v;
+}
+uint32_t frame_crc(const std::string& frame) {
+  uLong c = crc32(0L, reinterpret_cast<const Bytef*>(frame.data()), 6);
+  return uint32_t(crc32(c, reinterpret_cast<const Bytef*>(frame.data()) + kFrameHeader, uInt(frame.size() - kFrameHeader)));
+}
+
+// Why a frame cannot be the deflated part of a run ("" when its header and CRC hold).
+std::string frame_problem(const std::string& f) {
+  if (f.size() < kFrameHeader + 1 || f[0] != kFrameMagic) return "its stored result is not a gemmscope frame (" + std::to_string(f.size()) + " bytes)";
+  if (dictionary(uint8_t(f[1])).empty()) return "its stored result names dictionary " + std::to_string(uint8_t(f[1])) + ", which this build does not know";
+  if (get_u32(f, 6) != frame_crc(f)) return "its stored result is damaged (CRC-32 mismatch)";
+  return "";
+}
+
+class Inflater {
+ public:
+  Inflater() {
+    if (inflateInit2(&z_, -15) != Z_OK) throw std::runtime_error("zlib: inflateInit2 failed (out of memory)");
+  }
+  ~Inflater() { inflateEnd(&z_); }
+  Inflater(const Inflater&) = delete;
+  Inflater& operator=(const Inflater&) = delete;
+  // The frame's inflated text; throws saying why when it does not inflate to its stated length.
+  std::string inflate_frame(const std::string& f) {
+    if (const std::string p = frame_problem(f); !p.empty()) throw std::runtime_error(p);
+    const std::string_view dict = dictionary(uint8_t(f[1]));
+    std::string out(get_u32(f, 2), '\0');
+    inflateReset(&z_);
+    inflateSetDictionary(&z_, reinterpret_cast<const Bytef*>(dict.data()), uInt(dict.size()));
+    z_.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(f.data())) + kFrameHeader;
+    z_.avail_in = uInt(f.size() - kFrameHeader);
+    z_.next_out = reinterpret_cast<Bytef*>(out.data());
+    z_.avail_out = uInt(out.size());
+    const int rc = ::inflate(&z_, Z_FINISH);
+    if (rc != Z_STREAM_END || z_.avail_out != 0)
+      throw std::runtime_error(std::string("its stored result does not inflate (zlib: ") + (z_.msg ? z_.msg : "length differs from the frame's") + ")");
+    return out;
+  }
+
+ private:
+  z_stream z_{};
+};
+
+// [SECTION] The split of a RunResult: columns, config, metrics, and the rest
+// The keys of to_json(RunResult) that live elsewhere (columns, configs, metric sets): what is left
+// is the cold part, deflated. A field added to RunResult later lands in the cold part by itself.
+constexpr std::array kColumnKeys = {"id", "config", "config_name", "device", "arch", "disposition", "reason", "ms_median", "ms_min",
+                                    "ms_max", "reps", "l2_flushed", "tflops", "gbps", "registers", "static_smem", "dynamic_smem",
+                                    "grid_size", "block_size", "occupancy_theoretical", "metrics", "created_at", "commit", "card_hash"};
+constexpr std::array kVerifyColumnKeys = {"checked", "rel_fro_error", "max_abs_error", "mismatches", "nonfinite", "allclose"};
+
+std::string cold_part(const RunResult& r) {
+  nlohmann::json j = to_json(r);
+  for (const char* k : kColumnKeys) j.erase(k);
+  for (const char* k : kVerifyColumnKeys) j["verify"].erase(k);
+  return j.dump();
+}
+
+std::string encode_doubles(const std::vector<double>& v) {
+  std::string out(v.size() * 8, '\0');
+  for (size_t i = 0; i < v.size(); ++i) {
+    uint64_t bits;
+    std::memcpy(&bits, &v[i], 8);
+    for (int b = 0; b < 8; ++b) out[i * 8 + size_t(b)] = char((bits >> (8 * b)) & 0xff);
+  }
+  return out;
+}
+double decode_double(const char* p) {
+  uint64_t bits = 0;
+  for (int b = 0; b < 8; ++b) bits |= uint64_t(uint8_t(p[b])) << (8 * b);
+  double v;
+  std::memcpy(&v, &bits, 8);
+  return v;
+}
+
+// Schema 2's runs table. The columns a list, filter, sort or CSV needs come first, so SQLite reads
+// a row's record header only as far as them; the frame is last.
+constexpr const char* kRunsTable =
+    "CREATE TABLE IF NOT EXISTS runs(id INTEGER PRIMARY KEY AUTOINCREMENT, created_at TEXT, sweep TEXT, family TEXT, problem TEXT,"
+    " device TEXT, card TEXT, config_id INTEGER REFERENCES configs(id), disposition TEXT, ms_median REAL, tflops REAL, gbps REAL,"
+    " rel_error REAL, checked INTEGER, mismatches INTEGER, nonfinite INTEGER, arch TEXT, build TEXT, reason TEXT, ms_min REAL,"
+    " ms_max REAL, reps INTEGER, l2_flushed INTEGER, max_abs_error REAL, registers INTEGER, static_smem INTEGER, dynamic_smem INTEGER,"
+    " grid_size INTEGER, block_size INTEGER, occupancy REAL, metric_set INTEGER REFERENCES metric_sets(id), metric_values BLOB,"
+    // The deflated cold part (a frame); TEXT only for a schema-1 row the upgrade could not read,
+    // kept as it was so it is still reported. The name is schema 1's, which tools address.
+    " result_json BLOB NOT NULL);";
+// Every filter the app offers, newest first within each value (an index's entries end in the id).
+constexpr const char* kRunsIndexes =
+    "CREATE INDEX IF NOT EXISTS runs_by_problem ON runs(problem, family);"
+    "CREATE INDEX IF NOT EXISTS runs_by_sweep ON runs(sweep);"
+    "CREATE INDEX IF NOT EXISTS runs_by_family ON runs(family);"
+    "CREATE INDEX IF NOT EXISTS runs_by_device ON runs(device);"
+    "CREATE INDEX IF NOT EXISTS runs_by_card ON runs(card);"
+    "CREATE INDEX IF NOT EXISTS runs_by_date ON runs(created_at);"
+    // An expression index: its key is 0 or 1, so it costs a few bytes a run, not a string.
+    "CREATE INDEX IF NOT EXISTS runs_by_passed ON runs(disposition='passed');";
+
+// The columns of a row scan, in this order (Col::x is its index).
+constexpr const char* kScanColumns =
+    "r.id, r.created_at, r.sweep, r.family, r.problem, r.device, r.card, r.config_id, r.disposition, r.ms_median, r.tflops, r.gbps,"
+    " r.rel_error, r.checked, r.mismatches, r.nonfinite, r.arch, r.build, r.reason, r.ms_min, r.ms_max, r.reps, r.l2_flushed,"
+    " r.max_abs_error, r.registers, r.static_smem, r.dynamic_smem, r.grid_size, r.block_size, r.occupancy, r.metric_set,"
+    " r.metric_values, r.result_json";
+enum Col {
+  kId, kCreated, kSweep, kFamily, kProblem, kDevice, kCard, kConfigId, kDisposition, kMsMedian, kTflops, kGbps, kRelError, kChecked,
+  kMismatches, kNonfinite, kArch, kBuild, kReason, kMsMin, kMsMax, kReps, kL2, kMaxAbs, kRegisters, kStaticSmem, kDynamicSmem,
+  kGrid, kBlock, kOccupancy, kMetricSet, kMetricValues, kResult
+};
+
+// What a scan reads once and keeps: configs and metric sets by id (a million runs share a few
+// thousand of each), and one inflate stream.
+struct ScanCache {
+  std::map<int64_t, std::pair<std::string, KernelConfig>> configs;
+  std::map<int64_t, std::vector<std::array<std::string, 3>>> metric_sets;
+  Inflater inflater;
+};
+
+const std::pair<std::string, KernelConfig>& cached_config(sqlite3* db, const std::string& path, ScanCache& cache, int64_t id) {
+  if (auto it = cache.configs.find(id); it != cache.configs.end()) return it->second;
+  Statement st(db, "SELECT config_name, config_json FROM configs WHERE id=?", path);
+  st.integer(1, id);
+  if (sqlite3_step(st.s) != SQLITE_ROW) throw std::runtime_error("its config " + std::to_string(id) + " is not in the store's configs table");
+  KernelConfig c;
+  try {
+    c = config_from_json(nlohmann::json::parse(st.column_text(1)));
+  } catch (const std::exception& e) {
+    throw std::runtime_error("its config " + std::to_string(id) + " does not read (" + e.what() + ")");
+  }
+  return cache.configs.emplace(id, std::pair{st.column_text(0), std::move(c)}).first->second;
+}
+
+const std::vector<std::array<std::string, 3>>& cached_metric_set(sqlite3* db, const std::string& path, ScanCache& cache, int64_t id) {
+  if (auto it = cache.metric_sets.find(id); it != cache.metric_sets.end()) return it->second;
+  Statement st(db, "SELECT names_json FROM metric_sets WHERE id=?", path);
+  st.integer(1, id);
+  if (sqlite3_step(st.s) != SQLITE_ROW) throw std::runtime_error("its metric set " + std::to_string(id) + " is not in the store");
+  std::vector<std::array<std::string, 3>> names;
+  try {
+    for (const auto& m : nlohmann::json::parse(st.column_text(0))) names.push_back({m.at(0), m.at(1), m.at(2)});
+  } catch (const std::exception& e) {
+    throw std::runtime_error("its metric set " + std::to_string(id) + " does not read (" + e.what() + ")");
+  }
+  return cache.metric_sets.emplace(id, std::move(names)).first->second;
+}
+
+// A schema-1 row, or a schema-2 row the upgrade kept as it was: the whole result as JSON text.
+RunResult legacy_result(const std::string& text, int64_t id) {
+  RunResult r = result_from_json(nlohmann::json::parse(text));
+  r.id = id;
+  return r;
+}
+
+// One schema-2 row of a kScanColumns select; throws saying why it cannot be read.
+RunResult decode_row(const Statement& st, ScanDetail detail, sqlite3* db, const std::string& path, ScanCache& cache) {
+  const int64_t id = st.int_at(kId);
+  if (sqlite3_column_type(st.s, kResult) == SQLITE_TEXT) return legacy_result(st.column_text(kResult), id);
+  const std::string frame = st.column_blob(kResult);
+  RunResult r;
+  if (detail == ScanDetail::full) r = result_from_json(nlohmann::json::parse(cache.inflater.inflate_frame(frame)));
+  else if (const std::string p = frame_problem(frame); !p.empty()) throw std::runtime_error(p);
+  r.id = id;
+  if (st.is_null(kConfigId)) throw std::runtime_error("it has no config");
+  const auto& [name, config] = cached_config(db, path, cache, st.int_at(kConfigId));
+  r.config = config;
+  r.config_name = name;
+  r.created_at = st.column_text(kCreated);
+  r.device = st.column_text(kDevice);
+  r.card_hash = st.column_text(kCard);
+  r.disposition = parse_disposition(st.column_text(kDisposition));
+  r.ms_median = st.real_at(kMsMedian);
+  r.tflops = st.real_at(kTflops);
+  r.gbps = st.real_at(kGbps);
+  r.verify.rel_fro_error = st.real_at(kRelError);
+  r.verify.checked = st.int_at(kChecked) != 0;
+  r.verify.mismatches = st.int_at(kMismatches);
+  r.verify.nonfinite = st.int_at(kNonfinite);
+  r.arch = st.column_text(kArch);
+  r.commit = st.column_text(kBuild);
+  r.reason = st.column_text(kReason);
+  r.ms_min = st.real_at(kMsMin);
+  r.ms_max = st.real_at(kMsMax);
+  r.reps = int(st.int_at(kReps));
+  r.l2_flushed = st.int_at(kL2) != 0;
+  r.verify.max_abs_error = st.real_at(kMaxAbs);
+  r.registers = int(st.int_at(kRegisters));
+  r.static_smem = st.int_at(kStaticSmem);
+  r.dynamic_smem = st.int_at(kDynamicSmem);
+  r.grid_size = st.int_at(kGrid);
+  r.block_size = st.int_at(kBlock);
+  r.occupancy_theoretical = st.real_at(kOccupancy);
+  if (!st.is_null(kMetricSet)) {
+    const auto& names = cached_metric_set(db, path, cache, st.int_at(kMetricSet));
+    const std::string values = st.column_blob(kMetricValues);
+    if (values.size() != names.size() * 8)
+      throw std::runtime_error("its metric values are " + std::to_string(values.size()) + " bytes, not 8 for each of its " +
+                               std::to_string(names.size()) + " metrics");
+    for (size_t i = 0; i < names.size(); ++i) r.metrics[names[i][0]] = {decode_double(values.data() + 8 * i), names[i][1], names[i][2]};
+  }
+  return r;
+}
+
+// ISO-8601 prefixes only, so a range compares as the text it is.
+void check_date(const std::string& v, const char* which) {
+  if (v.find_first_not_of("0123456789-:.TZ+") != std::string::npos || (!v.empty() && !std::isdigit(uint8_t(v[0]))))
+    throw std::invalid_argument(std::string("store query: ") + which + " date '" + v +
+                                "' is not an ISO-8601 date or prefix (2026-12-01, 2026-12-01T10:30)");
+}
+
+// The WHERE clause of a query for the store's layout, with its values to bind in order. Every
+// term is one an index answers (schema 2); schema 1 reads the card from the JSON.
+std::pair<std::string, std::vector<std::string>> where(const StoreQuery& q, int schema, bool paging) {
+  std::string sql = " WHERE 1=1";
+  std::vector<std::string> binds;
+  auto add = [&](const std::string& expr, const std::string& v) {
+    if (!v.empty()) sql += " AND " + expr + "=?", binds.push_back(v);
+  };
+  add("r.family", q.family);
+  add("r.problem", q.problem);
+  add("r.device", q.device);
+  add("r.sweep", q.sweep);
+  add(schema == 1 ? "json_extract(r.result_json,'$.card_hash')" : "r.card", q.card);
+  check_date(q.from, "from");
+  check_date(q.to, "to");
+  if (!q.from.empty()) sql += " AND r.created_at>=?", binds.push_back(q.from);
+  // '~' sorts after every character of an ISO-8601 date: all of `to`'s day (or hour, ...) is in.
+  if (!q.to.empty()) sql += " AND r.created_at<=?", binds.push_back(q.to + "~");
+  if (q.passed_only) sql += schema == 1 ? " AND r.disposition='passed'" : " AND (r.disposition='passed')=1";
+  if (paging && q.after) sql += std::string(" AND r.id") + (q.newest_first ? "<" : ">") + std::to_string(*q.after);
+  return {sql, binds};
+}
+
+std::string order_and_page(const StoreQuery& q) {
+  std::string sql = q.newest_first ? " ORDER BY r.id DESC" : " ORDER BY r.id";
+  if (q.limit > 0 || q.offset > 0) sql += " LIMIT " + std::to_string(q.limit > 0 ? q.limit : -1);
+  if (q.offset > 0) sql += " OFFSET " + std::to_string(q.offset);
+  return sql;
+}
+
+void bind_all(Statement& st, const std::vector<std::string>& binds) {
+  for (size_t i = 0; i < binds.size(); ++i) st.text(int(i + 1), binds[i]);
+}
+
+
 }  // namespace
+
+struct ResultStore::Codec {
+  z_stream z{};
+  Codec() {
+    // Raw deflate (no zlib header: the frame has its own), the best ratio: a run is written once.
+    if (deflateInit2(&z, 9, Z_DEFLATED, -15, 9, Z_DEFAULT_STRATEGY) != Z_OK) throw std::runtime_error("zlib: deflateInit2 failed (out of memory)");
+  }
+  ~Codec() { deflateEnd(&z); }
+  std::string frame(const std::string& text) {
+    const std::string_view dict = dictionary(1);
+    deflateReset(&z);
+    deflateSetDictionary(&z, reinterpret_cast<const Bytef*>(dict.data()), uInt(dict.size()));
+    std::string out(kFrameHeader + deflateBound(&z, uLong(text.size())), '\0');
+    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
+    z.avail_in = uInt(text.size());
+    z.next_out = reinterpret_cast<Bytef*>(out.data()) + kFrameHeader;
+    z.avail_out = uInt(out.size() - kFrameHeader);
+    if (deflate(&z, Z_FINISH) != Z_STREAM_END) throw std::runtime_error("zlib: deflate did not finish");
+    out.resize(out.size() - z.avail_out);
+    out[0] = kFrameMagic;
+    out[1] = 1;
+    put_u32(out, 2, uint32_t(text.size()));
+    put_u32(out, 6, frame_crc(out));
+    return out;
+  }
+};
 
 std::string default_store_path() {
   if (const char* e = std::getenv("GEMMSCOPE_DB")) return e;
@@ -81,26 +392,17 @@ ResultStore::ResultStore(const std::string& path) : path_(path) {
         if (sqlite3_step(get.s) == SQLITE_ROW) schema = get.column_text(0);
       }
     }
-    if (!schema.empty() && schema != kSchema) throw std::runtime_error("store " + path_ + ": schema '" + schema + "' is not " + kSchema);
-    if (writable_) {
-      // WAL: each committed run survives the process being killed at any point after it.
-      exec(db_, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", path_);
-      exec(db_,
-           "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);"
-           "CREATE TABLE IF NOT EXISTS runs(id INTEGER PRIMARY KEY AUTOINCREMENT, created_at TEXT, sweep TEXT, family TEXT,"
-           " problem TEXT, device TEXT, config_name TEXT, disposition TEXT, ms_median REAL, tflops REAL, gbps REAL,"
-           " rel_error REAL, result_json TEXT NOT NULL);"
-           "CREATE TABLE IF NOT EXISTS metrics(run_id INTEGER NOT NULL REFERENCES runs(id), name TEXT NOT NULL, value REAL,"
-           " unit TEXT, source TEXT, PRIMARY KEY(run_id, name));"
-           "CREATE TABLE IF NOT EXISTS devices(name TEXT PRIMARY KEY, spec_json TEXT NOT NULL, updated_at TEXT);"
-           "CREATE TABLE IF NOT EXISTS cards(hash TEXT PRIMARY KEY, name TEXT NOT NULL, path TEXT, card_text TEXT NOT NULL,"
-           " source_text TEXT NOT NULL, created_at TEXT);"
-           "CREATE INDEX IF NOT EXISTS runs_by_problem ON runs(problem, family);"
-           // Every filter the app offers is an indexed query; a store made before these gets them here.
-           "CREATE INDEX IF NOT EXISTS runs_by_sweep ON runs(sweep);"
-           "CREATE INDEX IF NOT EXISTS runs_by_family ON runs(family);"
-           "CREATE INDEX IF NOT EXISTS runs_by_device ON runs(device);",
-           path_);
+    if (!schema.empty() && schema != kSchema && schema != kSchema1)
+      throw std::runtime_error("store " + path_ + ": schema '" + schema + "' is not " + kSchema + " (nor " + kSchema1 + ", which is upgraded)");
+    // WAL: each committed run survives the process being killed at any point after it.
+    if (writable_) exec(db_, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", path_);
+    if (schema == kSchema1) {
+      schema_version_ = 1;
+      if (writable_) upgrade_from_schema_1();
+      else
+        notices_.push_back("store " + path_ + ": schema " + kSchema1 + " (before compressed runs), opened read-only: read as it is, not upgraded; open it writable to upgrade it");
+    } else if (writable_) {
+      create_schema();
       if (schema.empty()) exec(db_, std::string("INSERT OR IGNORE INTO meta VALUES('schema','") + kSchema + "')", path_);
     } else if (schema.empty()) {
       throw std::runtime_error("store " + path_ + ": read-only and not a gemmscope store (no schema); choose another with --db");
@@ -115,39 +417,189 @@ ResultStore::ResultStore(const std::string& path) : path_(path) {
   }
 }
 
-ResultStore::~ResultStore() { sqlite3_close(db_); }
+ResultStore::~ResultStore() {
+  // Keeps the planner's statistics current (it picks the filter index by them); cheap when they are.
+  if (db_ && writable_ && schema_version_ == 2) sqlite3_exec(db_, "PRAGMA analysis_limit=1000; PRAGMA optimize;", nullptr, nullptr, nullptr);
+  sqlite3_close(db_);
+}
+
+void ResultStore::create_schema() {
+  exec(db_,
+       std::string("CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);"
+                   // A config is stored once however many runs it has (sweeps repeat them).
+                   "CREATE TABLE IF NOT EXISTS configs(id INTEGER PRIMARY KEY, config_name TEXT NOT NULL, config_json TEXT NOT NULL,"
+                   " UNIQUE(config_json, config_name));"
+                   // The names, units and sources of a run's metrics, once per distinct set; a run keeps its values.
+                   "CREATE TABLE IF NOT EXISTS metric_sets(id INTEGER PRIMARY KEY, names_json TEXT NOT NULL UNIQUE);"
+                   "CREATE TABLE IF NOT EXISTS devices(name TEXT PRIMARY KEY, spec_json TEXT NOT NULL, updated_at TEXT);"
+                   "CREATE TABLE IF NOT EXISTS cards(hash TEXT PRIMARY KEY, name TEXT NOT NULL, path TEXT, card_text TEXT NOT NULL,"
+                   " source_text TEXT NOT NULL, created_at TEXT);") +
+           kRunsTable + kRunsIndexes,
+       path_);
+}
+
+// Schema 1 kept each run as JSON text (2.8 KB a run) beside a metrics table. The upgrade copies
+// the file first (VACUUM INTO: a consistent copy even with a WAL beside it), then rewrites every
+// run in one transaction: a failure rolls it all back, and the store is read as it was.
+void ResultStore::upgrade_from_schema_1() {
+  const std::string file = sqlite3_db_filename(db_, "main");
+  std::string backup = file + ".schema1-backup";
+  for (int i = 2; std::filesystem::exists(backup); ++i) backup = file + ".schema1-backup-" + std::to_string(i);
+  {
+    Statement copy(db_, "VACUUM INTO ?", path_);
+    copy.text(1, backup);
+    if (sqlite3_step(copy.s) != SQLITE_DONE)
+      throw std::runtime_error("store " + path_ + ": schema 1 needs an upgrade, and its backup " + backup + " could not be written (" +
+                               sqlite3_errmsg(db_) + "); the store is unchanged");
+  }
+  int64_t runs = 0, kept = 0;
+  try {
+    exec(db_, "BEGIN IMMEDIATE", path_);
+    exec(db_,
+         "DROP INDEX IF EXISTS runs_by_problem; DROP INDEX IF EXISTS runs_by_sweep; DROP INDEX IF EXISTS runs_by_family;"
+         " DROP INDEX IF EXISTS runs_by_device; ALTER TABLE runs RENAME TO runs_schema1;",
+         path_);
+    create_schema();
+    Statement old(db_, "SELECT id, sweep, result_json, created_at, family, problem, device, disposition, ms_median, tflops, gbps, rel_error"
+                       " FROM runs_schema1 ORDER BY id", path_);
+    int rc;
+    while ((rc = sqlite3_step(old.s)) == SQLITE_ROW) {
+      const int64_t id = old.int_at(0);
+      ++runs;
+      std::optional<RunResult> r;
+      try {
+        r = legacy_result(old.column_text(2), id);
+      } catch (const std::exception&) {
+        // Unreadable, and the only failure that does not stop the upgrade.
+      }
+      if (r) {
+        write_run(*r, old.column_text(1), id);
+      } else {
+        // Kept as it was (its text and schema 1's columns), so it is still listed and reported.
+        ++kept;
+        Statement ins(db_, "INSERT INTO runs(id, sweep, result_json, created_at, family, problem, device, disposition, ms_median, tflops,"
+                           " gbps, rel_error) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)", path_);
+        ins.integer(1, id);
+        for (int c = 1; c < 8; ++c) ins.text(c + 1, old.column_text(c));
+        for (int c = 8; c < 12; ++c) ins.real(c + 1, old.real_at(c));
+        if (sqlite3_step(ins.s) != SQLITE_DONE) throw std::runtime_error("store " + path_ + ": " + sqlite3_errmsg(db_));
+      }
+    }
+    if (rc != SQLITE_DONE) throw std::runtime_error("store " + path_ + ": " + sqlite3_errmsg(db_));
+    // Ids are never reused: the new table continues the old one's sequence.
+    exec(db_,
+         "UPDATE sqlite_sequence SET seq=max(seq, (SELECT seq FROM sqlite_sequence WHERE name='runs_schema1')) WHERE name='runs';"
+         " DROP TABLE runs_schema1; DROP TABLE IF EXISTS metrics;"
+         " UPDATE meta SET value='" + std::string(kSchema) + "' WHERE key='schema'; COMMIT;",
+         path_);
+  } catch (const std::exception& e) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    writable_ = false;  // schema 2 code does not write schema 1's layout
+    notices_.push_back("store " + path_ + ": the upgrade from " + kSchema1 + " failed and was rolled back (" + e.what() +
+                       "): the store is unchanged and read as it is, read-only; a copy is in " + backup);
+    return;
+  }
+  schema_version_ = 2;
+  // The old layout's pages are free now; VACUUM gives them back to the disk (best effort).
+  const bool vacuumed = sqlite3_exec(db_, "VACUUM; ANALYZE;", nullptr, nullptr, nullptr) == SQLITE_OK;
+  notices_.push_back("store " + path_ + ": upgraded from " + kSchema1 + " to " + kSchema + " (" + std::to_string(runs) + " runs" +
+                     (kept ? ", " + std::to_string(kept) + " unreadable ones kept as they were" : "") +
+                     (vacuumed ? "" : "; the file was not compacted: " + std::string(sqlite3_errmsg(db_))) +
+                     "); the old store is kept as " + backup);
+}
+
+int64_t ResultStore::config_id(const RunResult& r) {
+  const std::string json = to_json(r.config).dump();
+  Statement ins(db_, "INSERT OR IGNORE INTO configs(config_name, config_json) VALUES(?,?)", path_);
+  ins.text(1, r.config_name);
+  ins.text(2, json);
+  if (sqlite3_step(ins.s) != SQLITE_DONE) throw std::runtime_error("store " + path_ + ": " + sqlite3_errmsg(db_));
+  Statement get(db_, "SELECT id FROM configs WHERE config_json=? AND config_name=?", path_);
+  get.text(1, json);
+  get.text(2, r.config_name);
+  if (sqlite3_step(get.s) != SQLITE_ROW) throw std::runtime_error("store " + path_ + ": the config of " + r.config_name + " was not stored");
+  return get.int_at(0);
+}
+
+std::optional<int64_t> ResultStore::metric_set_id(const RunResult& r) {
+  if (r.metrics.empty()) return std::nullopt;
+  nlohmann::json names = nlohmann::json::array();
+  for (const auto& [name, m] : r.metrics) names.push_back({name, m.unit, m.source});
+  const std::string text = names.dump();
+  Statement ins(db_, "INSERT OR IGNORE INTO metric_sets(names_json) VALUES(?)", path_);
+  ins.text(1, text);
+  if (sqlite3_step(ins.s) != SQLITE_DONE) throw std::runtime_error("store " + path_ + ": " + sqlite3_errmsg(db_));
+  Statement get(db_, "SELECT id FROM metric_sets WHERE names_json=?", path_);
+  get.text(1, text);
+  if (sqlite3_step(get.s) != SQLITE_ROW) throw std::runtime_error("store " + path_ + ": the metric set of a run was not stored");
+  return get.int_at(0);
+}
+
+// One run into schema 2's tables, inside the caller's transaction.
+int64_t ResultStore::write_run(const RunResult& r, const std::string& sweep_tag, std::optional<int64_t> id) {
+  const int64_t config = config_id(r);
+  const std::optional<int64_t> set = metric_set_id(r);
+  std::string frame;
+  {
+    std::lock_guard lock(codec_mu_);
+    if (!codec_) codec_ = std::make_unique<Codec>();
+    frame = codec_->frame(cold_part(r));
+  }
+  Statement ins(db_,
+                "INSERT INTO runs(id, created_at, sweep, family, problem, device, card, config_id, disposition, ms_median, tflops, gbps,"
+                " rel_error, checked, mismatches, nonfinite, arch, build, reason, ms_min, ms_max, reps, l2_flushed, max_abs_error,"
+                " registers, static_smem, dynamic_smem, grid_size, block_size, occupancy, metric_set, metric_values, result_json)"
+                " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                path_);
+  if (id) ins.integer(1, *id);
+  else ins.null(1);
+  ins.text(2, r.created_at);
+  ins.text(3, sweep_tag);
+  ins.text(4, r.config.family);
+  ins.text(5, problem_name(r.config.shape));
+  ins.text(6, r.device);
+  ins.text(7, r.card_hash);
+  ins.integer(8, config);
+  ins.text(9, to_string(r.disposition));
+  ins.real(10, r.ms_median);
+  ins.real(11, r.tflops);
+  ins.real(12, r.gbps);
+  ins.real(13, r.verify.rel_fro_error);
+  ins.integer(14, r.verify.checked);
+  ins.integer(15, r.verify.mismatches);
+  ins.integer(16, r.verify.nonfinite);
+  ins.text(17, r.arch);
+  ins.text(18, r.commit);
+  ins.text(19, r.reason);
+  ins.real(20, r.ms_min);
+  ins.real(21, r.ms_max);
+  ins.integer(22, r.reps);
+  ins.integer(23, r.l2_flushed);
+  ins.real(24, r.verify.max_abs_error);
+  ins.integer(25, r.registers);
+  ins.integer(26, r.static_smem);
+  ins.integer(27, r.dynamic_smem);
+  ins.integer(28, r.grid_size);
+  ins.integer(29, r.block_size);
+  ins.real(30, r.occupancy_theoretical);
+  if (set) {
+    std::vector<double> values;
+    for (const auto& [name, m] : r.metrics) values.push_back(m.value);
+    ins.integer(31, *set);
+    ins.blob(32, encode_doubles(values));
+  } else {
+    ins.null(31), ins.null(32);
+  }
+  ins.blob(33, frame);
+  if (sqlite3_step(ins.s) != SQLITE_DONE) throw std::runtime_error("store " + path_ + ": " + sqlite3_errmsg(db_));
+  return sqlite3_last_insert_rowid(db_);
+}
 
 int64_t ResultStore::insert(const RunResult& r, const std::string& sweep_tag) {
   if (!writable_) throw std::runtime_error("store " + path_ + ": opened read-only, so the run cannot be stored");
   exec(db_, "BEGIN IMMEDIATE", path_);
   try {
-    Statement ins(db_,
-                  "INSERT INTO runs(created_at, sweep, family, problem, device, config_name, disposition, ms_median, tflops, gbps,"
-                  " rel_error, result_json) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)",
-                  path_);
-    ins.text(1, r.created_at);
-    ins.text(2, sweep_tag);
-    ins.text(3, r.config.family);
-    ins.text(4, problem_name(r.config.shape));
-    ins.text(5, r.device);
-    ins.text(6, r.config_name);
-    ins.text(7, to_string(r.disposition));
-    ins.real(8, r.ms_median);
-    ins.real(9, r.tflops);
-    ins.real(10, r.gbps);
-    ins.real(11, r.verify.rel_fro_error);
-    ins.text(12, to_json(r).dump());
-    if (sqlite3_step(ins.s) != SQLITE_DONE) throw std::runtime_error("store " + path_ + ": " + sqlite3_errmsg(db_));
-    const int64_t id = sqlite3_last_insert_rowid(db_);
-    for (const auto& [name, m] : r.metrics) {
-      Statement met(db_, "INSERT INTO metrics(run_id, name, value, unit, source) VALUES(?,?,?,?,?)", path_);
-      met.integer(1, id);
-      met.text(2, name);
-      met.real(3, m.value);
-      met.text(4, m.unit);
-      met.text(5, m.source);
-      if (sqlite3_step(met.s) != SQLITE_DONE) throw std::runtime_error("store " + path_ + ": " + sqlite3_errmsg(db_));
-    }
+    const int64_t id = write_run(r, sweep_tag, std::nullopt);
     exec(db_, "COMMIT", path_);
     return id;
   } catch (...) {
@@ -156,38 +608,19 @@ int64_t ResultStore::insert(const RunResult& r, const std::string& sweep_tag) {
   }
 }
 
-namespace {
-
-// The WHERE clause of a query, with its values to bind in order.
-std::pair<std::string, std::vector<std::string>> where(const StoreQuery& q, const std::string& table = "") {
-  std::string sql = " WHERE 1=1";
-  std::vector<std::string> binds;
-  auto add = [&](const std::string& col, const std::string& v) {
-    if (!v.empty()) sql += " AND " + table + col + "=?", binds.push_back(v);
-  };
-  add("family", q.family);
-  add("problem", q.problem);
-  add("device", q.device);
-  add("sweep", q.sweep);
-  if (q.passed_only) sql += " AND " + table + "disposition='passed'";
-  return {sql, binds};
-}
-
-}  // namespace
-
-void ResultStore::scan(const StoreQuery& q, const std::function<void(RunResult&&)>& row, std::vector<std::string>& bad_rows) const {
-  auto [sql, binds] = where(q);
-  sql = "SELECT id, result_json FROM runs" + sql + (q.newest_first ? " ORDER BY id DESC" : " ORDER BY id");
-  if (q.limit > 0) sql += " LIMIT " + std::to_string(q.limit);
+void ResultStore::scan(const StoreQuery& q, const std::function<void(RunResult&&)>& row, std::vector<std::string>& bad_rows,
+                       ScanDetail detail) const {
+  auto [sql, binds] = where(q, schema_version_, true);
+  sql = std::string("SELECT ") + (schema_version_ == 1 ? "r.id, r.result_json" : kScanColumns) + " FROM runs r" + sql + order_and_page(q);
   Statement st(db_, sql, path_);
-  for (size_t i = 0; i < binds.size(); ++i) st.text(int(i + 1), binds[i]);
+  bind_all(st, binds);
+  ScanCache cache;
   int rc;
   while ((rc = sqlite3_step(st.s)) == SQLITE_ROW) {
-    const int64_t id = sqlite3_column_int64(st.s, 0);
+    const int64_t id = st.int_at(0);
     RunResult r;
     try {
-      r = result_from_json(nlohmann::json::parse(st.column_text(1)));
-      r.id = id;
+      r = schema_version_ == 1 ? legacy_result(st.column_text(1), id) : decode_row(st, detail, db_, path_, cache);
     } catch (const std::exception& e) {
       bad_rows.push_back("run " + std::to_string(id) + ": " + e.what());
       continue;
@@ -203,43 +636,143 @@ QueryResult ResultStore::query(const StoreQuery& q) const {
   return out;
 }
 
+namespace {
+// The page query's SQL: light rows, for either layout (schema 1 reads what it lacks from the JSON).
+std::string page_sql(const StoreQuery& q, int schema, std::vector<std::string>& binds) {
+  auto [where_sql, b] = where(q, schema, true);
+  binds = std::move(b);
+  if (schema == 1)
+    return "SELECT r.id, r.created_at, r.sweep, r.family, r.problem, r.device, json_extract(r.result_json,'$.card_hash'), r.config_name,"
+           " r.disposition, r.ms_median, r.tflops, r.gbps, r.rel_error, json_extract(r.result_json,'$.verify.checked'),"
+           " json_extract(r.result_json,'$.verify.mismatches'), json_extract(r.result_json,'$.verify.nonfinite') FROM runs r" +
+           where_sql + order_and_page(q);
+  return "SELECT r.id, r.created_at, r.sweep, r.family, r.problem, r.device, r.card, c.config_name, r.disposition, r.ms_median,"
+         " r.tflops, r.gbps, r.rel_error, r.checked, r.mismatches, r.nonfinite FROM runs r LEFT JOIN configs c ON c.id=r.config_id" +
+         where_sql + order_and_page(q);
+}
+}  // namespace
+
+std::vector<RunRow> ResultStore::page(const StoreQuery& q) const {
+  std::vector<std::string> binds;
+  Statement st(db_, page_sql(q, schema_version_, binds), path_);
+  bind_all(st, binds);
+  std::vector<RunRow> rows;
+  int rc;
+  while ((rc = sqlite3_step(st.s)) == SQLITE_ROW) {
+    RunRow r;
+    r.id = st.int_at(0);
+    r.created_at = st.column_text(1);
+    r.sweep = st.column_text(2);
+    r.family = st.column_text(3);
+    r.problem = st.column_text(4);
+    r.device = st.column_text(5);
+    r.card = st.column_text(6);
+    r.config_name = st.column_text(7);
+    r.disposition = parse_disposition(st.column_text(8));
+    r.ms_median = st.real_at(9);
+    r.tflops = st.real_at(10);
+    r.gbps = st.real_at(11);
+    r.rel_error = st.real_at(12);
+    if (st.int_at(13) != 0) r.allclose = st.int_at(14) == 0 && st.int_at(15) == 0;
+    rows.push_back(std::move(r));
+  }
+  if (rc != SQLITE_DONE) throw std::runtime_error("store " + path_ + ": " + sqlite3_errmsg(db_));
+  return rows;
+}
+
+int64_t ResultStore::count(const StoreQuery& q) const {
+  const auto [sql, binds] = where(q, schema_version_, false);
+  Statement st(db_, "SELECT COUNT(*) FROM runs r" + sql, path_);
+  bind_all(st, binds);
+  if (sqlite3_step(st.s) != SQLITE_ROW) throw std::runtime_error("store " + path_ + ": " + sqlite3_errmsg(db_));
+  return st.int_at(0);
+}
+
+std::string ResultStore::query_plan(const StoreQuery& q) const {
+  std::vector<std::string> binds;
+  Statement st(db_, "EXPLAIN QUERY PLAN " + page_sql(q, schema_version_, binds), path_);
+  bind_all(st, binds);
+  std::string plan;
+  while (sqlite3_step(st.s) == SQLITE_ROW) plan += st.column_text(3) + "\n";
+  return plan;
+}
+
+std::vector<std::string> ResultStore::distinct(const std::string& column) const {
+  static const std::vector<std::string> allowed = {"family", "problem", "device", "sweep", "card"};
+  if (std::find(allowed.begin(), allowed.end(), column) == allowed.end())
+    throw std::invalid_argument("store " + path_ + ": '" + column + "' is not a filter column (family, problem, device, sweep, card)");
+  std::string sql;
+  if (schema_version_ == 1 && column == "card") {
+    sql = "SELECT DISTINCT json_extract(result_json,'$.card_hash') AS x FROM runs WHERE x<>'' ORDER BY x";
+  } else {
+    // A skip scan: one index seek per distinct value, never a walk over every run.
+    sql = "WITH RECURSIVE v(x) AS (SELECT MIN(" + column + ") FROM runs WHERE " + column + ">''" + " UNION ALL SELECT (SELECT MIN(" +
+          column + ") FROM runs WHERE " + column + ">v.x) FROM v WHERE v.x IS NOT NULL) SELECT x FROM v WHERE x IS NOT NULL";
+  }
+  Statement st(db_, sql, path_);
+  std::vector<std::string> out;
+  while (sqlite3_step(st.s) == SQLITE_ROW) out.push_back(st.column_text(0));
+  return out;
+}
+
+namespace {
+bool filtered(const StoreQuery& q) {
+  return !q.family.empty() || !q.problem.empty() || !q.device.empty() || !q.sweep.empty() || !q.card.empty() || !q.from.empty() ||
+         !q.to.empty() || q.passed_only;
+}
+}  // namespace
+
 std::vector<std::string> ResultStore::families(const StoreQuery& q) const {
-  const auto [sql, binds] = where(q);
-  Statement st(db_, "SELECT DISTINCT family FROM runs" + sql + " ORDER BY family", path_);
-  for (size_t i = 0; i < binds.size(); ++i) st.text(int(i + 1), binds[i]);
+  if (!filtered(q)) return distinct("family");
+  const auto [sql, binds] = where(q, schema_version_, false);
+  Statement st(db_, "SELECT DISTINCT r.family FROM runs r" + sql + " ORDER BY r.family", path_);
+  bind_all(st, binds);
   std::vector<std::string> out;
   while (sqlite3_step(st.s) == SQLITE_ROW) out.push_back(st.column_text(0));
   return out;
 }
 
 std::vector<std::string> ResultStore::metric_names(const StoreQuery& q) const {
-  const auto [sql, binds] = where(q, "r.");
-  Statement st(db_, "SELECT DISTINCT m.name FROM metrics m JOIN runs r ON r.id = m.run_id" + sql + " ORDER BY m.name", path_);
-  for (size_t i = 0; i < binds.size(); ++i) st.text(int(i + 1), binds[i]);
+  const auto [sql, binds] = where(q, schema_version_, false);
   std::vector<std::string> out;
-  while (sqlite3_step(st.s) == SQLITE_ROW) out.push_back(st.column_text(0));
+  if (schema_version_ == 1) {
+    Statement st(db_, "SELECT DISTINCT m.name FROM metrics m JOIN runs r ON r.id = m.run_id" + sql + " ORDER BY m.name", path_);
+    bind_all(st, binds);
+    while (sqlite3_step(st.s) == SQLITE_ROW) out.push_back(st.column_text(0));
+    return out;
+  }
+  // Unfiltered, every stored set belongs to some run (a set is written with its run, and runs are
+  // never deleted), so the sets table answers without reading the runs.
+  Statement st(db_,
+               filtered(q) ? "SELECT names_json FROM metric_sets WHERE id IN (SELECT DISTINCT r.metric_set FROM runs r" + sql + ")"
+                           : std::string("SELECT names_json FROM metric_sets"),
+               path_);
+  bind_all(st, binds);
+  while (sqlite3_step(st.s) == SQLITE_ROW) {
+    try {
+      for (const auto& m : nlohmann::json::parse(st.column_text(0))) out.push_back(m.at(0));
+    } catch (const std::exception&) {
+      // A damaged set is reported by the rows that use it; it adds no column here.
+    }
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
 }
 
 std::optional<RunResult> ResultStore::get(int64_t id) const {
-  Statement st(db_, "SELECT result_json FROM runs WHERE id=?", path_);
+  Statement st(db_, std::string("SELECT ") + (schema_version_ == 1 ? "r.id, r.result_json" : kScanColumns) + " FROM runs r WHERE r.id=?", path_);
   st.integer(1, id);
   if (sqlite3_step(st.s) != SQLITE_ROW) return std::nullopt;
   try {
-    RunResult r = result_from_json(nlohmann::json::parse(st.column_text(0)));
-    r.id = id;
-    return r;
+    ScanCache cache;
+    return schema_version_ == 1 ? legacy_result(st.column_text(1), id) : decode_row(st, ScanDetail::full, db_, path_, cache);
   } catch (const std::exception& e) {
     throw std::runtime_error("store " + path_ + ": run " + std::to_string(id) + " is unreadable (" + e.what() + ")");
   }
 }
 
-std::vector<std::string> ResultStore::sweep_tags() const {
-  Statement st(db_, "SELECT DISTINCT sweep FROM runs WHERE sweep<>'' ORDER BY sweep", path_);
-  std::vector<std::string> v;
-  while (sqlite3_step(st.s) == SQLITE_ROW) v.push_back(st.column_text(0));
-  return v;
-}
+std::vector<std::string> ResultStore::sweep_tags() const { return distinct("sweep"); }
 
 void ResultStore::set_baseline(std::optional<int64_t> id) {
   if (!writable_) throw std::runtime_error("store " + path_ + ": opened read-only, so the baseline cannot be saved");

@@ -1,8 +1,12 @@
 // ResultStore: every run in one SQLite file. Each run is committed on its own (WAL), so a
 // killed sweep loses no finished run. The store also remembers the spec of every GPU that ran
 // (with its measured ceilings), so a stored run is judged against the GPU it ran on.
+// Layout (schema 2, docs/architecture.md "Store layout"): a run's figures in columns, its config
+// once per distinct config, its metric names once per distinct set, the rest deflated.
 #pragma once
 #include <functional>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,14 +19,39 @@ struct sqlite3;
 
 namespace gemmscope {
 
+// Every filter is an indexed query (the store has an index for each).
 struct StoreQuery {
   std::string family;       // "" = any
   std::string problem;      // problem_name(), "" = any
   std::string device;       // "" = any
   std::string sweep;        // sweep tag, "" = any
+  std::string card;         // a kernel card's version (RunResult::card_hash), "" = any
+  // created_at range, each an ISO-8601 prefix ("2026-12-01", "2026-12-01T10"): from <= created_at,
+  // and created_at within `to` (the prefix's whole day, hour, ... included). "" = open.
+  std::string from, to;
   bool passed_only = false;
   bool newest_first = false;
   int limit = 0;            // 0 = all
+  int64_t offset = 0;       // rows skipped first (a page further down)
+  // Keyset paging: the last id of the previous page; this page starts after it in the query's order.
+  std::optional<int64_t> after;
+};
+
+// The figures a list shows, read from the run's columns alone (no result decoded): History's rows.
+struct RunRow {
+  int64_t id = 0;
+  std::string created_at, sweep, family, problem, device, card, config_name;
+  Disposition disposition = Disposition::NotRun;
+  double ms_median = 0, tflops = 0, gbps = 0, rel_error = 0;
+  std::optional<bool> allclose;  // unset: not verified
+};
+
+// How much of each run a scan decodes.
+enum class ScanDetail {
+  full,     // the whole RunResult
+  columns,  // the figures kept in columns, the config and the metrics (what a CSV row needs);
+            // the rest (cross-checks, notes, timeline) stays at its default. The deflated part is
+            // checked by its CRC, not inflated.
 };
 
 struct QueryResult {
@@ -34,6 +63,9 @@ class ResultStore {
  public:
   // Opens or creates; throws std::runtime_error naming the file and what is wrong (not a
   // gemmscope store, a schema it does not know). A file it may only read opens read-only.
+  // A store of schema 1 is upgraded in place, in one transaction, after a backup copy next to it
+  // (notices() names it); read-only, or when the upgrade fails (the file is then unchanged), it
+  // is read as it is.
   explicit ResultStore(const std::string& path);
   ~ResultStore();
   ResultStore(const ResultStore&) = delete;
@@ -44,7 +76,18 @@ class ResultStore {
   QueryResult query(const StoreQuery& = {}) const;
   // The same rows one at a time, so memory holds one run whatever the store's size; a row that
   // does not read is named in `bad_rows` and the scan goes on.
-  void scan(const StoreQuery&, const std::function<void(RunResult&&)>& row, std::vector<std::string>& bad_rows) const;
+  void scan(const StoreQuery&, const std::function<void(RunResult&&)>& row, std::vector<std::string>& bad_rows,
+            ScanDetail = ScanDetail::full) const;
+  // One page of light rows (the query's limit, offset and `after`), read from columns only.
+  std::vector<RunRow> page(const StoreQuery&) const;
+  // How many runs the query's filters match (limit, offset and `after` ignored).
+  int64_t count(const StoreQuery&) const;
+  // SQLite's plan for the page query, one step a line: tests and the scale benchmark check that
+  // every filter uses an index.
+  std::string query_plan(const StoreQuery&) const;
+  // The distinct values of a filter column ("family", "problem", "device", "sweep", "card"),
+  // sorted; found by index seeks, one per value, so a million runs cost what their values do.
+  std::vector<std::string> distinct(const std::string& column) const;
   // The families, and the metric names, of the rows the query matches (an export's columns).
   std::vector<std::string> families(const StoreQuery&) const;
   std::vector<std::string> metric_names(const StoreQuery&) const;
@@ -63,11 +106,27 @@ class ResultStore {
   std::vector<StoredCard> stored_cards() const;  // oldest first
   bool writable() const { return writable_; }
   const std::string& path() const { return path_; }
+  int schema_version() const { return schema_version_; }  // 2, or 1 for an old store read as is
+  // What opening did that its user should be told: an upgrade and its backup, an old store read
+  // as is and why.
+  const std::vector<std::string>& notices() const { return notices_; }
+
+  struct Codec;  // zlib streams, kept between runs (result_store.cpp)
 
  private:
+  void create_schema();
+  void upgrade_from_schema_1();
+  int64_t write_run(const RunResult&, const std::string& sweep_tag, std::optional<int64_t> id);
+  int64_t config_id(const RunResult&);
+  std::optional<int64_t> metric_set_id(const RunResult&);
+
   std::string path_;
   sqlite3* db_ = nullptr;
   bool writable_ = true;
+  int schema_version_ = 2;
+  std::vector<std::string> notices_;
+  std::unique_ptr<Codec> codec_;
+  std::mutex codec_mu_;
 };
 
 // Registers the newest stored version of each card not registered yet, so its runs read back

@@ -58,6 +58,7 @@ TEST(Export, RefusesAnUnknownExtension) { EXPECT_THROW(export_results("/tmp/x.tx
 // [SECTION] Streaming from the store
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <sqlite3.h>
 
 #include "controller/result_store.h"
 #include "tests/support/fake_runner.h"
@@ -111,4 +112,51 @@ TEST(Export, StoreExportsStreamRowByRowWithTheQuerysColumns) {
   EXPECT_EQ(export_store(store, none, json, bad), 0u);
   EXPECT_EQ(nlohmann::json::parse(slurp(json)).size(), 0u);
   EXPECT_THROW(export_store(store, {}, "/tmp/x.txt", bad), std::invalid_argument);
+}
+
+TEST(Export, AStoreCsvFromColumnsIsTheCsvOfTheWholeRuns) {
+  const std::string db = gemmscope::testing::temp_path("export_columns", ".sqlite");
+  {
+    ResultStore store(db);
+    for (int i = 0; i < 20; ++i) {
+      RunResult r = stored_run(i % 2 ? "splitk" : "store_bound", i % 3 ? problem_p9() : problem_p6(), 1.0 + i, "dram__bytes_read.sum");
+      r.reason = i % 4 ? "" : "a, reason";
+      r.verify.checked = i % 5 != 0;
+      r.verify.nonfinite = i % 7 == 0;
+      r.registers = 32 + i, r.grid_size = 132 * i, r.occupancy_theoretical = 0.125 * (i % 8);
+      r.launched_kernel = "not in the CSV";
+      store.insert(r, "t");
+    }
+  }
+  ResultStore store(db);
+  std::vector<std::string> bad;
+  const std::string csv = gemmscope::testing::temp_path("export_columns", ".csv");
+  EXPECT_EQ(export_store(store, {}, csv, bad), 20u);
+  EXPECT_TRUE(bad.empty());
+  std::ostringstream whole;
+  CsvRunWriter w(whole, csv_columns(store.families({}), store.metric_names({})));
+  for (const RunResult& r : store.query().runs) w.row(r);
+  EXPECT_EQ(slurp(csv), whole.str());
+}
+
+TEST(Export, AStoreCsvNamesARunWhoseCompressedPartIsDamaged) {
+  const std::string db = gemmscope::testing::temp_path("export_damaged", ".sqlite");
+  {
+    ResultStore store(db);
+    for (int i = 0; i < 3; ++i) store.insert(stored_run("splitk", problem_p6(), 1.0 + i, "dram__bytes_read.sum"));
+  }
+  sqlite3* h = nullptr;
+  ASSERT_EQ(sqlite3_open(db.c_str(), &h), SQLITE_OK);
+  // The CSV does not inflate the cold part; its CRC still finds the flipped byte.
+  ASSERT_EQ(sqlite3_exec(h, "UPDATE runs SET result_json = CAST(substr(result_json, 1, 11) || x'ff' || substr(result_json, 13) AS BLOB) WHERE id=2",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(h);
+  ResultStore store(db);
+  std::vector<std::string> bad;
+  const std::string csv = gemmscope::testing::temp_path("export_damaged", ".csv");
+  EXPECT_EQ(export_store(store, {}, csv, bad), 2u);
+  ASSERT_EQ(bad.size(), 1u);
+  EXPECT_EQ(bad[0].rfind("run 2: ", 0), 0u) << bad[0];
+  EXPECT_NE(bad[0].find("CRC"), std::string::npos) << bad[0];
 }

@@ -182,3 +182,386 @@ TEST(ResultStore, RemembersTheSpecOfEachDevice) {
   EXPECT_EQ(specs[0].name, "NVIDIA H200");
   EXPECT_DOUBLE_EQ(specs[0].measured.dram_write_gbps, 4320);
 }
+
+// [SECTION] Schema 2: the split layout, the upgrade from schema 1, paged queries
+#include <nlohmann/json.hpp>
+
+#include "model/json_codec.h"
+
+namespace {
+
+// A run with every field away from its default, so a round trip that drops one fails.
+RunResult full_sample() {
+  RunResult r = sample(1);
+  r.arch = "sm_90";
+  r.reason = "a reason, with \"quotes\"";
+  r.ms_min = 1.5, r.ms_max = 2.25, r.reps = 17, r.l2_flushed = false;
+  r.tflops = 12.5, r.gbps = 830.25;
+  r.verify = {true, 3.5e-7, 1.25e-5, 3, 1, 2e-4, 3e-4};
+  r.registers = 96, r.static_smem = 4096, r.dynamic_smem = 65536, r.local_bytes = 8;
+  r.grid_size = 264, r.block_size = 256, r.occupancy_blocks_per_sm = 2, r.occupancy_theoretical = 0.375;
+  r.occupancy_blocks_per_sm_driver = 2, r.registers_driver = 96, r.static_smem_driver = 4096, r.smem_config_bytes = 233472;
+  r.launched_kernel = "sm90_xmma_gemm", r.compile_ms = 41.5, r.jit_cache_hit = true;
+  r.metrics_note = "seed set: 8 replay passes";
+  r.timeline.t_us = {0, 5, 10};
+  r.timeline.interval_us = 5;
+  r.timeline.curves.push_back({"SM busy", "sm__cycles_active.avg", {10, 50, 90}});
+  r.created_at = "2026-12-01T10:00:00Z", r.commit = "abc1234", r.card_hash = "0123456789abcdef", r.seed = 42;
+  return r;
+}
+
+// Schema 1 as its code wrote it: the whole result as JSON text, a metrics table beside it.
+void make_schema1_store(const std::string& path, const std::vector<RunResult>& runs, const std::vector<std::string>& tags) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  std::string sql =
+      "PRAGMA journal_mode=WAL;"
+      "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);"
+      "CREATE TABLE runs(id INTEGER PRIMARY KEY AUTOINCREMENT, created_at TEXT, sweep TEXT, family TEXT, problem TEXT, device TEXT,"
+      " config_name TEXT, disposition TEXT, ms_median REAL, tflops REAL, gbps REAL, rel_error REAL, result_json TEXT NOT NULL);"
+      "CREATE TABLE metrics(run_id INTEGER NOT NULL REFERENCES runs(id), name TEXT NOT NULL, value REAL, unit TEXT, source TEXT,"
+      " PRIMARY KEY(run_id, name));"
+      "CREATE TABLE devices(name TEXT PRIMARY KEY, spec_json TEXT NOT NULL, updated_at TEXT);"
+      "CREATE TABLE cards(hash TEXT PRIMARY KEY, name TEXT NOT NULL, path TEXT, card_text TEXT NOT NULL, source_text TEXT NOT NULL, created_at TEXT);"
+      "CREATE INDEX runs_by_problem ON runs(problem, family); CREATE INDEX runs_by_sweep ON runs(sweep);"
+      "CREATE INDEX runs_by_family ON runs(family); CREATE INDEX runs_by_device ON runs(device);"
+      "INSERT INTO meta VALUES('schema','gemmscope-results-1'); INSERT INTO meta VALUES('baseline','2');";
+  ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+  for (size_t i = 0; i < runs.size(); ++i) {
+    const RunResult& r = runs[i];
+    sqlite3_stmt* st = nullptr;
+    ASSERT_EQ(sqlite3_prepare_v2(db,
+                                 "INSERT INTO runs(created_at, sweep, family, problem, device, config_name, disposition, ms_median,"
+                                 " tflops, gbps, rel_error, result_json) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)",
+                                 -1, &st, nullptr),
+              SQLITE_OK);
+    const std::string fields[] = {r.created_at, tags[i], r.config.family, problem_name(r.config.shape), r.device, r.config_name,
+                                  to_string(r.disposition)};
+    for (int c = 0; c < 7; ++c) sqlite3_bind_text(st, c + 1, fields[c].c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_double(st, 8, r.ms_median), sqlite3_bind_double(st, 9, r.tflops), sqlite3_bind_double(st, 10, r.gbps);
+    sqlite3_bind_double(st, 11, r.verify.rel_fro_error);
+    const std::string json = to_json(r).dump();
+    sqlite3_bind_text(st, 12, json.c_str(), -1, SQLITE_TRANSIENT);
+    ASSERT_EQ(sqlite3_step(st), SQLITE_DONE) << sqlite3_errmsg(db);
+    sqlite3_finalize(st);
+    const int64_t id = sqlite3_last_insert_rowid(db);
+    for (const auto& [name, m] : r.metrics) {
+      const std::string ins = "INSERT INTO metrics VALUES(" + std::to_string(id) + ",'" + name + "'," + std::to_string(m.value) + ",'" +
+                              m.unit + "','" + m.source + "')";
+      ASSERT_EQ(sqlite3_exec(db, ins.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+    }
+  }
+  sqlite3_close(db);
+}
+
+std::string schema_of(const std::string& path) {
+  sqlite3* db = nullptr;
+  std::string schema;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key='schema'", -1, &st, nullptr) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+      schema = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+  }
+  sqlite3_close(db);
+  return schema;
+}
+
+void exec_sql(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db) << ": " << sql;
+  sqlite3_close(db);
+}
+
+std::vector<RunResult> old_runs() {
+  std::vector<RunResult> runs;
+  for (int i = 0; i < 6; ++i) {
+    RunResult r = i == 0 ? full_sample() : sample(i);
+    r.created_at = "2026-11-2" + std::to_string(i) + "T08:00:00Z";
+    runs.push_back(r);
+  }
+  return runs;
+}
+const std::vector<std::string> kOldTags = {"s1", "s1", "s1", "s2", "s2", ""};
+
+// Every field of each run as JSON, id included, so any difference names the field.
+void expect_same_runs(const std::vector<RunResult>& got, const std::vector<RunResult>& want) {
+  ASSERT_EQ(got.size(), want.size());
+  for (size_t i = 0; i < got.size(); ++i) {
+    nlohmann::json w = to_json(want[i]);
+    w["id"] = int64_t(i + 1);
+    EXPECT_EQ(to_json(got[i]), w) << "run " << i + 1;
+  }
+}
+
+}  // namespace
+
+TEST(ResultStore, EveryFieldOfARunComesBackFromTheSplitLayout) {
+  const auto path = fresh_path("roundtrip");
+  ResultStore store(path);
+  EXPECT_EQ(store.schema_version(), 2);
+  const RunResult want = full_sample();
+  const int64_t id = store.insert(want, "tag");
+  const auto got = store.get(id);
+  ASSERT_TRUE(got);
+  nlohmann::json w = to_json(want);
+  w["id"] = id;
+  EXPECT_EQ(to_json(*got), w);
+
+  // A columns-only scan has every figure a CSV reads; the cold part stays at its default.
+  std::vector<std::string> bad;
+  std::vector<RunResult> cols;
+  store.scan({}, [&](RunResult&& r) { cols.push_back(std::move(r)); }, bad, ScanDetail::columns);
+  ASSERT_EQ(cols.size(), 1u);
+  EXPECT_TRUE(bad.empty());
+  const RunResult& c = cols[0];
+  EXPECT_EQ(c.config, want.config);
+  EXPECT_EQ(c.config_name, want.config_name);
+  EXPECT_EQ(c.reason, want.reason);
+  EXPECT_EQ(c.commit, want.commit);
+  EXPECT_DOUBLE_EQ(c.ms_max, want.ms_max);
+  EXPECT_EQ(c.verify.allclose(), want.verify.allclose());
+  EXPECT_EQ(c.verify.nonfinite, 1);
+  EXPECT_DOUBLE_EQ(c.metrics.at("dram__bytes_write.sum").value, want.metrics.at("dram__bytes_write.sum").value);
+  EXPECT_EQ(c.metrics.at("launch__grid_size").unit, "block");
+  EXPECT_EQ(c.launched_kernel, "") << "the cold part is not inflated by a columns scan";
+  EXPECT_TRUE(c.timeline.t_us.empty());
+}
+
+TEST(ResultStore, ADamagedCompressedResultIsReportedAndTheRestAreRead) {
+  const auto path = fresh_path("bad_frame");
+  {
+    ResultStore store(path);
+    for (int i = 0; i < 4; ++i) store.insert(full_sample());
+  }
+  // One byte of run 2's deflated part flipped; run 3's frame cut short; run 4's metric values cut.
+  exec_sql(path, "UPDATE runs SET result_json = CAST(substr(result_json, 1, 12) || x'00' || substr(result_json, 14) AS BLOB) WHERE id=2;"
+                 "UPDATE runs SET result_json = substr(result_json, 1, 8) WHERE id=3;"
+                 "UPDATE runs SET metric_values = substr(metric_values, 1, 9) WHERE id=4;");
+  ResultStore store(path);
+  for (const ScanDetail detail : {ScanDetail::full, ScanDetail::columns}) {
+    std::vector<std::string> bad;
+    std::vector<int64_t> ids;
+    store.scan({}, [&](RunResult&& r) { ids.push_back(r.id); }, bad, detail);
+    EXPECT_EQ(ids, std::vector<int64_t>{1});
+    ASSERT_EQ(bad.size(), 3u);
+    EXPECT_EQ(bad[0].rfind("run 2: ", 0), 0u) << bad[0];
+    EXPECT_NE(bad[0].find("CRC"), std::string::npos) << bad[0];
+    EXPECT_EQ(bad[1].rfind("run 3: ", 0), 0u) << bad[1];
+    EXPECT_NE(bad[2].find("metric values are 9 bytes"), std::string::npos) << bad[2];
+  }
+  try {
+    store.get(2);
+    FAIL() << "read a damaged run";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("run 2 is unreadable"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(store.page({}).size(), 4u) << "the list reads columns only, so it still shows every run";
+}
+
+TEST(ResultStore, ASchema1StoreIsUpgradedInPlaceAfterABackup) {
+  const auto path = fresh_path("upgrade");
+  const auto runs = old_runs();
+  make_schema1_store(path, runs, kOldTags);
+  std::vector<std::string> notices;
+  {
+    ResultStore store(path);
+    EXPECT_EQ(store.schema_version(), 2);
+    EXPECT_TRUE(store.writable());
+    notices = store.notices();
+    expect_same_runs(store.query().runs, runs);
+    EXPECT_EQ(store.sweep_tags(), (std::vector<std::string>{"s1", "s2"}));
+    EXPECT_EQ(store.baseline(), std::optional<int64_t>(2));
+    EXPECT_EQ(store.insert(sample(9)), 7) << "ids continue after the old ones";
+  }
+  ASSERT_EQ(notices.size(), 1u);
+  const std::string backup = path + ".schema1-backup";
+  EXPECT_NE(notices[0].find("upgraded from gemmscope-results-1"), std::string::npos) << notices[0];
+  EXPECT_NE(notices[0].find(backup), std::string::npos) << notices[0];
+  EXPECT_EQ(schema_of(path), "gemmscope-results-2");
+  ASSERT_TRUE(std::filesystem::exists(backup));
+  EXPECT_EQ(schema_of(backup), "gemmscope-results-1");
+  {
+    ResultStore old("file:" + backup + "?mode=ro");
+    expect_same_runs(old.query().runs, runs);
+  }
+  std::filesystem::remove(backup);
+  ResultStore again(path);
+  EXPECT_TRUE(again.notices().empty()) << "upgraded once";
+  EXPECT_EQ(again.query().runs.size(), 7u);
+}
+
+TEST(ResultStore, AnUnreadableSchema1RowIsKeptByTheUpgradeAndStillReported) {
+  const auto path = fresh_path("upgrade_bad_row");
+  make_schema1_store(path, old_runs(), kOldTags);
+  exec_sql(path, "UPDATE runs SET result_json='{\"config\": 12' WHERE id=3");
+  ResultStore store(path);
+  ASSERT_EQ(store.notices().size(), 1u);
+  EXPECT_NE(store.notices()[0].find("1 unreadable ones kept"), std::string::npos) << store.notices()[0];
+  const QueryResult q = store.query();
+  EXPECT_EQ(q.runs.size(), 5u);
+  ASSERT_EQ(q.bad_rows.size(), 1u);
+  EXPECT_EQ(q.bad_rows[0].rfind("run 3: ", 0), 0u) << q.bad_rows[0];
+  StoreQuery s1;
+  s1.sweep = "s1";
+  EXPECT_EQ(store.count(s1), 3) << "the kept row keeps schema 1's columns, so filters still find it";
+  std::filesystem::remove(path + ".schema1-backup");
+}
+
+TEST(ResultStore, AReadOnlySchema1StoreIsReadAsItIs) {
+  const auto path = fresh_path("schema1_ro");
+  const auto runs = old_runs();
+  make_schema1_store(path, runs, kOldTags);
+  ResultStore store("file:" + path + "?mode=ro");
+  EXPECT_EQ(store.schema_version(), 1);
+  EXPECT_FALSE(store.writable());
+  ASSERT_EQ(store.notices().size(), 1u);
+  EXPECT_NE(store.notices()[0].find("read as it is, not upgraded"), std::string::npos) << store.notices()[0];
+  expect_same_runs(store.query().runs, runs);
+  StoreQuery q;
+  q.newest_first = true;
+  q.card = "0123456789abcdef";
+  const auto rows = store.page(q);
+  ASSERT_EQ(rows.size(), 1u) << "schema 1 reads the card from the JSON";
+  EXPECT_EQ(rows[0].id, 1);
+  EXPECT_EQ(rows[0].allclose, std::optional<bool>(false));
+  EXPECT_EQ(store.count({}), 6);
+  EXPECT_EQ(store.distinct("card"), std::vector<std::string>{"0123456789abcdef"});
+  EXPECT_EQ(store.metric_names({}), (std::vector<std::string>{"dram__bytes_write.sum", "launch__grid_size"}));
+  EXPECT_EQ(schema_of(path), "gemmscope-results-1");
+  EXPECT_FALSE(std::filesystem::exists(path + ".schema1-backup")) << "nothing is written for a store read as it is";
+}
+
+TEST(ResultStore, AFailedUpgradeRollsBackAndTheOldStoreIsReadAsItIs) {
+  const auto path = fresh_path("upgrade_fails");
+  const auto runs = old_runs();
+  make_schema1_store(path, runs, kOldTags);
+  // A table of schema 2's name but another shape: the upgrade fails half-way, after the old
+  // table was renamed and the first run's config was to be written.
+  exec_sql(path, "CREATE TABLE configs(x TEXT)");
+  ResultStore store(path);
+  EXPECT_EQ(store.schema_version(), 1);
+  EXPECT_FALSE(store.writable());
+  ASSERT_EQ(store.notices().size(), 1u);
+  EXPECT_NE(store.notices()[0].find("failed and was rolled back"), std::string::npos) << store.notices()[0];
+  expect_same_runs(store.query().runs, runs);
+  EXPECT_EQ(schema_of(path), "gemmscope-results-1");
+  EXPECT_THROW(store.insert(sample(1)), std::runtime_error);
+  std::filesystem::remove(path + ".schema1-backup");
+}
+
+namespace {
+// 60 runs over two families, both problems, three devices, four sweeps, two cards and six days.
+std::vector<RunResult> varied_runs(std::vector<std::string>& tags) {
+  std::vector<RunResult> runs;
+  for (int i = 0; i < 60; ++i) {
+    RunResult r = sample(i);
+    if (i % 2) r.config = find_family("splitk")->defaults(i % 4 == 1 ? problem_p6() : problem_p9()), r.config_name = config_name(r.config);
+    r.device = "GPU " + std::to_string(i % 3);
+    r.card_hash = i % 5 == 0 ? "card-a" : i % 5 == 1 ? "card-b" : "";
+    r.created_at = "2026-11-2" + std::to_string(i % 6) + "T1" + std::to_string(i % 10) + ":00:00Z";
+    r.verify.checked = i % 4 != 0;
+    tags.push_back("sweep-" + std::to_string(i % 4));
+    runs.push_back(r);
+  }
+  return runs;
+}
+}  // namespace
+
+TEST(ResultStore, PagesAreTheFilteredRunsNewestFirstAndCountMatches) {
+  const auto path = fresh_path("pages");
+  std::vector<std::string> tags;
+  const auto runs = varied_runs(tags);
+  ResultStore store(path);
+  for (size_t i = 0; i < runs.size(); ++i) store.insert(runs[i], tags[i]);
+  // Each filter against the same filter done here over every run.
+  struct Case {
+    StoreQuery q;
+    std::function<bool(size_t)> keep;
+  };
+  std::vector<Case> cases;
+  auto add = [&](auto set, std::function<bool(size_t)> keep) {
+    StoreQuery q;
+    set(q);
+    cases.push_back({q, keep});
+  };
+  add([](StoreQuery&) {}, [](size_t) { return true; });
+  add([](StoreQuery& q) { q.family = "splitk"; }, [&](size_t i) { return runs[i].config.family == "splitk"; });
+  add([](StoreQuery& q) { q.problem = "p6"; }, [&](size_t i) { return problem_name(runs[i].config.shape) == "p6"; });
+  add([](StoreQuery& q) { q.device = "GPU 1"; }, [&](size_t i) { return runs[i].device == "GPU 1"; });
+  add([](StoreQuery& q) { q.sweep = "sweep-2"; }, [&](size_t i) { return tags[i] == "sweep-2"; });
+  add([](StoreQuery& q) { q.card = "card-b"; }, [&](size_t i) { return runs[i].card_hash == "card-b"; });
+  add([](StoreQuery& q) { q.passed_only = true; }, [&](size_t i) { return runs[i].disposition == Disposition::Passed; });
+  add([](StoreQuery& q) { q.from = "2026-11-22", q.to = "2026-11-24"; },
+      [&](size_t i) { return runs[i].created_at >= "2026-11-22" && runs[i].created_at < "2026-11-25"; });
+  add([](StoreQuery& q) { q.to = "2026-11-21T13"; }, [&](size_t i) { return runs[i].created_at < "2026-11-21T14"; });
+  add([](StoreQuery& q) { q.family = "splitk", q.device = "GPU 1", q.passed_only = true; },
+      [&](size_t i) { return runs[i].config.family == "splitk" && runs[i].device == "GPU 1" && runs[i].disposition == Disposition::Passed; });
+  for (const Case& c : cases) {
+    std::vector<int64_t> want;
+    for (size_t i = runs.size(); i-- > 0;)
+      if (c.keep(i)) want.push_back(int64_t(i + 1));
+    ASSERT_FALSE(want.empty());
+    StoreQuery q = c.q;
+    EXPECT_EQ(store.count(q), int64_t(want.size())) << store.query_plan(q);
+    q.newest_first = true;
+    q.limit = 4;
+    // Offset paging and keyset paging walk the same rows.
+    std::vector<int64_t> by_offset, by_key;
+    for (q.offset = 0; q.offset < int64_t(want.size()); q.offset += 4)
+      for (const RunRow& r : store.page(q)) by_offset.push_back(r.id);
+    q.offset = 0;
+    for (;;) {
+      const auto rows = store.page(q);
+      if (rows.empty()) break;
+      for (const RunRow& r : rows) by_key.push_back(r.id);
+      q.after = rows.back().id;
+    }
+    EXPECT_EQ(by_offset, want) << store.query_plan(c.q);
+    EXPECT_EQ(by_key, want);
+  }
+  // A row carries the run's own figures.
+  StoreQuery one;
+  one.limit = 1;
+  one.offset = 5;
+  const RunRow r = store.page(one).at(0);
+  EXPECT_EQ(r.id, 6);
+  EXPECT_EQ(r.config_name, runs[5].config_name);
+  EXPECT_EQ(r.sweep, tags[5]);
+  EXPECT_EQ(r.problem, problem_name(runs[5].config.shape));
+  EXPECT_EQ(r.card, runs[5].card_hash);
+  EXPECT_DOUBLE_EQ(r.ms_median, runs[5].ms_median);
+  EXPECT_EQ(r.allclose, std::optional<bool>(true));
+  EXPECT_EQ(store.page([] { StoreQuery q; q.limit = 1; return q; }()).at(0).allclose, std::nullopt) << "run 1 was not verified";
+  EXPECT_EQ(store.distinct("device"), (std::vector<std::string>{"GPU 0", "GPU 1", "GPU 2"}));
+  EXPECT_EQ(store.distinct("card"), (std::vector<std::string>{"card-a", "card-b"}));
+  EXPECT_THROW(store.distinct("reason"), std::invalid_argument);
+  StoreQuery bad_date;
+  bad_date.from = "yesterday";
+  try {
+    store.count(bad_date);
+    FAIL() << "took a date that is not ISO-8601";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("'yesterday'"), std::string::npos) << e.what();
+  }
+}
+
+TEST(ResultStore, EveryFilterIsAnIndexedQuery) {
+  const auto path = fresh_path("plans");
+  ResultStore store(path);
+  store.insert(sample(1));
+  for (const auto& [column, set] : std::vector<std::pair<std::string, std::function<void(StoreQuery&)>>>{
+           {"family", [](StoreQuery& q) { q.family = "x"; }},
+           {"problem", [](StoreQuery& q) { q.problem = "p9"; }},
+           {"device", [](StoreQuery& q) { q.device = "x"; }},
+           {"sweep", [](StoreQuery& q) { q.sweep = "x"; }},
+           {"card", [](StoreQuery& q) { q.card = "x"; }},
+           {"date", [](StoreQuery& q) { q.from = "2026-11-01", q.to = "2026-11-02"; }},
+           {"passed", [](StoreQuery& q) { q.passed_only = true; }}}) {
+    StoreQuery q;
+    set(q);
+    const std::string plan = store.query_plan(q);
+    EXPECT_NE(plan.find("USING INDEX runs_by_"), std::string::npos) << column << ":\n" << plan;
+  }
+}
