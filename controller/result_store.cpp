@@ -172,7 +172,10 @@ constexpr const char* kRunsTable =
     " result_json BLOB NOT NULL);";
 // Every filter the app offers, newest first within each value (an index's entries end in the id).
 constexpr const char* kRunsIndexes =
-    "CREATE INDEX IF NOT EXISTS runs_by_problem ON runs(problem, family);"
+    // A problem alone and a problem with a family: a two-column index alone would order a
+    // problem's runs by family first, so its newest page would sort them all.
+    "CREATE INDEX IF NOT EXISTS runs_by_problem ON runs(problem);"
+    "CREATE INDEX IF NOT EXISTS runs_by_problem_family ON runs(problem, family);"
     "CREATE INDEX IF NOT EXISTS runs_by_sweep ON runs(sweep);"
     "CREATE INDEX IF NOT EXISTS runs_by_family ON runs(family);"
     "CREATE INDEX IF NOT EXISTS runs_by_device ON runs(device);"
@@ -292,6 +295,10 @@ void check_date(const std::string& v, const char* which) {
                                 "' is not an ISO-8601 date or prefix (2026-12-01, 2026-12-01T10:30)");
 }
 
+// A date range orders by created_at (then id), so the date index gives the rows in order and a
+// range of a million runs is never sorted; without one, by id (the order runs were stored in).
+bool by_date(const StoreQuery& q) { return !q.from.empty() || !q.to.empty(); }
+
 // The WHERE clause of a query for the store's layout, with its values to bind in order. Every
 // term is one an index answers (schema 2); schema 1 reads the card from the JSON.
 std::pair<std::string, std::vector<std::string>> where(const StoreQuery& q, int schema, bool paging) {
@@ -311,12 +318,17 @@ std::pair<std::string, std::vector<std::string>> where(const StoreQuery& q, int 
   // '~' sorts after every character of an ISO-8601 date: all of `to`'s day (or hour, ...) is in.
   if (!q.to.empty()) sql += " AND r.created_at<=?", binds.push_back(q.to + "~");
   if (q.passed_only) sql += schema == 1 ? " AND r.disposition='passed'" : " AND (r.disposition='passed')=1";
-  if (paging && q.after) sql += std::string(" AND r.id") + (q.newest_first ? "<" : ">") + std::to_string(*q.after);
+  if (paging && q.after) {
+    const std::string id = std::to_string(*q.after), op = q.newest_first ? "<" : ">";
+    if (by_date(q)) sql += " AND (r.created_at, r.id)" + op + "((SELECT created_at FROM runs WHERE id=" + id + "), " + id + ")";
+    else sql += " AND r.id" + op + id;
+  }
   return {sql, binds};
 }
 
 std::string order_and_page(const StoreQuery& q) {
-  std::string sql = q.newest_first ? " ORDER BY r.id DESC" : " ORDER BY r.id";
+  const char* dir = q.newest_first ? " DESC" : "";
+  std::string sql = by_date(q) ? std::string(" ORDER BY r.created_at") + dir + ", r.id" + dir : std::string(" ORDER BY r.id") + dir;
   if (q.limit > 0 || q.offset > 0) sql += " LIMIT " + std::to_string(q.limit > 0 ? q.limit : -1);
   if (q.offset > 0) sql += " OFFSET " + std::to_string(q.offset);
   return sql;
@@ -404,6 +416,7 @@ ResultStore::ResultStore(const std::string& path) : path_(path) {
     } else if (writable_) {
       create_schema();
       if (schema.empty()) exec(db_, std::string("INSERT OR IGNORE INTO meta VALUES('schema','") + kSchema + "')", path_);
+      refresh_statistics();
     } else if (schema.empty()) {
       throw std::runtime_error("store " + path_ + ": read-only and not a gemmscope store (no schema); choose another with --db");
     }
@@ -421,6 +434,21 @@ ResultStore::~ResultStore() {
   // Keeps the planner's statistics current (it picks the filter index by them); cheap when they are.
   if (db_ && writable_ && schema_version_ == 2) sqlite3_exec(db_, "PRAGMA analysis_limit=1000; PRAGMA optimize;", nullptr, nullptr, nullptr);
   sqlite3_close(db_);
+}
+
+// The planner picks among the filter indexes by their statistics. A store written by inserts has
+// none, and those of a small store mislead it once the store is large: they are taken again,
+// sampled (tens of ms for a million runs), when the store has grown past twice what they say.
+void ResultStore::refresh_statistics() {
+  Statement rows(db_, "SELECT COALESCE(MAX(id), 0) FROM runs", path_);
+  if (sqlite3_step(rows.s) != SQLITE_ROW || rows.int_at(0) < 1000) return;
+  int64_t known = 0;
+  Statement has(db_, "SELECT 1 FROM sqlite_master WHERE name='sqlite_stat1'", path_);
+  if (sqlite3_step(has.s) == SQLITE_ROW) {
+    Statement stat(db_, "SELECT stat FROM sqlite_stat1 WHERE idx='runs_by_family'", path_);
+    if (sqlite3_step(stat.s) == SQLITE_ROW) known = std::atoll(stat.column_text(0).c_str());
+  }
+  if (2 * known < rows.int_at(0)) exec(db_, "PRAGMA analysis_limit=1000; ANALYZE runs;", path_);
 }
 
 void ResultStore::create_schema() {
@@ -644,10 +672,11 @@ std::string page_sql(const StoreQuery& q, int schema, std::vector<std::string>& 
   if (schema == 1)
     return "SELECT r.id, r.created_at, r.sweep, r.family, r.problem, r.device, json_extract(r.result_json,'$.card_hash'), r.config_name,"
            " r.disposition, r.ms_median, r.tflops, r.gbps, r.rel_error, json_extract(r.result_json,'$.verify.checked'),"
-           " json_extract(r.result_json,'$.verify.mismatches'), json_extract(r.result_json,'$.verify.nonfinite') FROM runs r" +
+           " json_extract(r.result_json,'$.verify.mismatches'), json_extract(r.result_json,'$.verify.nonfinite'),"
+           " json_extract(r.result_json,'$.reason') FROM runs r" +
            where_sql + order_and_page(q);
   return "SELECT r.id, r.created_at, r.sweep, r.family, r.problem, r.device, r.card, c.config_name, r.disposition, r.ms_median,"
-         " r.tflops, r.gbps, r.rel_error, r.checked, r.mismatches, r.nonfinite FROM runs r LEFT JOIN configs c ON c.id=r.config_id" +
+         " r.tflops, r.gbps, r.rel_error, r.checked, r.mismatches, r.nonfinite, r.reason FROM runs r LEFT JOIN configs c ON c.id=r.config_id" +
          where_sql + order_and_page(q);
 }
 }  // namespace
@@ -674,6 +703,7 @@ std::vector<RunRow> ResultStore::page(const StoreQuery& q) const {
     r.gbps = st.real_at(11);
     r.rel_error = st.real_at(12);
     if (st.int_at(13) != 0) r.allclose = st.int_at(14) == 0 && st.int_at(15) == 0;
+    r.reason = st.column_text(16);
     rows.push_back(std::move(r));
   }
   if (rc != SQLITE_DONE) throw std::runtime_error("store " + path_ + ": " + sqlite3_errmsg(db_));

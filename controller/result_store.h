@@ -42,6 +42,7 @@ struct RunRow {
   int64_t id = 0;
   std::string created_at, sweep, family, problem, device, card, config_name;
   Disposition disposition = Disposition::NotRun;
+  std::string reason;            // why it did not pass ("" when it did)
   double ms_median = 0, tflops = 0, gbps = 0, rel_error = 0;
   std::optional<bool> allclose;  // unset: not verified
 };
@@ -115,6 +116,7 @@ class ResultStore {
 
  private:
   void create_schema();
+  void refresh_statistics();
   void upgrade_from_schema_1();
   int64_t write_run(const RunResult&, const std::string& sweep_tag, std::optional<int64_t> id);
   int64_t config_id(const RunResult&);

@@ -66,6 +66,20 @@ void RunSession::query_history(const StoreQuery& q) {
   post(std::move(cmd));
 }
 
+void RunSession::query_history_page(const StoreQuery& q, uint64_t view, bool with_count) {
+  Command cmd{Command::Kind::HistoryPage};
+  cmd.query = q;
+  cmd.view = view;
+  cmd.with_count = with_count;
+  post(std::move(cmd));
+}
+
+void RunSession::fetch_runs(const std::vector<int64_t>& ids) {
+  Command cmd{Command::Kind::FetchRuns};
+  cmd.ids = ids;
+  post(std::move(cmd));
+}
+
 void RunSession::set_baseline(std::optional<int64_t> id) {
   Command cmd{Command::Kind::Baseline};
   cmd.baseline = id;
@@ -110,6 +124,7 @@ void RunSession::open_store_now(const std::string& path) {
     store_ = std::make_unique<ResultStore>(path);
     store_open_ = true;
     publish(StoreEvent{path, true, store_->writable(), store_->writable() ? "" : "the store is read-only: runs will not be stored"});
+    for (const auto& n : store_->notices()) publish(MessageEvent{n, false});  // an upgrade and its backup, or why not
   } catch (const std::exception& e) {
     publish(StoreEvent{path, false, false, e.what()});
   }
@@ -237,11 +252,46 @@ void RunSession::execute(Command& c) {
       try {
         register_stored_cards();
         QueryResult q = store_->query(c.query);
-        publish(HistoryEvent{std::move(q.runs), std::move(q.bad_rows), store_->baseline(), store_->sweep_tags(), store_->device_specs()});
+        publish(HistoryEvent{std::move(q.runs), std::move(q.bad_rows), store_->baseline(), store_->sweep_tags(), store_->device_specs(),
+                             store_->distinct("problem"), store_->distinct("device"), store_->distinct("card")});
       } catch (const std::exception& e) {
         publish(MessageEvent{std::string("history query failed: ") + e.what(), true});
       }
       break;
+    case Command::Kind::HistoryPage: {
+      HistoryPageEvent e;
+      e.view = c.view;
+      e.offset = c.query.offset;
+      if (!store_) {
+        e.total = 0;
+        publish(std::move(e));
+        break;
+      }
+      try {
+        e.rows = store_->page(c.query);
+        if (c.with_count) e.total = store_->count(c.query);
+      } catch (const std::exception& ex) {
+        e.error = ex.what();
+      }
+      publish(std::move(e));
+      break;
+    }
+    case Command::Kind::FetchRuns: {
+      StoredRunsEvent e;
+      if (store_) {
+        register_stored_cards();
+        for (const int64_t id : c.ids) {
+          try {
+            if (auto r = store_->get(id)) e.runs.push_back(std::move(*r));
+            else e.bad_rows.push_back("run " + std::to_string(id) + ": not in the store");
+          } catch (const std::exception& ex) {
+            e.bad_rows.push_back(ex.what());
+          }
+        }
+      }
+      publish(std::move(e));
+      break;
+    }
     case Command::Kind::Baseline:
       if (!store_) break;
       try {

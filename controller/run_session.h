@@ -39,6 +39,10 @@ class RunSession {
   void start_sweep(const SweepPlan&, const GpuSpec&);
   void cancel_sweep();
   void query_history(const StoreQuery&);
+  // One page of light rows (the query's limit and offset or `after`), with the count when asked:
+  // what History's table draws, never the whole table. Answered by a HistoryPageEvent.
+  void query_history_page(const StoreQuery&, uint64_t view, bool with_count);
+  void fetch_runs(const std::vector<int64_t>& ids);  // answered by a StoredRunsEvent
   void set_baseline(std::optional<int64_t> id);
   void measure_ceilings();
   void open_store(const std::string& path);  // replaces the current store; "" closes it
@@ -54,7 +58,7 @@ class RunSession {
 
  private:
   struct Command {
-    enum class Kind { Hello, Run, Sweep, Cancel, History, Baseline, Ceilings, OpenStore } kind;
+    enum class Kind { Hello, Run, Sweep, Cancel, History, HistoryPage, FetchRuns, Baseline, Ceilings, OpenStore } kind;
     KernelConfig config;
     RunOptions options;
     SweepPlan plan;
@@ -62,6 +66,9 @@ class RunSession {
     StoreQuery query;
     std::optional<int64_t> baseline;
     std::string path;
+    uint64_t view = 0;
+    bool with_count = false;
+    std::vector<int64_t> ids;
   };
   void post(Command);
   void publish(SessionEvent);

@@ -6,6 +6,7 @@
 #include <variant>
 #include <vector>
 
+#include "controller/result_store.h"
 #include "controller/runner_client.h"
 #include "controller/sweep_job.h"
 #include "model/run_result.h"
@@ -35,6 +36,22 @@ struct HistoryEvent {
   std::optional<int64_t> baseline;
   std::vector<std::string> tags;
   std::vector<GpuSpec> devices;        // the specs of the GPUs the store's runs ran on
+  // The values History's filters offer, each found by index seeks (ResultStore::distinct).
+  std::vector<std::string> problems, device_names, cards;
+};
+// One page of History's light rows for the view that asked (`view` is the asker's own number,
+// so a page of an older filter is recognised and dropped); `total` when the count was asked.
+struct HistoryPageEvent {
+  uint64_t view = 0;
+  int64_t offset = 0;
+  std::vector<RunRow> rows;
+  std::optional<int64_t> total;
+  std::string error;                   // why the page could not be read ("" when it was)
+};
+// Whole runs fetched by id (a row pinned, selected or applied from History's light rows).
+struct StoredRunsEvent {
+  std::vector<RunResult> runs;
+  std::vector<std::string> bad_rows;   // ids that could not be read, with why
 };
 // The store opened, or could not be: `error` says why, and the session goes on without one.
 struct StoreEvent {
@@ -50,7 +67,7 @@ struct MessageEvent {
   std::string text;
   bool error = false;
 };
-using SessionEvent = std::variant<HelloEvent, RunEvent, SweepResultEvent, SweepProgressEvent, HistoryEvent, StoreEvent,
-                                  CeilingsEvent, MessageEvent>;
+using SessionEvent = std::variant<HelloEvent, RunEvent, SweepResultEvent, SweepProgressEvent, HistoryEvent, HistoryPageEvent,
+                                  StoredRunsEvent, StoreEvent, CeilingsEvent, MessageEvent>;
 
 }  // namespace gemmscope

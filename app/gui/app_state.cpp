@@ -1,6 +1,7 @@
 #include "app/gui/app_state.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <fstream>
 
 #include "app/gui/run_figures.h"
@@ -228,7 +229,52 @@ const RunResult* AppState::find_run(int64_t id) const {
   for (const auto* list : {&live_runs, &sweep_results, &history})
     for (const auto& r : *list)
       if (r.id == id) return &r;
+  if (auto it = stored_runs.find(id); it != stored_runs.end()) return &it->second;
   return nullptr;
+}
+
+void AppState::fetch_stored_run(int64_t id, RunSession& session) {
+  if (id <= 0 || find_run(id) || !stored_runs_asked.insert(id).second) return;
+  session.fetch_runs({id});
+}
+
+const RunRow* AppState::HistoryPages::row(int64_t i) const {
+  const auto it = pages.find(i / kRows);
+  if (it == pages.end() || size_t(i % kRows) >= it->second.size()) return nullptr;
+  return &it->second[size_t(i % kRows)];
+}
+
+void AppState::HistoryPages::reset(const StoreQuery& f, RunSession& session) {
+  filter = f;
+  filter.newest_first = true;
+  ++view;
+  total.reset();
+  pages.clear();
+  asked.clear();
+  StoreQuery q = filter;
+  q.limit = kRows;
+  asked.insert(0);
+  session.query_history_page(q, view, true);
+}
+
+void AppState::HistoryPages::need(int64_t first, int64_t last, RunSession& session) {
+  if (last <= first) return;
+  const int64_t from = first / kRows, to = (last - 1) / kRows;
+  for (int64_t p = from; p <= to; ++p) {
+    if (!asked.insert(p).second) continue;
+    StoreQuery q = filter;
+    q.limit = kRows;
+    q.offset = p * kRows;
+    session.query_history_page(q, view, false);
+  }
+  // Memory stays a few pages whatever the store holds: the farthest from the screen go.
+  while (pages.size() > kKept) {
+    const int64_t mid = (from + to) / 2;
+    auto far = std::max_element(pages.begin(), pages.end(),
+                                [&](const auto& a, const auto& b) { return std::abs(a.first - mid) < std::abs(b.first - mid); });
+    asked.erase(far->first);
+    pages.erase(far);
+  }
 }
 
 std::string AppState::export_selection(const std::string& path, bool ncu_long) const {
@@ -294,15 +340,35 @@ void AppState::apply(SessionEvent&& e) {
     history = std::move(h->rows);
     baseline = h->baseline;
     sweep_tags = std::move(h->tags);
+    store_problems = std::move(h->problems);
+    store_devices = std::move(h->device_names);
+    store_cards = std::move(h->cards);
     if (!h->devices.empty()) device_specs = std::move(h->devices);
     for (const auto& bad : h->bad_rows) message("history: skipped " + bad, true);
     history_loaded = true;
+  } else if (auto* page = std::get_if<HistoryPageEvent>(&e)) {
+    if (page->view != history_pages.view) return;  // a page of a filter no longer shown
+    if (!page->error.empty()) {
+      message("history page: " + page->error, true);
+      history_pages.asked.erase(page->offset / HistoryPages::kRows);
+      return;
+    }
+    if (page->total) history_pages.total = page->total;
+    history_pages.pages[page->offset / HistoryPages::kRows] = std::move(page->rows);
+  } else if (auto* fetched = std::get_if<StoredRunsEvent>(&e)) {
+    for (auto& r : fetched->runs) stored_runs[r.id] = std::move(r);
+    for (const auto& bad : fetched->bad_rows) message("history: " + bad, true);
   } else if (auto* st = std::get_if<StoreEvent>(&e)) {
     store = {true, st->open, st->writable, st->path, st->error};
     if (!st->error.empty()) message("store: " + st->error, true);
     else if (st->open) message("store: " + st->path);
     history.clear();
     history_loaded = false;
+    const uint64_t view = history_pages.view;  // views keep counting: a late page of the old store is dropped
+    history_pages = {};
+    history_pages.view = view + 1;
+    stored_runs.clear();
+    stored_runs_asked.clear();
   } else if (auto* c = std::get_if<CeilingsEvent>(&e)) {
     if (c->ceilings && runner) runner->detected.measured = *c->ceilings;
     if (!c->error.empty()) message("ceilings: " + c->error, !c->ceilings);

@@ -152,10 +152,33 @@ struct AppState {
   void route(SessionEvent&&, RunSession&);
 
   // [SECTION] History
-  std::vector<RunResult> history;          // the last query's rows, newest first
+  std::vector<RunResult> history;          // the last query's whole runs, newest first (the roofline's; bounded by its limit)
   std::vector<std::string> sweep_tags;
+  std::vector<std::string> store_problems, store_devices, store_cards;  // what History's filters offer
   std::optional<int64_t> baseline;
   bool history_loaded = false;
+  // History's table: the filtered query's count and the pages of light rows near what is on
+  // screen, fetched as the table scrolls; never the whole table.
+  struct HistoryPages {
+    static constexpr int kRows = 100;      // rows a page
+    static constexpr size_t kKept = 6;     // pages kept; those farthest from the screen go first
+    StoreQuery filter;                     // newest first; limit and offset are set per page
+    uint64_t view = 0;                     // a new number for each filter or refresh: older pages are dropped
+    std::optional<int64_t> total;          // unset until the count answers
+    std::map<int64_t, std::vector<RunRow>> pages;  // by page number
+    std::set<int64_t> asked;               // page numbers asked for in this view
+    const RunRow* row(int64_t i) const;    // nullptr while its page is on its way
+    // A new view of `filter`: drops every page, asks for the count and the first page.
+    void reset(const StoreQuery& filter, RunSession&);
+    // Asks for the pages of rows [first, last) not asked for yet, and drops the farthest when
+    // more than kKept are held.
+    void need(int64_t first, int64_t last, RunSession&);
+  };
+  HistoryPages history_pages;
+  // Whole runs fetched by id for what History's light rows cannot do: pin, select, apply.
+  std::map<int64_t, RunResult> stored_runs;
+  std::set<int64_t> stored_runs_asked;
+  void fetch_stored_run(int64_t id, RunSession&);  // once per id; find_run() has it when it comes
 
   // [SECTION] Selection shared by the roofline and history (run ids; unstored runs get negative ids)
   std::set<int64_t> selected;

@@ -1,9 +1,13 @@
 // gemmscope-scale-store: a synthetic results store of N runs for the scale benchmark (issue 16),
 // made without a GPU. The runs look like real ones: the built-in families on both seed problems,
 // sweeps of a few hundred points each, the seed counter set, times spread around each family's
-// H200 figure. Each run is its own commit, as the app stores them (about 7000 runs/s here).
+// H200 figure. Each run is its own commit, as the app stores them (about 5700 runs/s here).
+// So that every History filter has something to select: three device names (60/30/10 %), one run
+// in a hundred tagged with one of four card versions (synthetic: the configs are built-in
+// families'), and created_at two seconds apart from 2026-11-01 (a million runs span 23 days).
 //   gemmscope-scale-store --runs N --out FILE.sqlite [--seed S]
 #include <chrono>
+#include <ctime>
 #include <cstdio>
 #include <cstdlib>
 #include <random>
@@ -55,7 +59,9 @@ int main(int argc, char** argv) {
       RunResult r;
       r.config = c;
       r.config_name = config_name(c);
-      r.device = spec.name;
+      const double pick = u(rng);
+      r.device = pick < 0.6 ? spec.name : pick < 0.9 ? "NVIDIA H100 80GB HBM3" : "NVIDIA GeForce RTX 4090";
+      if (i % 100 == 7) r.card_hash = "synthetic-card-v" + std::to_string((i / 100) % 4);
       r.arch = spec.arch();
       r.disposition = u(rng) < 0.97 ? Disposition::Passed : Disposition::LaunchError;
       r.reps = 20;
@@ -76,7 +82,12 @@ int main(int argc, char** argv) {
         r.metrics[name] = {100 * u(rng), unit, "cupti"};
       r.metrics["launch__grid_size"] = {double(r.grid_size), "block", "launch"};
       r.metrics_note = "seed set: 8 replay passes over 1 kernel range(s) (synthetic)";
-      r.created_at = "2026-12-01T00:00:00Z";
+      const std::time_t t = 1793491200 + std::time_t(2 * i);  // 2026-11-01T00:00:00Z
+      std::tm tm{};
+      gmtime_r(&t, &tm);
+      char when[32];
+      std::strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+      r.created_at = when;
       r.commit = "synthetic";
       store.insert(r, "scale-sweep-" + std::to_string(i / 500));
     }

@@ -426,6 +426,7 @@ TEST(ResultStore, AReadOnlySchema1StoreIsReadAsItIs) {
   ASSERT_EQ(rows.size(), 1u) << "schema 1 reads the card from the JSON";
   EXPECT_EQ(rows[0].id, 1);
   EXPECT_EQ(rows[0].allclose, std::optional<bool>(false));
+  EXPECT_EQ(rows[0].reason, full_sample().reason);
   EXPECT_EQ(store.count({}), 6);
   EXPECT_EQ(store.distinct("card"), std::vector<std::string>{"0123456789abcdef"});
   EXPECT_EQ(store.metric_names({}), (std::vector<std::string>{"dram__bytes_write.sum", "launch__grid_size"}));
@@ -503,6 +504,9 @@ TEST(ResultStore, PagesAreTheFilteredRunsNewestFirstAndCountMatches) {
     for (size_t i = runs.size(); i-- > 0;)
       if (c.keep(i)) want.push_back(int64_t(i + 1));
     ASSERT_FALSE(want.empty());
+    // With a date range, newest first is by created_at, then id.
+    if (!c.q.from.empty() || !c.q.to.empty())
+      std::stable_sort(want.begin(), want.end(), [&](int64_t a, int64_t b) { return runs[size_t(a - 1)].created_at > runs[size_t(b - 1)].created_at; });
     StoreQuery q = c.q;
     EXPECT_EQ(store.count(q), int64_t(want.size())) << store.query_plan(q);
     q.newest_first = true;
@@ -531,6 +535,7 @@ TEST(ResultStore, PagesAreTheFilteredRunsNewestFirstAndCountMatches) {
   EXPECT_EQ(r.sweep, tags[5]);
   EXPECT_EQ(r.problem, problem_name(runs[5].config.shape));
   EXPECT_EQ(r.card, runs[5].card_hash);
+  EXPECT_EQ(store.page([] { StoreQuery q; q.card = "card-a"; q.limit = 1; return q; }()).at(0).disposition, Disposition::LaunchError);
   EXPECT_DOUBLE_EQ(r.ms_median, runs[5].ms_median);
   EXPECT_EQ(r.allclose, std::optional<bool>(true));
   EXPECT_EQ(store.page([] { StoreQuery q; q.limit = 1; return q; }()).at(0).allclose, std::nullopt) << "run 1 was not verified";
