@@ -66,10 +66,11 @@ void RunSession::query_history(const StoreQuery& q) {
   post(std::move(cmd));
 }
 
-void RunSession::query_history_page(const StoreQuery& q, uint64_t view, bool with_count) {
+void RunSession::query_history_page(const StoreQuery& q, uint64_t view, int64_t first_row, bool with_count) {
   Command cmd{Command::Kind::HistoryPage};
   cmd.query = q;
   cmd.view = view;
+  cmd.first_row = first_row;
   cmd.with_count = with_count;
   post(std::move(cmd));
 }
@@ -261,7 +262,7 @@ void RunSession::execute(Command& c) {
     case Command::Kind::HistoryPage: {
       HistoryPageEvent e;
       e.view = c.view;
-      e.offset = c.query.offset;
+      e.offset = c.first_row;
       if (!store_) {
         e.total = 0;
         publish(std::move(e));
@@ -269,11 +270,24 @@ void RunSession::execute(Command& c) {
       }
       try {
         e.rows = store_->page(c.query);
-        if (c.with_count) e.total = store_->count(c.query);
       } catch (const std::exception& ex) {
         e.error = ex.what();
       }
+      const bool ok = e.error.empty();
       publish(std::move(e));
+      // The page first, then the count: a count can take a hundred times a page, and the table
+      // draws the page meanwhile.
+      if (ok && c.with_count) {
+        HistoryPageEvent counted;
+        counted.view = c.view;
+        counted.offset = -1;  // no rows: the count only
+        try {
+          counted.total = store_->count(c.query);
+        } catch (const std::exception& ex) {
+          counted.error = ex.what();
+        }
+        publish(std::move(counted));
+      }
       break;
     }
     case Command::Kind::FetchRuns: {

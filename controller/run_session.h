@@ -41,7 +41,8 @@ class RunSession {
   void query_history(const StoreQuery&);
   // One page of light rows (the query's limit and offset or `after`), with the count when asked:
   // what History's table draws, never the whole table. Answered by a HistoryPageEvent.
-  void query_history_page(const StoreQuery&, uint64_t view, bool with_count);
+  // `first_row` is the page's place in the view (its offset, also when it is asked by key).
+  void query_history_page(const StoreQuery&, uint64_t view, int64_t first_row, bool with_count);
   void fetch_runs(const std::vector<int64_t>& ids);  // answered by a StoredRunsEvent
   void set_baseline(std::optional<int64_t> id);
   void measure_ceilings();
@@ -67,6 +68,7 @@ class RunSession {
     std::optional<int64_t> baseline;
     std::string path;
     uint64_t view = 0;
+    int64_t first_row = 0;
     bool with_count = false;
     std::vector<int64_t> ids;
   };

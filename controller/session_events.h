@@ -43,7 +43,7 @@ struct HistoryEvent {
 // so a page of an older filter is recognised and dropped); `total` when the count was asked.
 struct HistoryPageEvent {
   uint64_t view = 0;
-  int64_t offset = 0;
+  int64_t offset = 0;                  // the first row's place in the view; -1 for the count alone
   std::vector<RunRow> rows;
   std::optional<int64_t> total;
   std::string error;                   // why the page could not be read ("" when it was)

@@ -254,7 +254,13 @@ void AppState::HistoryPages::reset(const StoreQuery& f, RunSession& session) {
   StoreQuery q = filter;
   q.limit = kRows;
   asked.insert(0);
-  session.query_history_page(q, view, true);
+  session.query_history_page(q, view, 0, true);
+}
+
+int64_t AppState::HistoryPages::shown_rows() const {
+  if (total) return *total;
+  const auto first = pages.find(0);  // the first page comes before the count
+  return first == pages.end() ? 0 : int64_t(first->second.size());
 }
 
 void AppState::HistoryPages::need(int64_t first, int64_t last, RunSession& session) {
@@ -264,14 +270,21 @@ void AppState::HistoryPages::need(int64_t first, int64_t last, RunSession& sessi
     if (!asked.insert(p).second) continue;
     StoreQuery q = filter;
     q.limit = kRows;
-    q.offset = p * kRows;
-    session.query_history_page(q, view, false);
+    // Next to a page held, by key (an index seek); else by offset, which walks the rows before it.
+    const auto before = pages.find(p - 1);
+    if (before != pages.end() && before->second.size() == size_t(kRows)) q.after = before->second.back().id;
+    else q.offset = p * kRows;
+    session.query_history_page(q, view, p * kRows, false);
   }
+  centre = (from + to) / 2;
+}
+
+void AppState::HistoryPages::add(int64_t first_row, std::vector<RunRow>&& rows) {
+  pages[first_row / kRows] = std::move(rows);
   // Memory stays a few pages whatever the store holds: the farthest from the screen go.
   while (pages.size() > kKept) {
-    const int64_t mid = (from + to) / 2;
     auto far = std::max_element(pages.begin(), pages.end(),
-                                [&](const auto& a, const auto& b) { return std::abs(a.first - mid) < std::abs(b.first - mid); });
+                                [&](const auto& a, const auto& b) { return std::abs(a.first - centre) < std::abs(b.first - centre); });
     asked.erase(far->first);
     pages.erase(far);
   }
@@ -350,11 +363,11 @@ void AppState::apply(SessionEvent&& e) {
     if (page->view != history_pages.view) return;  // a page of a filter no longer shown
     if (!page->error.empty()) {
       message("history page: " + page->error, true);
-      history_pages.asked.erase(page->offset / HistoryPages::kRows);
+      if (page->offset >= 0) history_pages.asked.erase(page->offset / HistoryPages::kRows);
       return;
     }
     if (page->total) history_pages.total = page->total;
-    history_pages.pages[page->offset / HistoryPages::kRows] = std::move(page->rows);
+    if (page->offset >= 0) history_pages.add(page->offset, std::move(page->rows));
   } else if (auto* fetched = std::get_if<StoredRunsEvent>(&e)) {
     for (auto& r : fetched->runs) stored_runs[r.id] = std::move(r);
     for (const auto& bad : fetched->bad_rows) message("history: " + bad, true);

@@ -168,11 +168,14 @@ struct AppState {
     std::map<int64_t, std::vector<RunRow>> pages;  // by page number
     std::set<int64_t> asked;               // page numbers asked for in this view
     const RunRow* row(int64_t i) const;    // nullptr while its page is on its way
+    int64_t shown_rows() const;            // the count, or the first page's rows until it comes
     // A new view of `filter`: drops every page, asks for the count and the first page.
     void reset(const StoreQuery& filter, RunSession&);
-    // Asks for the pages of rows [first, last) not asked for yet, and drops the farthest when
-    // more than kKept are held.
+    int64_t centre = 0;                    // the page in the middle of the screen last frame
+    // Asks for the pages of rows [first, last) not asked for yet.
     void need(int64_t first, int64_t last, RunSession&);
+    // A page that came; the farthest from the screen go when more than kKept are held.
+    void add(int64_t first_row, std::vector<RunRow>&& rows);
   };
   HistoryPages history_pages;
   // Whole runs fetched by id for what History's light rows cannot do: pin, select, apply.

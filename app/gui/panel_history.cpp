@@ -175,7 +175,7 @@ class HistoryPanel final : public Panel {
     ImGui::TableHeadersRow();
     auto& pages = s.history_pages;
     ImGuiListClipper clipper;
-    clipper.Begin(int(pages.total.value_or(0)));
+    clipper.Begin(int(pages.shown_rows()));
     int64_t shown_from = -1, shown_to = 0;
     while (clipper.Step()) {
       if (shown_from < 0 || clipper.DisplayStart < shown_from) shown_from = clipper.DisplayStart;
@@ -192,7 +192,7 @@ class HistoryPanel final : public Panel {
     }
     ImGui::EndTable();
     // Only the pages on screen (and a few rows past them) are asked for, and only once.
-    if (shown_from >= 0) pages.need(shown_from, std::min(pages.total.value_or(0), shown_to + 20), c);
+    if (shown_from >= 0) pages.need(shown_from, std::min(pages.shown_rows(), shown_to + 20), c);
   }
 
   void draw_row(AppState& s, RunSession& c, const RunRow& r, const RunResult* base) {

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <functional>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
@@ -192,4 +194,65 @@ TEST(AppState, ExportSelectionWritesTheSelectedRunsOrEveryRunShown) {
 
   AppState empty = fresh_state();
   EXPECT_THROW(empty.export_selection(temp_path("export_none", ".csv"), false), std::invalid_argument);
+}
+
+namespace {
+// Applies events until `done` holds (or 30 s pass).
+bool apply_while(AppState& s, RunSession& session, const std::function<bool()>& done) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (!done() && std::chrono::steady_clock::now() < deadline)
+    for (auto& e : session.wait(std::chrono::milliseconds(100))) s.apply(std::move(e));
+  return done();
+}
+}  // namespace
+
+TEST(AppState, HistoryHoldsTheCountAndOnlyThePagesAskedFor) {
+  const std::string store = temp_path("gui_pages", ".sqlite");
+  {
+    ResultStore st(store);
+    for (int i = 0; i < 950; ++i) {
+      RunResult r;
+      r.config = find_family(i % 2 ? "splitk" : "seed_tall_skinny")->defaults(problem_p9());
+      r.config_name = config_name(r.config);
+      r.disposition = Disposition::Passed;
+      r.ms_median = 1 + i;
+      st.insert(r);
+    }
+  }
+  RunSession session({{fake_runner("gui_pages")}, store});
+  AppState s = fresh_state();
+  ASSERT_TRUE(apply_until<StoreEvent>(s, session));
+  auto& pages = s.history_pages;
+  pages.reset({}, session);
+  ASSERT_TRUE(apply_while(s, session, [&] { return pages.total && pages.row(0); }));
+  EXPECT_EQ(*pages.total, 950);
+  EXPECT_EQ(pages.row(0)->id, 950) << "newest first";
+  EXPECT_EQ(pages.row(99)->id, 851);
+  EXPECT_EQ(pages.row(100), nullptr) << "a page not asked for is not there";
+  // The next page comes by key, a far one by offset; each is asked for once.
+  pages.need(95, 130, session);
+  pages.need(95, 130, session);
+  pages.need(905, 950, session);
+  ASSERT_TRUE(apply_while(s, session, [&] { return pages.row(150) && pages.row(949); }));
+  EXPECT_EQ(pages.row(150)->id, 800);
+  EXPECT_EQ(pages.row(949)->id, 1);
+  EXPECT_EQ(pages.asked, (std::set<int64_t>{0, 1, 9}));
+  // Memory stays a few pages: scrolling through all of them keeps kKept.
+  for (int64_t first = 0; first < 950; first += 100) {
+    pages.need(first, first + 100, session);
+    ASSERT_TRUE(apply_while(s, session, [&] { return pages.row(first) != nullptr; })) << first;
+    EXPECT_LE(pages.pages.size(), AppState::HistoryPages::kKept);
+  }
+  EXPECT_EQ(pages.row(949)->id, 1);
+  // A new filter is a new view: the old view's pages are gone and late ones are dropped.
+  StoreQuery splitk;
+  splitk.family = "splitk";
+  pages.need(300, 400, session);  // answered after the reset below, for the old view
+  pages.reset(splitk, session);
+  EXPECT_TRUE(pages.pages.empty());
+  ASSERT_TRUE(apply_while(s, session, [&] { return pages.total.has_value() && pages.row(0); }));
+  EXPECT_EQ(*pages.total, 475);
+  EXPECT_EQ(pages.row(0)->id, 950);
+  EXPECT_EQ(pages.row(1)->id, 948);
+  EXPECT_EQ(pages.pages.size(), 1u) << "the old view's page 3 was dropped";
 }
