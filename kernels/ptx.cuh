@@ -15,6 +15,20 @@ __device__ __forceinline__ void cp_async16(void* dst, const void* src, int src_b
 __device__ __forceinline__ void cp_async4(void* dst, const void* src, int src_bytes) {
   asm volatile("cp.async.ca.shared.global [%0], [%1], 4, %2;" ::"r"(smem_addr(dst)), "l"(src), "r"(src_bytes) : "memory");
 }
+// Floats off .. off+3 of `base` into dst (16-byte aligned), those from `avail` on zero-filled
+// (avail <= 0: all). With ALIGNED16 (every row of the operand starts 16-byte aligned: K, N
+// multiples of 4) a whole chunk is in or out and one 16-byte copy does it; else four 4-byte ones.
+#ifndef ALIGNED16
+#define ALIGNED16 1
+#endif
+__device__ __forceinline__ void cp_async_quad(float* dst, const float* base, unsigned long long off, int avail) {
+#if ALIGNED16
+  cp_async16(dst, base + (avail > 0 ? off : 0), avail > 0 ? 16 : 0);
+#else
+#pragma unroll
+  for (int q = 0; q < 4; ++q) cp_async4(dst + q, base + (q < avail ? off + q : 0), q < avail ? 4 : 0);
+#endif
+}
 __device__ __forceinline__ void cp_async_commit() { asm volatile("cp.async.commit_group;" ::: "memory"); }
 template <int N_>
 __device__ __forceinline__ void cp_async_wait() { asm volatile("cp.async.wait_group %0;" ::"n"(N_) : "memory"); }
@@ -50,3 +64,19 @@ __device__ __forceinline__ void store_c1(float* p, float v) {
   *p = v;
 #endif
 }
+
+// The bulk copy engine (sm_90): shared -> global copies that run while the threads go on, in
+// per-thread groups. Ordinary stores to the shared source need fence_proxy_async_smem() first.
+#if !defined(__CUDA_ARCH__) || __CUDA_ARCH__ >= 900
+__device__ __forceinline__ void fence_proxy_async_smem() { asm volatile("fence.proxy.async.shared::cta;" ::: "memory"); }
+// bytes: a multiple of 16; both addresses 16-byte aligned.
+__device__ __forceinline__ void bulk_store(float* dst, const float* src, int bytes) {
+  asm volatile("cp.async.bulk.global.shared::cta.bulk_group [%0], [%1], %2;" ::"l"(dst), "r"(smem_addr(src)), "r"(bytes) : "memory");
+}
+__device__ __forceinline__ void bulk_commit() { asm volatile("cp.async.bulk.commit_group;" ::: "memory"); }
+// Until at most N_ of this thread's newest groups still read their shared source.
+template <int N_>
+__device__ __forceinline__ void bulk_wait_read() { asm volatile("cp.async.bulk.wait_group.read %0;" ::"n"(N_) : "memory"); }
+// Until every group of this thread has completed (its writes done).
+__device__ __forceinline__ void bulk_wait_all() { asm volatile("cp.async.bulk.wait_group 0;" ::: "memory"); }
+#endif

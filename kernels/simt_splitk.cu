@@ -9,7 +9,8 @@
 //      float4 groups stay whole): the scalar stores of a warp (rows x 4-k groups) hit 32 banks.
 // The fragments of k+1 are read while k's TM x TN FMAs run (double-buffered registers).
 // Dynamic shared memory: STAGES * BLOCK_K * (BLOCK_M + BLOCK_N) * 4 bytes.
-// Needs row-major A and B, K % 4 == 0 and N % 4 == 0 (16-byte rows); the family refuses others.
+// Needs row-major A and B. K % 4 != 0 or N % 4 != 0 (rows not 16-byte aligned) compile with
+// ALIGNED16=0: 4-byte copies and loads masked element by element, and scalar stores.
 // SPLIT_K == 1 stores C; REDUCTION 1 adds into a zeroed C with red.global.add (v4 on sm_90);
 // REDUCTION 2 writes slice partials to workspace[SPLIT_K][M][N] and simt_splitk_reduce sums
 // them in slice order (deterministic).
@@ -31,7 +32,7 @@
 #define SW(k) (((((k) >> 2) & (KQ - 1)) * SW_ROWS) & (BLOCK_M - 1))
 
 
-// One BLOCK_K step of B (BLOCK_K rows) into a stage. k_end is a multiple of 4.
+// One BLOCK_K step of B (BLOCK_K rows) into a stage.
 __device__ __forceinline__ void load_b(float* stage, const float* __restrict__ B, int N, int n0, int k0, int k_end) {
   float* Bs = stage + A_STAGE;
 #pragma unroll
@@ -40,8 +41,7 @@ __device__ __forceinline__ void load_b(float* stage, const float* __restrict__ B
     if (e >= BLOCK_K * BLOCK_N / 4) break;
     const int kk = e / (BLOCK_N / 4), j = (e % (BLOCK_N / 4)) * 4;
     const int k = k0 + kk, c = n0 + j;
-    const bool in = k < k_end && c < N;
-    cp_async16(Bs + kk * BLOCK_N + j, B + (in ? (gs_size_t)k * N + c : 0), in ? 16 : 0);
+    cp_async_quad(Bs + kk * BLOCK_N + j, B, (gs_size_t)k * N + c, k < k_end ? min(4, N - c) : 0);
   }
 }
 
@@ -52,7 +52,17 @@ __device__ __forceinline__ void load_a(float4 (&r)[A_CHUNKS], const float* __res
     const int e = threadIdx.x + it * THREADS;
     const int i = e / KQ, k = k0 + (e % KQ) * 4;
     r[it] = make_float4(0.f, 0.f, 0.f, 0.f);
-    if (e < BLOCK_M * KQ && m0 + i < M && k < k_end) r[it] = __ldg(reinterpret_cast<const float4*>(A + (gs_size_t)(m0 + i) * K + k));
+    if (e < BLOCK_M * KQ && m0 + i < M && k < k_end) {
+      const float* p = A + (gs_size_t)(m0 + i) * K + k;
+#if ALIGNED16
+      r[it] = __ldg(reinterpret_cast<const float4*>(p));
+#else
+      r[it].x = __ldg(p);
+      if (k + 1 < k_end) r[it].y = __ldg(p + 1);
+      if (k + 2 < k_end) r[it].z = __ldg(p + 2);
+      if (k + 3 < k_end) r[it].w = __ldg(p + 3);
+#endif
+    }
   }
 }
 __device__ __forceinline__ void store_a(float* stage, const float4 (&r)[A_CHUNKS]) {
@@ -153,9 +163,14 @@ simt_splitk(const float* __restrict__ A, const float* __restrict__ B, float* __r
 #pragma unroll
     for (int j = 0; j < TN / 4; ++j) {
       const int c = n0 + (j * THREADS_N + tc) * 4;
-      if (c >= N) continue;  // N % 4 == 0: a chunk is wholly in or out
-      const float4 v = make_float4(acc[i][4 * j], acc[i][4 * j + 1], acc[i][4 * j + 2], acc[i][4 * j + 3]);
-      splitk_put4(C, workspace, M, N, r, c, v);
+      if (c >= N) continue;
+#if ALIGNED16  // N % 4 == 0: a chunk is wholly in or out
+      splitk_put4(C, workspace, M, N, r, c, make_float4(acc[i][4 * j], acc[i][4 * j + 1], acc[i][4 * j + 2], acc[i][4 * j + 3]));
+#else
+#pragma unroll
+      for (int q = 0; q < 4; ++q)
+        if (c + q < N) splitk_put1(C, workspace, M, N, r, c + q, acc[i][4 * j + q]);
+#endif
     }
   }
 }

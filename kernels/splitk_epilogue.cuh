@@ -37,11 +37,34 @@ __device__ __forceinline__ void splitk_put2(float* C, float* workspace, int M, i
   (void)workspace, (void)M;
 }
 
-// The second pass: C = the sum of the slices, added in slice order so the result is deterministic. M*N % 4 == 0.
+// One element, where a row is not 16-byte aligned (N % 4 != 0) or a chunk runs past N.
+__device__ __forceinline__ void splitk_put1(float* C, float* workspace, int M, int N, int r, int c, float v) {
+#if SPLIT_K == 1
+  C[(gs_size_t)r * N + c] = v;
+#elif REDUCTION == 1
+  atomicAdd(C + (gs_size_t)r * N + c, v);
+#else
+  workspace[((gs_size_t)blockIdx.z * M + r) * N + c] = v;
+#endif
+  (void)workspace, (void)M;
+}
+
+// The second pass: C = the sum of the slices, added in slice order so the result is deterministic.
+// float4s when every slice plane starts 16-byte aligned (M*N % 4 == 0), else one by one.
 __device__ __forceinline__ void splitk_reduce_slices(float* __restrict__ C, const float* __restrict__ workspace, int M, int N) {
-  const gs_size_t total4 = (gs_size_t)M * N / 4;
+  const gs_size_t total = (gs_size_t)M * N, first = (gs_size_t)blockIdx.x * blockDim.x + threadIdx.x;
+  const gs_size_t stride = (gs_size_t)gridDim.x * blockDim.x;
+  if (total % 4 != 0) {
+    for (gs_size_t i = first; i < total; i += stride) {
+      float s = 0.f;
+      for (int z = 0; z < SPLIT_K; ++z) s += workspace[(gs_size_t)z * total + i];
+      C[i] = s;
+    }
+    return;
+  }
   const float4* ws = reinterpret_cast<const float4*>(workspace);
-  for (gs_size_t i = (gs_size_t)blockIdx.x * blockDim.x + threadIdx.x; i < total4; i += (gs_size_t)gridDim.x * blockDim.x) {
+  const gs_size_t total4 = total / 4;
+  for (gs_size_t i = first; i < total4; i += stride) {
     float4 s = make_float4(0.f, 0.f, 0.f, 0.f);
 #pragma unroll 4
     for (int z = 0; z < SPLIT_K; ++z) {

@@ -6,7 +6,8 @@
 // 16-byte cp.async (zero filled outside the matrix); rows are padded (A: BLOCK_K+4, B:
 // BLOCK_N+8 floats) so fragment loads are free of bank conflicts.
 // Dynamic shared memory: STAGES * (BLOCK_M * (BLOCK_K + 4) + BLOCK_K * (BLOCK_N + 8)) * 4 bytes.
-// Needs row-major A and B, K % 4 == 0 and N % 4 == 0 (16-byte rows); the family refuses others.
+// Needs row-major A and B. K % 4 != 0 or N % 4 != 0 (rows not 16-byte aligned) compile with
+// ALIGNED16=0: 4-byte copies masked element by element, and scalar stores.
 //
 // PRECISION 1 (tf32): operands rounded to TF32 with cvt.rna, one mma per step.
 // PRECISION 2 (tf32x3): x = big + small with big = rna(x), small = rna(x - big); three mmas,
@@ -56,8 +57,7 @@ __device__ __forceinline__ void load_stage(float* stage, const float* __restrict
     if (e >= BLOCK_M * BLOCK_K / 4) break;
     const int i = e / (BLOCK_K / 4), kq = (e % (BLOCK_K / 4)) * 4;
     const int r = m0 + i, k = k0 + kq;
-    const bool in = r < M && k < k_end;
-    cp_async16(As + i * A_STRIDE + kq, A + (in ? (gs_size_t)r * K + k : 0), in ? 16 : 0);
+    cp_async_quad(As + i * A_STRIDE + kq, A, (gs_size_t)r * K + k, r < M ? min(4, k_end - k) : 0);
   }
 #pragma unroll
   for (int it = 0; it < (BLOCK_K * BLOCK_N / 4 + THREADS - 1) / THREADS; ++it) {
@@ -65,8 +65,7 @@ __device__ __forceinline__ void load_stage(float* stage, const float* __restrict
     if (e >= BLOCK_K * BLOCK_N / 4) break;
     const int kk = e / (BLOCK_N / 4), j = (e % (BLOCK_N / 4)) * 4;
     const int k = k0 + kk, c = n0 + j;
-    const bool in = k < k_end && c < N;
-    cp_async16(Bs + kk * B_STRIDE + j, B + (in ? (gs_size_t)k * N + c : 0), in ? 16 : 0);
+    cp_async_quad(Bs + kk * B_STRIDE + j, B, (gs_size_t)k * N + c, k < k_end ? min(4, N - c) : 0);
   }
 }
 
@@ -182,7 +181,7 @@ tc_splitk(const float* __restrict__ A, const float* __restrict__ B, float* __res
   }
   cp_async_wait<0>();
 
-  // c0,c1: row g, cols 2t,2t+1; c2,c3: row g+8. N % 4 == 0, so a pair is wholly in or out.
+  // c0,c1: row g, cols 2t,2t+1; c2,c3: row g+8. N % 4 == 0: a pair is wholly in or out.
 #pragma unroll
   for (int i = 0; i < MT; ++i)
 #pragma unroll
@@ -193,8 +192,12 @@ tc_splitk(const float* __restrict__ A, const float* __restrict__ B, float* __res
       for (int j = 0; j < NT; ++j) {
         const int c = n0 + wn * WARP_TILE_N + j * 8 + 2 * t;
         if (c >= N) continue;
-        const float2 v = make_float2(acc[i][j][2 * h], acc[i][j][2 * h + 1]);
-        splitk_put2(C, workspace, M, N, r, c, v);
+#if ALIGNED16
+        splitk_put2(C, workspace, M, N, r, c, make_float2(acc[i][j][2 * h], acc[i][j][2 * h + 1]));
+#else
+        splitk_put1(C, workspace, M, N, r, c, acc[i][j][2 * h]);
+        if (c + 1 < N) splitk_put1(C, workspace, M, N, r, c + 1, acc[i][j][2 * h + 1]);
+#endif
       }
     }
 }

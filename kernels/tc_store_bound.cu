@@ -11,7 +11,8 @@
 //
 // Shared memory (floats, P = 2 for tf32x3, 1 for tf32):
 //   B: KC * BLOCK_N * P, slot (ks, jn, lane) = {b0, b1 big, b0, b1 small}
-//   A: 2 buffers of KC * BLOCK_M * P, slot (ks, im, lane) = {a0..a3 big, a0..a3 small}
+//   A: 2 buffers of KC * BLOCK_M * P, slot (ks, im, lane): {a0..a3 big}, and {a0..a3 small}
+//      128 floats further on
 //   EPILOGUE 2 only: WARPS * 16 * EPI_STRIDE (a 16-row staging tile per warp).
 //
 // Column permutation: mma column n of the warp's n8 tile j maps to warp column
@@ -20,7 +21,20 @@
 // EPILOGUE 1: those float4s go straight to C (a warp instruction writes 8 rows x 64 bytes).
 // EPILOGUE 2: a warp stages 16 rows of its tile in shared memory (row stride = 16 mod 32 floats:
 // conflict-free) and writes them back row-contiguous (a warp instruction writes whole 128-byte
-// lines, 512 bytes). Both use st.global.cs so the write-once C does not evict A and B from L2.
+// lines, 512 bytes). All epilogues use st.global.cs so the write-once C does not evict A and B.
+// EPILOGUE 3 (warp-specialised): STORE_WARPS more warps do nothing but store. The math warps
+// write each finished tile into one of two C buffers in shared memory and go on to the next tile
+// at once; the store warps stream the buffer out in whole rows. So the mma work of tile t+1
+// overlaps the DRAM writes of tile t, where in 1 and 2 every warp stalls on its own stores
+// (the SM's store queue is full) while the tensor cores sit idle. Named barriers hand the
+// buffers over (FULL: math -> store, EMPTY: store -> math); the math warps sync among themselves
+// on a third. The C buffers are unpadded, their quads XOR-swizzled by row parity, so both the
+// fragment-order writes and the row reads are conflict-free.
+// EPILOGUE 4 (sm_90: the bulk copy engine): the math warps write each tile into one of two C
+// buffers in shared memory and warp 0 hands its rows to cp.async.bulk (one 16-byte-aligned copy a
+// row), which writes them to C while every warp computes the next tile; before a buffer is
+// written again, warp 0 waits until its copies have read it. No warp waits for DRAM, and no
+// registers are held by stores (4 store warps in 3 cost the math warps their registers).
 // Edges are masked (rows, columns, K); 16-byte stores need N % 4 == 0, else scalar stores.
 // Operands are read with scalar loads in any layout (A and B are small next to C).
 #include "gemm_common.cuh"
@@ -36,6 +50,19 @@
 #ifndef EPILOGUE
 #define EPILOGUE 1
 #endif
+#if EPILOGUE == 4 && defined(__CUDA_ARCH__) && __CUDA_ARCH__ < 900
+#error "EPILOGUE 4 uses the bulk copy engine (cp.async.bulk): sm_90 or later"
+#endif
+#if EPILOGUE == 3
+#ifndef STORE_WARPS
+#define STORE_WARPS 4
+#endif
+#else
+#undef STORE_WARPS
+#define STORE_WARPS 0
+#endif
+// THREADS are the math threads; the block also holds the store warps.
+#define BLOCK_THREADS (THREADS + 32 * STORE_WARPS)
 #define WARPS (THREADS / 32)
 #define WTM (BLOCK_M / WARPS_M)
 #define WTN (BLOCK_N / WARPS_N)
@@ -59,6 +86,24 @@
 // Prefetch the next tile's A into registers only while that costs few registers.
 #define PREFETCH_A (A_SLOTS_PER_THREAD <= 4)
 #define EPI_STRIDE (WTN + ((48 - WTN % 32) % 32))  // == 16 (mod 32)
+#define C_FLOATS (BLOCK_M * BLOCK_N)                // one EPILOGUE 3 buffer
+#define C_QUADS (C_FLOATS / 4)
+#define ST_THREADS (32 * STORE_WARPS)
+#define ST_ITERS ((C_QUADS + ST_THREADS - 1) / ST_THREADS)  // float4s per store thread per tile
+#define ST_BATCH (ST_ITERS < 8 ? ST_ITERS : 8)
+
+#if EPILOGUE == 3
+// Named barriers: 0 is __syncthreads; 1 the math warps alone; 2 + b the buffer b is full;
+// 4 + b it is empty again. A count covers every thread that arrives or waits.
+#define BAR_MATH 1
+#define BAR_FULL 2
+#define BAR_EMPTY 4
+__device__ __forceinline__ void bar_sync(int id, int n) { asm volatile("bar.sync %0, %1;" ::"r"(id), "r"(n) : "memory"); }
+__device__ __forceinline__ void bar_arrive(int id, int n) { asm volatile("bar.arrive %0, %1;" ::"r"(id), "r"(n) : "memory"); }
+// The swizzle, in 16-byte quads: rows g and g+1 hit other banks (a row is a multiple of 32
+// floats from 32 columns on; a 16-column row is 4 quads, which already alternate).
+__device__ __forceinline__ int c_swizzle(int row) { return BLOCK_N >= 32 ? (row & 1) << 2 : 0; }
+#endif
 
 
 // Four consecutive columns c..c+3 of row r: one 16-byte store when whole and aligned, else masked scalars.
@@ -103,13 +148,25 @@ __device__ __forceinline__ void load_a_slot(float (&x)[4], const float* __restri
   x[2] = load_a(A, r, k + 4, M, K);
   x[3] = load_a(A, r + 8, k + 4, M, K);
 }
+// A slot's big and small float4s lie 128 floats apart (the halves of its warp's 32 slots), so a
+// warp's LDS.128 of one half reads 512 contiguous bytes and its STS.128 writes them: no bank
+// conflicts (interleaved, a lane's 32 bytes made every LDS.128 two-way conflicted, and scalar
+// stores four-way).
 __device__ __forceinline__ void put_a_slot(float* As, int s, const float (&x)[4]) {
-  float* slot = As + s * FA;
+  float* slot = As + (s / 32) * (32 * FA) + (s % 32) * 4;
+  float big[4];
 #pragma unroll
-  for (int v = 0; v < 4; ++v) split_store(slot, v, 4, x[v]);
+  for (int v = 0; v < 4; ++v) big[v] = __uint_as_float(to_tf32(x[v]));
+  *reinterpret_cast<float4*>(slot) = make_float4(big[0], big[1], big[2], big[3]);
+#if PRECISION == 2
+  float small[4];
+#pragma unroll
+  for (int v = 0; v < 4; ++v) small[v] = __uint_as_float(to_tf32(x[v] - big[v]));
+  *reinterpret_cast<float4*>(slot + 128) = make_float4(small[0], small[1], small[2], small[3]);
+#endif
 }
 
-extern "C" __global__ void __launch_bounds__(THREADS, MIN_BLOCKS)
+extern "C" __global__ void __launch_bounds__(BLOCK_THREADS, MIN_BLOCKS)
 tc_store_bound(const float* __restrict__ A, const float* __restrict__ B, float* __restrict__ C,
                int M, int N, int K, float* workspace) {
   (void)workspace;
@@ -118,6 +175,11 @@ tc_store_bound(const float* __restrict__ A, const float* __restrict__ B, float* 
   float* As0 = smem + B_FLOATS;     // [2][A_SLOTS][FA]
 #if EPILOGUE == 2
   float* Es = smem + B_FLOATS + 2 * A_FLOATS + (threadIdx.x / 32) * (16 * EPI_STRIDE);
+#elif EPILOGUE == 3
+  float* Cs = smem + B_FLOATS + 2 * A_FLOATS;  // [2][BLOCK_M][BLOCK_N], swizzled
+#elif EPILOGUE == 4
+  float* Cs = smem + B_FLOATS + 2 * A_FLOATS;  // [2][BLOCK_M][BLOCK_N], rows contiguous for the copies
+  const bool bulk = (N & 3) == 0;              // every row starts 16-byte aligned
 #endif
 
   const BlockStrip strip = block_strip(M, N);
@@ -125,7 +187,7 @@ tc_store_bound(const float* __restrict__ A, const float* __restrict__ B, float* 
 
   // B slice, once: slot (ks, jn, lane (g, t)) holds B[8ks + t][col] and B[8ks + t + 4][col] for
   // the permuted column col of mma column g of n8 tile jn.
-  for (int s = threadIdx.x; s < B_SLOTS; s += THREADS) {
+  for (int s = threadIdx.x; s < B_SLOTS; s += BLOCK_THREADS) {
     const int ks = s / (NJ * 32), jn = (s / 32) % NJ, lane = s % 32;
     const int g = lane >> 2, t = lane & 3;
     const int col = n0 + (jn >> 1) * 16 + 4 * (g >> 1) + 2 * (jn & 1) + (g & 1);
@@ -136,7 +198,7 @@ tc_store_bound(const float* __restrict__ A, const float* __restrict__ B, float* 
     split_store(slot, 1, 2, (cin && k + 4 < K) ? __ldg(B + b_index(k + 4, col, K, N)) : 0.f);
   }
   // A of the first tile.
-  for (int s = threadIdx.x; s < A_SLOTS; s += THREADS) {
+  for (int s = threadIdx.x; s < A_SLOTS; s += BLOCK_THREADS) {
     float x[4];
     load_a_slot(x, A, M, K, t_first * BLOCK_M, s);
     put_a_slot(As0, s, x);
@@ -147,6 +209,38 @@ tc_store_bound(const float* __restrict__ A, const float* __restrict__ B, float* 
   const int wm = warp / WARPS_N, wn = warp % WARPS_N;
   const int g = lane >> 2, t = lane & 3;
   const bool cols_full = (N & 3) == 0 && n0 + BLOCK_N <= N;
+
+#if EPILOGUE == 3
+  if (threadIdx.x >= THREADS) {  // a store warp: stream out each tile the math warps hand over
+    const int st = threadIdx.x - THREADS;
+    for (int tt = 0; tt < n_tiles; ++tt) {
+      const int buf = tt & 1, m0 = (t_first + tt) * BLOCK_M;
+      bar_sync(BAR_FULL + buf, BLOCK_THREADS);
+      const float* Cb = Cs + buf * C_FLOATS;
+      const bool full = cols_full && m0 + BLOCK_M <= M;
+      // ST_BATCH loads, then ST_BATCH stores, each from its own registers: a store holds its
+      // registers until the SM has taken its data, so a batch keeps several in flight (a larger
+      // batch spilled: the store warps get the math warps' register budget, no more).
+      for (int b0 = 0; b0 < ST_ITERS; b0 += ST_BATCH) {
+        float4 v[ST_BATCH];
+#pragma unroll
+        for (int j = 0; j < ST_BATCH; ++j) {
+          const int e = st + (b0 + j) * ST_THREADS, row = e / (BLOCK_N / 4), q = e % (BLOCK_N / 4);
+          if (e < C_QUADS) v[j] = *reinterpret_cast<const float4*>(Cb + row * BLOCK_N + 4 * (q ^ c_swizzle(row)));
+        }
+#pragma unroll
+        for (int j = 0; j < ST_BATCH; ++j) {
+          const int e = st + (b0 + j) * ST_THREADS, row = e / (BLOCK_N / 4), q = e % (BLOCK_N / 4);
+          if (e < C_QUADS) store_row4(C, m0 + row, n0 + 4 * q, v[j], M, N, full);
+        }
+      }
+      // Only where the math warps will wait for it: an arrival nobody waits for would leave
+      // the barrier half-counted at exit.
+      if (tt + 2 < n_tiles) bar_arrive(BAR_EMPTY + buf, BLOCK_THREADS);
+    }
+    return;
+  }
+#endif
 
   for (int tt = 0; tt < n_tiles; ++tt) {
     const int m0 = (t_first + tt) * BLOCK_M;
@@ -176,10 +270,10 @@ tc_store_bound(const float* __restrict__ A, const float* __restrict__ B, float* 
       unsigned af[MT][FA], bf[NT][FB];
 #pragma unroll
       for (int i = 0; i < MT; ++i) {
-        const float* p = As + ((ks * MI + wm * MT + i) * 32 + lane) * FA;
+        const float* p = As + (ks * MI + wm * MT + i) * (32 * FA) + lane * 4;
 #pragma unroll
         for (int h = 0; h < FA / 4; ++h) {
-          const float4 v = *reinterpret_cast<const float4*>(p + 4 * h);
+          const float4 v = *reinterpret_cast<const float4*>(p + 128 * h);
           af[i][4 * h] = __float_as_uint(v.x), af[i][4 * h + 1] = __float_as_uint(v.y);
           af[i][4 * h + 2] = __float_as_uint(v.z), af[i][4 * h + 3] = __float_as_uint(v.w);
         }
@@ -229,8 +323,10 @@ tc_store_bound(const float* __restrict__ A, const float* __restrict__ B, float* 
 #endif
     }
 
+#if EPILOGUE == 1 || EPILOGUE == 2
     const bool full = cols_full && m0 + BLOCK_M <= M;
     const int wr0 = m0 + wm * WTM, wc0 = n0 + wn * WTN;
+#endif
 #if EPILOGUE == 1
 #pragma unroll
     for (int i = 0; i < MT; ++i)
@@ -243,7 +339,7 @@ tc_store_bound(const float* __restrict__ A, const float* __restrict__ B, float* 
                      make_float4(acc[i][2 * p][2 * h], acc[i][2 * p][2 * h + 1], acc[i][2 * p + 1][2 * h], acc[i][2 * p + 1][2 * h + 1]),
                      M, N, full);
       }
-#else
+#elif EPILOGUE == 2
 #pragma unroll
     for (int i = 0; i < MT; ++i) {
 #pragma unroll
@@ -261,7 +357,66 @@ tc_store_bound(const float* __restrict__ A, const float* __restrict__ B, float* 
       }
       __syncwarp();
     }
+#elif EPILOGUE == 4
+    {
+      const int buf = tt & 1;
+      // Warp 0's copies of tile tt-2 have read buffer buf (tile tt-1's may still be running).
+      if (warp == 0 && tt >= 2) bulk_wait_read<1>();
+      __syncthreads();
+      float* Cb = Cs + buf * C_FLOATS;
+#pragma unroll
+      for (int i = 0; i < MT; ++i)
+#pragma unroll
+        for (int h = 0; h < 2; ++h) {
+          const int row = wm * WTM + i * 16 + g + 8 * h;
+#pragma unroll
+          for (int p = 0; p < NT / 2; ++p)
+            *reinterpret_cast<float4*>(Cb + row * BLOCK_N + wn * WTN + p * 16 + 4 * t) =
+                make_float4(acc[i][2 * p][2 * h], acc[i][2 * p][2 * h + 1], acc[i][2 * p + 1][2 * h], acc[i][2 * p + 1][2 * h + 1]);
+        }
+      fence_proxy_async_smem();  // the copy engine reads what ordinary stores wrote
+      __syncthreads();           // also makes the next tile's A visible
+      const int rows = min(BLOCK_M, M - m0), cols = min(BLOCK_N, N - n0);
+      if (bulk) {
+        if (warp == 0) {
+          for (int r = lane; r < rows; r += 32) bulk_store(C + (gs_size_t)(m0 + r) * N + n0, Cb + r * BLOCK_N, cols * 4);
+          bulk_commit();
+        }
+      } else {  // N % 4 != 0: rows are not 16-byte aligned; every math thread stores from the buffer
+        for (int e = threadIdx.x; e < C_QUADS; e += THREADS) {
+          const int row = e / (BLOCK_N / 4), q = e % (BLOCK_N / 4);
+          store_row4(C, m0 + row, n0 + 4 * q, *reinterpret_cast<const float4*>(Cb + row * BLOCK_N + 4 * q), M, N, false);
+        }
+      }
+    }
+#else  // EPILOGUE 3
+    {
+      // Hand the tile to the store warps: wait until they have emptied this buffer (two tiles
+      // ago), fill it and go on.
+      const int buf = tt & 1;
+      if (tt >= 2) bar_sync(BAR_EMPTY + buf, BLOCK_THREADS);
+      float* Cb = Cs + buf * C_FLOATS;
+#pragma unroll
+      for (int i = 0; i < MT; ++i)
+#pragma unroll
+        for (int h = 0; h < 2; ++h) {
+          const int row = wm * WTM + i * 16 + g + 8 * h;
+#pragma unroll
+          for (int p = 0; p < NT / 2; ++p) {
+            const int q = (wn * WTN + p * 16) / 4 + t;
+            *reinterpret_cast<float4*>(Cb + row * BLOCK_N + 4 * (q ^ c_swizzle(row))) =
+                make_float4(acc[i][2 * p][2 * h], acc[i][2 * p][2 * h + 1], acc[i][2 * p + 1][2 * h], acc[i][2 * p + 1][2 * h + 1]);
+          }
+        }
+      bar_arrive(BAR_FULL + buf, BLOCK_THREADS);
+    }
+    bar_sync(BAR_MATH, THREADS);  // the next tile's A is visible to the math warps
 #endif
+#if EPILOGUE == 1 || EPILOGUE == 2
     __syncthreads();  // the next tile's A is visible; every warp is done with this tile's buffer
+#endif
   }
+#if EPILOGUE == 4
+  if (warp == 0) bulk_wait_all();  // shared memory must outlive the copies that read it
+#endif
 }

@@ -132,8 +132,14 @@ class Mover {
       if (a && b && !(sm && sn)) continue;
       const int64_t nm = a ? *a : vm, nn = b ? *b : vn;
       if (nm > 0 && nn > 0 && r_.config.shape.m > 0) {
+        // The family's own grid (a block may walk several tiles); else one block a tile.
         const int64_t split = role(ParamRole::SplitK) ? value(*role(ParamRole::SplitK)) : 1;
-        const int64_t blocks = cdiv(r_.config.shape.m, nm) * cdiv(r_.config.shape.n, nn) * split;
+        int64_t blocks = cdiv(r_.config.shape.m, nm) * cdiv(r_.config.shape.n, nn) * split;
+        try {
+          if (const FamilyPtr f = find_family(m.config.family))
+            if (const LaunchStep* k = f->plan(m.config).main_kernel()) blocks = k->grid.count();
+        } catch (const std::exception&) {  // a card whose grid expression fails here: validation says why later
+        }
         what += " (" + std::to_string(blocks) + " blocks)";
       }
       m.reason = what + ": " + why;

@@ -167,22 +167,24 @@ TEST(SimtSplitK, PlanTwoPassHasWorkspaceAndReduce) {
   EXPECT_EQ(p.workspace_bytes, int64_t(33) * 256 * 256 * 4);
 }
 
-TEST(SimtSplitK, RefusesUnalignedAndColumnMajor) {
-  const FamilyPtr f = find_family("simt_splitk");
+TEST(SplitKFamilies, ServeUnalignedShapesWithTheElementWisePathAndRefuseColumnMajor) {
   const GpuSpec h100 = spec("h100_sxm");
-  KernelConfig c = f->defaults({256, 256, 1001});
-  Validation e = validate(c, h100);
-  ASSERT_FALSE(e.ok());
-  EXPECT_NE(e.about("K"), nullptr) << e.message();
-  EXPECT_NE(e.message().find("K % 4 == 0"), std::string::npos) << e.message();
-  c = f->defaults({256, 258, 1000});
-  e = validate(c, h100);
-  ASSERT_FALSE(e.ok());
-  EXPECT_NE(e.about("N"), nullptr) << e.message();
-  c = f->defaults({256, 256, 1000, Layout::ColMajor, Layout::RowMajor});
-  e = validate(c, h100);
-  ASSERT_FALSE(e.ok());
-  EXPECT_NE(e.about("layout"), nullptr) << e.message();
+  for (const char* name : {"simt_splitk", "tc_splitk"}) {
+    const FamilyPtr f = find_family(name);
+    for (const ProblemShape s : {ProblemShape{256, 256, 1001}, ProblemShape{256, 258, 1000}, ProblemShape{77, 131, 67}}) {
+      const KernelConfig c = f->defaults(s);
+      const Validation v = validate(c, h100);
+      ASSERT_TRUE(v.ok()) << name << " " << problem_name(s) << ": " << v.message();
+      const auto d = f->defines(c);
+      EXPECT_NE(std::find(d.begin(), d.end(), "-DALIGNED16=0"), d.end()) << name << " " << problem_name(s);
+    }
+    // 16-byte rows keep the vector path (no define: the kernel's default).
+    const auto d = f->defines(f->defaults({256, 256, 1000}));
+    EXPECT_EQ(std::find(d.begin(), d.end(), "-DALIGNED16=0"), d.end()) << name;
+    const Validation e = validate(f->defaults({256, 256, 1000, Layout::ColMajor, Layout::RowMajor}), h100);
+    ASSERT_FALSE(e.ok()) << name;
+    EXPECT_NE(e.about("layout"), nullptr) << e.message();
+  }
 }
 
 TEST(SimtSplitK, RefusesTooManySlicesAndTooMuchSmem) {
@@ -256,8 +258,8 @@ TEST(TcStoreBound, DefaultsAreTf32x3AndPlanCoversP9) {
   ASSERT_EQ(p.steps.size(), 1u);
   const LaunchStep& k = p.steps[0];
   EXPECT_EQ(k.entry, "tc_store_bound");
-  // Strips of 8 tile rows, times the tile columns.
-  EXPECT_EQ(k.grid.count(), (32768 / c.get("block_m") / 8) * (32768 / c.get("block_n")));
+  // Strips of tiles_per_block tile rows, times the tile columns.
+  EXPECT_EQ(k.grid.count(), (32768 / c.get("block_m") / c.get("tiles_per_block")) * (32768 / c.get("block_n")));
   EXPECT_EQ(k.block.count(), c.get("threads"));
   // B's 32 x block_n and two buffers of A's block_m x 32, big and small parts, no epilogue tile.
   ASSERT_EQ(c.get("stages"), 1);
@@ -294,7 +296,34 @@ TEST(TcStoreBound, RaggedShapesAreServedWithKPaddedTo8) {
   const auto d = f->defines(c);
   EXPECT_NE(std::find(d.begin(), d.end(), "-DKC=104"), d.end());
   const int64_t tiles_m = (1000 + c.get("block_m") - 1) / c.get("block_m");
-  EXPECT_EQ(f->plan(c).steps[0].grid.count(), (tiles_m + 7) / 8 * ((999 + c.get("block_n") - 1) / c.get("block_n")));
+  const int64_t tpb = c.get("tiles_per_block");
+  EXPECT_EQ(f->plan(c).steps[0].grid.count(), (tiles_m + tpb - 1) / tpb * ((999 + c.get("block_n") - 1) / c.get("block_n")));
+}
+
+TEST(TcStoreBound, OverlappedEpiloguesAddTheirBuffersAndStoreWarps) {
+  const FamilyPtr f = find_family("tc_store_bound");
+  KernelConfig c = f->defaults(problem_p9());
+  c.set("block_m", 64), c.set("block_n", 256), c.set("threads", 256), c.set("stages", 1);
+  const int64_t base = f->plan(c).steps[0].dynamic_smem;
+  c.set("stages", 3);  // two C buffers of 64 x 256 floats, and 4 store warps beside the 8 math warps
+  EXPECT_EQ(f->plan(c).steps[0].dynamic_smem, base + 2 * 64 * 256 * 4);
+  EXPECT_EQ(f->plan(c).steps[0].block.count(), 256 + 4 * 32);
+  const auto d3 = f->defines(c);
+  EXPECT_NE(std::find(d3.begin(), d3.end(), "-DSTORE_WARPS=4"), d3.end());
+  EXPECT_TRUE(validate(c, spec("h100_sxm")).ok()) << validate(c, spec("h100_sxm")).message();
+  c.set("stages", 4);  // the same buffers, no store warps; the bulk copy engine is sm_90's
+  EXPECT_EQ(f->plan(c).steps[0].dynamic_smem, base + 2 * 64 * 256 * 4);
+  EXPECT_EQ(f->plan(c).steps[0].block.count(), 256);
+  EXPECT_TRUE(validate(c, spec("h100_sxm")).ok());
+  c.set("block_m", 32), c.set("block_n", 128);
+  const Validation on_4090 = validate(c, spec("rtx4090"));
+  ASSERT_FALSE(on_4090.ok());
+  EXPECT_NE(on_4090.message().find("stages"), std::string::npos) << on_4090.message();
+  EXPECT_NE(on_4090.message().find("sm_89"), std::string::npos) << on_4090.message();
+  // blocks_per_sm sets __launch_bounds__' minimum; 0 keeps the family's rule.
+  c.set("stages", 1), c.set("blocks_per_sm", 3);
+  const auto d1 = f->defines(c);
+  EXPECT_NE(std::find(d1.begin(), d1.end(), "-DMIN_BLOCKS=3"), d1.end());
 }
 
 TEST(TcStoreBound, RefusesLargeKFp32AndBadWarpTiles) {

@@ -86,6 +86,13 @@ TEST_P(FamilyOnGpu, MatchesCublasOnRaggedShapes) {
         v.set("precision", p);
         if (p != c->get("precision") && validate(v, spec).ok()) configs.push_back(v);
       }
+    // Every epilogue or pipeline depth the family offers (tc_store_bound's stages=3 has store warps).
+    if (const ParamDecl* st = find_param(f.params(), "stages"))
+      for (int v : st->values) {
+        KernelConfig x = *c;
+        x.set("stages", v);
+        if (v != c->get("stages") && validate(x, spec).ok()) configs.push_back(x);
+      }
     // Families that order their blocks: the other grid order, grouped as deep as the family allows.
     if (find_param(f.params(), "grid_order")) {
       KernelConfig v = *c;

@@ -3,9 +3,14 @@
 // default-sweep point of every family on five shapes for the RTX 4090 and the H200, as the landed
 // build (c8cdfea) produced them, except six store_bound points on the 4090 that use exactly its
 // 101376 B opt-in limit (valid now that the limit is CUDA's, not that minus 1 KB; none are on these shapes).
+// tc_store_bound has grown since (stages 3 and 4, tiles_per_block, whose old fixed value was 8,
+// blocks_per_sm, and new defaults): the golden entry's own axes are expanded over the old defaults
+// in the new table, and each point must be the old one named with "_tpb8_bps0" and launch alike.
+// simt_splitk and tc_splitk now serve K or N not a multiple of 4, which the landed build refused.
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <regex>
 #include <nlohmann/json.hpp>
 
 #include "model/kernel_family.h"
@@ -34,6 +39,48 @@ std::string joined(const std::vector<std::string>& v) {
   return s;
 }
 
+// The golden name with the tiles_per_block fragment its old fixed value gives.
+std::string with_tpb8(const std::string& name) {
+  const auto at = name.find("_sw");
+  return at == std::string::npos ? name : name.substr(0, at) + "_tpb8_bps0" + name.substr(at);
+}
+
+// The landed build's own sweep (the golden entry's axes) over the grown table: the same points
+// in the same order, each named with _tpb8 and launched exactly as before.
+size_t check_grown_family(const SweepPlan& now, const GpuSpec& spec, const json& entry, const std::string& where) {
+  // The old defaults (fitted to the shape then as now), read off the golden base point's name.
+  SweepPlan old = now;
+  std::smatch m;
+  const std::string base = entry["points"][0]["name"].get<std::string>();
+  if (!std::regex_search(base, m, std::regex(R"(_(\d+)x(\d+)_t(\d+)_)"))) {
+    ADD_FAILURE() << where << ": cannot read the tile off " << base;
+    return 0;
+  }
+  old.base.set("block_m", std::stoi(m[1]));
+  old.base.set("block_n", std::stoi(m[2]));
+  old.base.set("threads", std::stoi(m[3]));
+  old.base.set("tiles_per_block", 8);
+  old.axes.clear();
+  for (const auto& a : entry["axes"]) old.axes.push_back({a["param"].get<std::string>(), a["values"].get<std::vector<int>>()});
+  std::vector<KernelConfig> configs = {old.base};
+  for (const auto& pt : expand(old, spec)) configs.push_back(pt.config);
+  EXPECT_EQ(configs.size(), entry["points"].size()) << where;
+  size_t checked = 0;
+  for (size_t i = 0; i < std::min(configs.size(), entry["points"].size()); ++i) {
+    const json& g = entry["points"][i];
+    const std::string name = config_name(configs[i]);
+    EXPECT_EQ(name, with_tpb8(g["name"].get<std::string>())) << where;
+    const Validation v = validate(configs[i], spec);
+    EXPECT_EQ(v.ok(), g["valid"].get<bool>()) << where << " " << name << ": " << v.message();
+    if (!v.ok() || !g["valid"].get<bool>()) continue;
+    EXPECT_EQ(joined(v.launch->defines), g["defines"].get<std::string>()) << name;
+    EXPECT_EQ(plan_text(v.launch->plan), g["plan"].get<std::string>()) << name;
+    EXPECT_DOUBLE_EQ(v.launch->error_bound, g["bound"].get<double>()) << name;
+    ++checked;
+  }
+  return checked;
+}
+
 }  // namespace
 
 TEST(FamilyPlans, MatchTheLandedBuildPointForPoint) {
@@ -52,6 +99,10 @@ TEST(FamilyPlans, MatchTheLandedBuildPointForPoint) {
     SweepPlan plan;
     plan.base = f->defaults(shape);
     plan.axes = f->sweep_space(shape, spec);
+    if (f->name() == "tc_store_bound") {
+      checked += check_grown_family(plan, spec, entry, where);
+      continue;
+    }
     json axes = json::array();
     for (const auto& [name, values] : plan.axes) axes.push_back({{"param", name}, {"values", values}});
     EXPECT_EQ(axes, entry["axes"]) << where;
@@ -62,6 +113,10 @@ TEST(FamilyPlans, MatchTheLandedBuildPointForPoint) {
       const json& g = entry["points"][i];
       EXPECT_EQ(config_name(configs[i]), g["name"].get<std::string>()) << where;
       const Validation v = validate(configs[i], spec);
+      // The split-K families have served rows that are not 16-byte aligned since (ALIGNED16=0).
+      const bool newly_served = !g["valid"].get<bool>() && v.ok() && (shape.k % 4 != 0 || shape.n % 4 != 0) &&
+                                (f->name() == "simt_splitk" || f->name() == "tc_splitk");
+      if (newly_served) continue;
       ASSERT_EQ(v.ok(), g["valid"].get<bool>()) << where << " " << g["name"] << ": " << v.message();
       if (!v.ok()) continue;
       EXPECT_EQ(joined(v.launch->defines), g["defines"].get<std::string>()) << g["name"];

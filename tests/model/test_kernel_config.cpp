@@ -46,7 +46,7 @@ TEST(KernelConfig, CanonicalNameShowsOnlyTheFamilysParameters) {
   KernelConfig s = find_family("splitk")->defaults(problem_p6());
   EXPECT_EQ(config_name(s), "splitk_128x128x32_t256_sk64_two_pass@p6");
   KernelConfig t = find_family("tc_store_bound")->defaults(problem_p9());
-  EXPECT_EQ(config_name(t), "tc_store_bound_64x256_t256_s1_sw1_grow_tf32x3@p9");
+  EXPECT_EQ(config_name(t), "tc_store_bound_64x128_t128_s1_tpb32_bps0_sw1_grow_tf32x3@p9");
 }
 
 TEST(KernelConfig, ValuesAreHeldByNameInTheFamilysOrder) {

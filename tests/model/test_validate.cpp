@@ -73,11 +73,12 @@ TEST(Validate, EveryBrokenRuleOfAStageIsReportedNotOnlyTheFirst) {
   EXPECT_NE(v.about("block_m"), nullptr);
   EXPECT_NE(v.about("block_k"), nullptr);
   EXPECT_NE(v.about("threads"), nullptr);
-  // A family's own independent rules come together too: both operands column-major and K odd.
-  const KernelConfig t = find_family("tc_splitk")->defaults(parse_problem("256x256x4097:CC"));
+  // A family's own independent rules come together too: both operands column-major, and one warp
+  // left with a 128x128 warp tile.
+  const KernelConfig t = with(find_family("tc_splitk")->defaults(parse_problem("256x256x4097:CC")), {{"threads", 32}});
   const Validation w = validate(t, spec("h200"));
   EXPECT_NE(w.about("layout"), nullptr) << w.message();
-  EXPECT_NE(w.about("K"), nullptr) << w.message();
+  EXPECT_NE(w.about("threads"), nullptr) << w.message();
 }
 
 TEST(Validate, SharedMemoryIsHeldAgainstCudasOptInLimitNamedOnce) {
