@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <fstream>
 #include <optional>
+#include <unistd.h>
 #include <nlohmann/json.hpp>
 
 #include "app/cli/cli_options.h"
@@ -270,6 +271,8 @@ int cmd_sweep(const CliOptions& o) {
       failures.push_back(b);
     }
   };
+  const bool stderr_tty = isatty(fileno(stderr));
+  int logged_tenths = 0;
   for (bool finished = false; !finished;) {
     if (g_interrupted && !cancel_sent) session.cancel_sweep(), cancel_sent = true;
     for (auto& e : events.empty() ? session.wait(std::chrono::milliseconds(200)) : std::exchange(events, {})) {
@@ -283,13 +286,18 @@ int cmd_sweep(const CliOptions& o) {
         std::fprintf(stderr, "\ngemmscope-cli: %s\n", m->text.c_str());
       }
     }
-    if (!o.quiet && p.total > 0) {
+    if (!o.quiet && p.total > 0 && stderr_tty) {
       const int width = 30, filled = p.done * width / p.total;
       std::fprintf(stderr, "\r[%s%s] %d/%d  failed %d  skipped %d  %.0fs elapsed, ~%.0fs left   ", std::string(size_t(filled), '#').c_str(),
                    std::string(size_t(width - filled), '.').c_str(), p.done, p.total, p.failed, p.skipped, p.elapsed_s, p.eta_s);
+    } else if (!o.quiet && p.total > 0 && p.done * 10 / p.total > logged_tenths) {
+      // Into a file or a pipe: one line each tenth of the sweep, not a redrawn bar five times a second.
+      logged_tenths = p.done * 10 / p.total;
+      std::fprintf(stderr, "%d/%d  failed %d  skipped %d  %.0fs elapsed, ~%.0fs left\n", p.done, p.total, p.failed, p.skipped,
+                   p.elapsed_s, p.eta_s);
     }
   }
-  if (!o.quiet) std::fprintf(stderr, "\n");
+  if (!o.quiet && stderr_tty) std::fprintf(stderr, "\n");
   if (json_writer) json_writer->finish();
   for (auto* f : {&csv_out, &json_out})
     if (f->is_open() && !(*f << std::flush)) outputs_ok = false;

@@ -91,4 +91,13 @@ if has shapes; then
     done
   done
 fi
+if has p6; then
+  # P6 on tensor cores past the default sweep: deeper pipelines, smaller tiles, more slices.
+  for prec in tf32 tf32x3; do
+    step "p6_tc_splitk_$prec" 400 "$C" sweep --problem p6 --family tc_splitk --axis block_m=64,128 --axis block_n=128 \
+      --axis block_k=32,64 --axis stages=2,3,4 --axis split_k=33,66,132,264 --axis precision=$prec --reps 5 --warmup 2 \
+      --quiet --top 8 --tag "limits-p6-$prec" --json "$D/p6_tc_splitk_$prec.json"
+    grep -E "^tc_splitk_|points" "$D/p6_tc_splitk_$prec.txt" | head -10
+  done
+fi
 (cd "$OUT" && tar czf /tmp/limits.tgz limits && mv /tmp/limits.tgz "$OUT/limits.tgz")

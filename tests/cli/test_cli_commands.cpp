@@ -202,3 +202,17 @@ TEST(Cli, TuneGuidedFollowsTheAdvisorAndStoresItsPath) {
   EXPECT_EQ(missing.exit_code, 2);
   EXPECT_NE(missing.err.find("no run 999"), std::string::npos) << missing.err;
 }
+
+// Into a file or pipe (the test captures stderr), the sweep's progress is a line each tenth of
+// the sweep, never a bar redrawn with carriage returns.
+TEST(Cli, SweepProgressIntoAFileIsOneLineATenthWithNoCarriageReturns) {
+  const std::string store = temp_path("cli_progress", ".sqlite");
+  const CommandResult r = cli({"sweep", "--runner", replay_runner("cli_progress"), "--db", store, "--card",
+                               std::string(GEMMSCOPE_TEST_EXAMPLES) + "/triton/p6_splitk.toml", "--problem", "p6"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(r.err.find('\r'), std::string::npos) << r.err;
+  size_t lines = 0;
+  for (size_t at = r.err.find(" elapsed, ~"); at != std::string::npos; at = r.err.find(" elapsed, ~", at + 1)) ++lines;
+  EXPECT_GE(lines, 1u) << r.err;
+  EXPECT_LE(lines, 10u) << r.err;
+}
