@@ -154,7 +154,8 @@ int main(int argc, char** argv) {
      << " reps each, L2 flushed, output poisoned and verified) and shows the mean of the two medians and their spread.\n\n";
   md << "Measured ceilings: DRAM write " << fmt("%.0f", ceilings->dram_write_gbps) << " GB/s, read " << fmt("%.0f", ceilings->dram_read_gbps)
      << " GB/s, copy " << fmt("%.0f", ceilings->dram_copy_gbps) << " GB/s; FP32 FMA " << fmt("%.1f", ceilings->fp32_tflops)
-     << " TFLOP/s; TF32 mma.sync " << fmt("%.1f", ceilings->tf32_mma_tflops) << " TFLOP/s.\n\n";
+     << " TFLOP/s; TF32 mma.sync " << fmt("%.1f", ceilings->tf32_mma_tflops) << " TFLOP/s"
+     << (ceilings->tf32_wgmma_tflops > 0 ? "; TF32 wgmma " + fmt("%.1f", ceilings->tf32_wgmma_tflops) + " TFLOP/s" : std::string()) << ".\n\n";
   nlohmann::json jrows = nlohmann::json::array();
   for (const ProblemShape& shape : {problem_p9(), problem_p6()}) {
     const std::string pname = problem_name(shape);

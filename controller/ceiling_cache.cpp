@@ -39,6 +39,7 @@ std::optional<MeasuredCeilings> load_ceilings(const std::string& path, const std
   c.dram_copy_gbps = m.value("dram_copy_gbps", 0.0);
   c.fp32_tflops = m.value("fp32_tflops", 0.0);
   c.tf32_mma_tflops = m.value("tf32_mma_tflops", 0.0);
+  c.tf32_wgmma_tflops = m.value("tf32_wgmma_tflops", 0.0);
   if (c.empty()) return std::nullopt;
   return c;
 }
@@ -47,6 +48,7 @@ void save_ceilings(const std::string& path, const std::string& device, const Mea
   nlohmann::json all = read_all(path);
   all[device] = {{"dram_write_gbps", c.dram_write_gbps}, {"dram_read_gbps", c.dram_read_gbps}, {"dram_copy_gbps", c.dram_copy_gbps},
                  {"fp32_tflops", c.fp32_tflops},         {"tf32_mma_tflops", c.tf32_mma_tflops}, {"measured_at", utc_now()}};
+  if (c.tf32_wgmma_tflops > 0) all[device]["tf32_wgmma_tflops"] = c.tf32_wgmma_tflops;
   const auto parent = std::filesystem::path(path).parent_path();
   if (!parent.empty()) std::filesystem::create_directories(parent);
   std::ofstream out(path);

@@ -10,6 +10,7 @@ namespace gemmscope {
 struct MeasuredCeilings {
   double dram_write_gbps = 0, dram_read_gbps = 0, dram_copy_gbps = 0;
   double fp32_tflops = 0, tf32_mma_tflops = 0;
+  double tf32_wgmma_tflops = 0;  // Hopper's wgmma (sm_90a); 0 where the GPU has none or it was not measured
   bool empty() const { return dram_write_gbps == 0 && dram_read_gbps == 0 && fp32_tflops == 0; }
 };
 

@@ -130,6 +130,7 @@ json to_json(const GpuSpec& s) {
     j["measured"] = {{"dram_write_gbps", s.measured.dram_write_gbps}, {"dram_read_gbps", s.measured.dram_read_gbps},
                      {"dram_copy_gbps", s.measured.dram_copy_gbps},   {"fp32_tflops", s.measured.fp32_tflops},
                      {"tf32_mma_tflops", s.measured.tf32_mma_tflops}};
+  if (s.measured.tf32_wgmma_tflops > 0) j["measured"]["tf32_wgmma_tflops"] = s.measured.tf32_wgmma_tflops;
   return j;
 }
 
@@ -186,6 +187,7 @@ GpuSpec spec_from_json(const json& j, const std::string& key) {
     read(m, "dram_copy_gbps", s.measured.dram_copy_gbps);
     read(m, "fp32_tflops", s.measured.fp32_tflops);
     read(m, "tf32_mma_tflops", s.measured.tf32_mma_tflops);
+    if (m.contains("tf32_wgmma_tflops")) read(m, "tf32_wgmma_tflops", s.measured.tf32_wgmma_tflops);
   }
   auto positive = [&](const char* name, double v) {
     if (!(v > 0)) throw std::invalid_argument(std::string("field '") + name + "' must be positive");

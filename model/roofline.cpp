@@ -27,6 +27,7 @@ std::vector<Ceiling> ceilings(const GpuSpec& s) {
   if (m.dram_read_gbps > 0) c.push_back({"DRAM read (measured)", true, m.dram_read_gbps, true});
   if (m.fp32_tflops > 0) c.push_back({"FP32 FMA (measured)", false, m.fp32_tflops, true});
   if (m.tf32_mma_tflops > 0) c.push_back({"TF32 mma.sync (measured)", false, m.tf32_mma_tflops, true});
+  if (m.tf32_wgmma_tflops > 0) c.push_back({"TF32 wgmma (measured)", false, m.tf32_wgmma_tflops, true});
   return c;
 }
 
@@ -58,8 +59,13 @@ PhysicalFloor physical_floor(const ProblemShape& s, const GpuSpec& g, Precision 
   double rate = compute_peak_tflops(g, p);
   bool rate_measured = false;
   if (p == Precision::FP32 && m.fp32_tflops > 0) rate = m.fp32_tflops, rate_measured = true;
-  if (p == Precision::TF32 && m.tf32_mma_tflops > 0) rate = m.tf32_mma_tflops, rate_measured = true;
-  if (p == Precision::TF32x3 && m.tf32_mma_tflops > 0) rate = m.tf32_mma_tflops / 3, rate_measured = true;
+  // Tensor cores: the faster measured instruction (wgmma where the GPU has it), as a floor is
+  // what any kernel could reach.
+  const double tensor = std::max(m.tf32_mma_tflops, m.tf32_wgmma_tflops);
+  const char* instruction = m.tf32_wgmma_tflops > m.tf32_mma_tflops ? ", wgmma" : "";
+  if (p == Precision::FP32) instruction = "";
+  if (p == Precision::TF32 && tensor > 0) rate = tensor, rate_measured = true;
+  if (p == Precision::TF32x3 && tensor > 0) rate = tensor / 3, rate_measured = true;
   f.compute_seconds = rate > 0 ? s.flops() / (rate * 1e12) : 0;
   f.measured = rate_measured && m.dram_read_gbps > 0 && m.dram_write_gbps > 0;
   char buf[256];
@@ -67,8 +73,8 @@ PhysicalFloor physical_floor(const ProblemShape& s, const GpuSpec& g, Precision 
     snprintf(buf, sizeof buf, "%.3g GB read at %.0f GB/s + %.3g GB written at %.0f GB/s (%s)", read_bytes / 1e9, read_bw / 1e9,
              write_bytes / 1e9, write_bw / 1e9, m.dram_write_gbps > 0 ? "measured" : "datasheet");
   else
-    snprintf(buf, sizeof buf, "%.3g GFLOP at %.1f TFLOP/s %s (%s)", s.flops() / 1e9, rate, to_string(p).c_str(),
-             rate_measured ? "measured" : "datasheet");
+    snprintf(buf, sizeof buf, "%.3g GFLOP at %.1f TFLOP/s %s (%s%s)", s.flops() / 1e9, rate, to_string(p).c_str(),
+             rate_measured ? "measured" : "datasheet", rate_measured ? instruction : "");
   f.basis = buf;
   return f;
 }

@@ -65,6 +65,18 @@ MeasuredCeilings measure_ceilings(const GpuContext& gpu, const JitCompiler& jit)
   c.fp32_tflops = 2.0 * 16 * fma_iters * threads / (fma_ms * 1e-3) / 1e12;
   const double mma_ms = median_ms(s, launcher("ceil_tf32_mma", rate_grid, {&po, &mma_iters, &seed}), "TF32 mma.sync rate");
   c.tf32_mma_tflops = 2.0 * 16 * 8 * 8 * 8 * mma_iters * (threads / 32) / (mma_ms * 1e-3) / 1e12;
+  // wgmma exists on 9.0 alone (sm_90a code runs on no other GPU).
+  if (gpu.spec().cc_major == 9 && gpu.spec().cc_minor == 0) {
+    const CompiledModule w = jit.compile("measure_wgmma.cu", {}, "sm_90a");
+    const LoadedModule wmod(w.cubin, "measure_wgmma.cu");
+    CUfunction f = wmod.function("ceil_tf32_wgmma");
+    int wg_iters = 16;
+    void* args[] = {&po, &wg_iters, &seed};
+    const unsigned grid = sms * 4;  // 2 warpgroups a block
+    const double ms = median_ms(s, [&] { CU_CHECK(cuLaunchKernel(f, grid, 1, 1, 256, 1, 1, 0, s, args, nullptr), "ceil_tf32_wgmma"); },
+                                "TF32 wgmma rate");
+    c.tf32_wgmma_tflops = 2.0 * 64 * 128 * 8 * 8 * wg_iters * (grid * 2.0) / (ms * 1e-3) / 1e12;
+  }
   return c;
 }
 

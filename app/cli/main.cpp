@@ -146,6 +146,8 @@ int cmd_peaks(const CliOptions& o) {
     std::printf("  DRAM copy (r+w)         %8.0f GB/s  %6.0f GB/s\n", m.dram_copy_gbps, here.dram_gbps);
     std::printf("  FP32 FMA rate           %8.1f TFLOP/s %5.1f TFLOP/s\n", m.fp32_tflops, here.fp32_tflops);
     std::printf("  TF32 mma.sync rate      %8.1f TFLOP/s %5.1f TFLOP/s (dense, all tensor paths)\n", m.tf32_mma_tflops, here.tf32_tflops);
+    if (m.tf32_wgmma_tflops > 0)
+      std::printf("  TF32 wgmma rate         %8.1f TFLOP/s %5.1f TFLOP/s (sm_90a)\n", m.tf32_wgmma_tflops, here.tf32_tflops);
   }
   print_floors(here);
   return 0;

@@ -11,7 +11,7 @@ d="$src/bench/results/advisor-h200-2026-12-01"
 python3 -c 'import json, sys; json.dump([e for f in sys.argv[2:] for e in json.load(open(f))], open(sys.argv[1], "w"))' \
   "$work/replay.json" "$d/card_p6_splitk_tune.json" "$d/card_p6_splitk_sweep.json"
 export LIBGL_ALWAYS_SOFTWARE=1
-xvfb-run -a -s "-screen 0 1280x720x24" "$gui" --size 1280x720 --replay "$work/replay.json" \
+xvfb-run -a -f "$work/Xauthority" -s "-screen 0 1280x720x24" "$gui" --size 1280x720 --replay "$work/replay.json" \
   --replay-spec "$src/assets/sample/h200-measured-2026-12-01.json" --replay-delay-ms 5 --store "$work/store.sqlite" \
   --report "$src/docs/screenshots/preset_advisor_p6.json" --out "$work/report" 2>&1 | tee "$work/log.txt"
 md="$work/report/report.md"

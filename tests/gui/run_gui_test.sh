@@ -12,7 +12,7 @@ command -v xvfb-run >/dev/null || { echo "xvfb-run is missing (Debian package xv
 # Mesa's software renderer: the same pixels on every machine, GPU or not.
 export LIBGL_ALWAYS_SOFTWARE=1
 start=$(date +%s)
-xvfb-run -a -s "-screen 0 1600x1000x24" "$gui" --replay "$work/replay.json" --replay-delay-ms 40 \
+xvfb-run -a -f "$work/Xauthority" -s "-screen 0 1600x1000x24" "$gui" --replay "$work/replay.json" --replay-delay-ms 40 \
   --store "$work/store.sqlite" --report "$here/smoke_preset.json" --out "$work/report" --size 1600x1000
 echo "gemmscope --report took $(( $(date +%s) - start )) s"
 python3 "$here/check_report.py" "$work/report"

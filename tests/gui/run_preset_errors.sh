@@ -18,7 +18,9 @@ expect() {
   if ! grep -qF -- "$text" <<< "$out"; then fail "$name: output lacks '$text'"; echo "$out" | tail -n 5; return; fi
   echo "ok: $name"
 }
-run() { xvfb-run -a -s "-screen 0 1280x720x24" "$gui" --size 1280x720 "$@"; }
+# The X authority file in the work folder: xvfb-run then makes no temporary folder of its own,
+# whose removal failed once under a parallel ctest and turned an exit 1 into xvfb-run's 5.
+run() { xvfb-run -a -f "$work/Xauthority" -s "-screen 0 1280x720x24" "$gui" --size 1280x720 "$@"; }
 
 echo '{"famly": "seed_tall_skinny"}' > "$work/unknown_key.json"
 expect "a misspelt key" 2 "preset.famly: unknown key" -- run --replay "$work/replay.json" --no-store --report "$work/unknown_key.json" --out "$work/r1"
@@ -49,7 +51,7 @@ done
 expect "--sample with --replay" 2 "cannot be combined" -- run --sample --replay "$work/replay.json" --report "$work/no_gpu.json" --out "$work/r6"
 mkdir -p "$work/home"
 expect "the sample" 0 "sample: 159 runs" -- env -u GEMMSCOPE_DB -u XDG_DATA_HOME HOME="$work/home" \
-  xvfb-run -a -s "-screen 0 1280x720x24" "$gui" --size 1280x720 --sample --report "$work/no_gpu.json" --out "$work/r7"
+  xvfb-run -a -f "$work/Xauthority" -s "-screen 0 1280x720x24" "$gui" --size 1280x720 --sample --report "$work/no_gpu.json" --out "$work/r7"
 [ -f "$work/home/.local/share/gemmscope/sample.sqlite" ] || fail "the sample's store is not where it says"
 grep -qF "passed" "$work/r7/results.csv" || fail "the sample's run was not answered: $(head -c 300 "$work/r7/results.csv")"
 

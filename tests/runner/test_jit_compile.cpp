@@ -139,6 +139,21 @@ TEST(JitCompile, RaggedShapesCompileForBothArchitectures) {
   EXPECT_GE(compiled, 20);
 }
 
+// The wgmma ceiling kernel is Hopper's alone: it compiles for sm_90a and refuses plain sm_90.
+TEST(JitCompile, TheWgmmaCeilingCompilesForSm90aOnly) {
+  const JitCompiler jit("");
+  const CompiledModule m = jit.compile("measure_wgmma.cu", {}, "sm_90a");
+  ASSERT_TRUE(m.resources.count("ceil_tf32_wgmma"));
+  EXPECT_EQ(m.resources.at("ceil_tf32_wgmma").static_smem, 2 * (64 + 128) * 8 * 4);
+  EXPECT_LE(m.resources.at("ceil_tf32_wgmma").registers, 128);
+  try {
+    jit.compile("measure_wgmma.cu", {}, "sm_90");
+    FAIL() << "compiled for sm_90";
+  } catch (const CompileError& e) {
+    EXPECT_NE(e.log.find("sm_90a"), std::string::npos) << e.log;
+  }
+}
+
 TEST(CubinResources, KnownKernelMatchesItsSource) {
   // The P6 seed baseline's static shared memory is BLOCK_K x (BLOCK_M + 1 + BLOCK_N) floats.
   const JitCompiler jit("");
