@@ -1,6 +1,8 @@
 #include "controller/export.h"
 
 #include <algorithm>
+#include <charconv>
+#include <string_view>
 #include <fstream>
 #include <set>
 #include <tuple>
@@ -54,29 +56,89 @@ CsvRunWriter::CsvRunWriter(std::ostream& out, CsvColumns columns) : out_(out), c
   out_ << "\n";
 }
 
+namespace {
+// A row's fields appended to one string: what csv_field() and num() write, without a string each.
+struct CsvLine {
+  std::string& s;
+  bool first = true;
+  void sep() {
+    if (!first) s += ',';
+    first = false;
+  }
+  void text(std::string_view v) {
+    sep();
+    if (v.find_first_of(",\"\n\r") == std::string_view::npos) {
+      s += v;
+      return;
+    }
+    s += '"';
+    for (char c : v) c == '"' ? s += "\"\"" : s += c;
+    s += '"';
+  }
+  void integer(int64_t v) {
+    sep();
+    char buf[24];
+    s.append(buf, size_t(std::to_chars(buf, buf + sizeof buf, v).ptr - buf));
+  }
+  // As "%.9g" (the C++ standard defines this precision of to_chars by printf's %g).
+  void real(double v) {
+    sep();
+    char buf[40];
+    s.append(buf, size_t(std::to_chars(buf, buf + sizeof buf, v, std::chars_format::general, 9).ptr - buf));
+  }
+  void empty() { sep(); }
+};
+}  // namespace
+
 void CsvRunWriter::row(const RunResult& r) {
   const auto& s = r.config.shape;
-  std::vector<std::string> row = {std::to_string(r.id), r.created_at, r.device, r.arch, r.commit, r.config.family, problem_name(s),
-                                  std::to_string(s.m), std::to_string(s.n), std::to_string(s.k), r.config_name};
+  line_.clear();
+  CsvLine w{line_};
+  w.integer(r.id);
+  w.text(r.created_at);
+  w.text(r.device);
+  w.text(r.arch);
+  w.text(r.commit);
+  w.text(r.config.family);
+  w.text(problem_name(s));
+  w.integer(s.m);
+  w.integer(s.n);
+  w.integer(s.k);
+  w.text(r.config_name);
   const FamilyPtr f = find_family(r.config.family);
   for (const auto& name : c_.params) {
     const auto v = r.config.params.find(name);
     const ParamDecl* d = f ? find_param(f->params(), name) : nullptr;
-    row.push_back(!v ? "" : d ? d->format(*v) : std::to_string(*v));
+    if (!v) w.empty();
+    else if (d) w.text(d->format(*v));
+    else w.integer(*v);
   }
-  for (const std::string& v :
-       {to_string(r.disposition), r.reason, num(r.ms_median), num(r.ms_min), num(r.ms_max), std::to_string(r.reps),
-        std::string(r.l2_flushed ? "1" : "0"), num(r.tflops), num(r.gbps), num(r.verify.rel_fro_error), num(r.verify.max_abs_error),
-        std::string(r.verify.checked ? (r.verify.allclose() ? "pass" : "fail") : ""), std::to_string(r.verify.mismatches),
-        std::to_string(r.registers), std::to_string(r.static_smem), std::to_string(r.dynamic_smem), std::to_string(r.grid_size),
-        std::to_string(r.block_size), num(r.occupancy_theoretical)})
-    row.push_back(v);
+  w.text(to_string(r.disposition));
+  w.text(r.reason);
+  w.real(r.ms_median);
+  w.real(r.ms_min);
+  w.real(r.ms_max);
+  w.integer(r.reps);
+  w.integer(r.l2_flushed ? 1 : 0);
+  w.real(r.tflops);
+  w.real(r.gbps);
+  w.real(r.verify.rel_fro_error);
+  w.real(r.verify.max_abs_error);
+  w.text(r.verify.checked ? (r.verify.allclose() ? "pass" : "fail") : "");
+  w.integer(r.verify.mismatches);
+  w.integer(r.registers);
+  w.integer(r.static_smem);
+  w.integer(r.dynamic_smem);
+  w.integer(r.grid_size);
+  w.integer(r.block_size);
+  w.real(r.occupancy_theoretical);
   for (const auto& m : c_.metrics) {
     auto it = r.metrics.find(m);
-    row.push_back(it == r.metrics.end() ? "" : num(it->second.value));
+    if (it == r.metrics.end()) w.empty();
+    else w.real(it->second.value);
   }
-  for (size_t i = 0; i < row.size(); ++i) out_ << (i ? "," : "") << csv_field(row[i]);
-  out_ << "\n";
+  line_ += '\n';
+  out_.write(line_.data(), std::streamsize(line_.size()));
 }
 
 JsonRunWriter::JsonRunWriter(std::ostream& out, JsonAnnotator annotate) : out_(out), annotate_(std::move(annotate)) { out_ << "[\n"; }

@@ -31,6 +31,7 @@ class CsvRunWriter {
  private:
   std::ostream& out_;
   CsvColumns c_;
+  std::string line_;  // one row, built in place and written at once (a million rows: no temporaries)
 };
 class JsonRunWriter {
  public:

@@ -485,6 +485,17 @@ void ResultStore::upgrade_from_schema_1() {
   int64_t runs = 0, kept = 0;
   try {
     exec(db_, "BEGIN IMMEDIATE", path_);
+    {
+      // Another process may have upgraded it while this one waited for the write lock.
+      Statement again(db_, "SELECT value FROM meta WHERE key='schema'", path_);
+      if (sqlite3_step(again.s) == SQLITE_ROW && again.column_text(0) == kSchema) {
+        exec(db_, "ROLLBACK", path_);
+        std::error_code ignored;
+        std::filesystem::remove(backup, ignored);
+        schema_version_ = 2;
+        return;
+      }
+    }
     exec(db_,
          "DROP INDEX IF EXISTS runs_by_problem; DROP INDEX IF EXISTS runs_by_sweep; DROP INDEX IF EXISTS runs_by_family;"
          " DROP INDEX IF EXISTS runs_by_device; ALTER TABLE runs RENAME TO runs_schema1;",
