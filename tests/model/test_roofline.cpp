@@ -80,3 +80,19 @@ TEST(Roofline, PhysicalFloorsUseMeasuredCeilingsWhenPresent) {
   EXPECT_NEAR(p6tf.seconds() * 1e3, 0.351, 0.001);
   EXPECT_NE(p6tf.basis.find("measured"), std::string::npos);
 }
+
+TEST(Roofline, TheFasterMeasuredTensorInstructionSetsTheFloorAndSaysSo) {
+  // The H200's 2026-12-02 ceilings: mma.sync 316.0, wgmma 383.9 TFLOP/s.
+  GpuSpec h = spec("h200");
+  h.measured = {4265, 4410, 3897, 62.3, 316.0, 383.9};
+  const PhysicalFloor x3 = physical_floor(problem_p6(), h, Precision::TF32x3);
+  EXPECT_NEAR(x3.seconds() * 1e3, 68.72 / (383.9 / 3), 0.002);  // 0.537 ms, not 0.652 at mma.sync's rate
+  EXPECT_NE(x3.basis.find("wgmma"), std::string::npos) << x3.basis;
+  const PhysicalFloor fp32 = physical_floor(problem_p6(), h, Precision::FP32);
+  EXPECT_EQ(fp32.basis.find("wgmma"), std::string::npos) << fp32.basis;
+  const auto c = ceilings(h);
+  EXPECT_TRUE(std::any_of(c.begin(), c.end(), [](const Ceiling& x) { return x.label == "TF32 wgmma (measured)" && x.value == 383.9; }));
+  // Without wgmma (the 4090, or not measured) mma.sync's rate stays the floor's.
+  h.measured.tf32_wgmma_tflops = 0;
+  EXPECT_NEAR(physical_floor(problem_p6(), h, Precision::TF32x3).seconds() * 1e3, 68.72 / (316.0 / 3), 0.002);
+}
