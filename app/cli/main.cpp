@@ -32,6 +32,11 @@ using namespace gemmscope::cli;
 
 namespace {
 
+// An old store upgraded in place (and the backup's name), or read as is: said once on stderr.
+void print_store_notices(const ResultStore& store) {
+  for (const auto& n : store.notices()) std::fprintf(stderr, "gemmscope-cli: %s\n", n.c_str());
+}
+
 // Set by SIGINT so a sweep stops after the run in flight (a signal handler can reach nothing else).
 std::atomic<bool> g_interrupted{false};
 
@@ -464,6 +469,7 @@ std::optional<RunResult> stored_run(const ResultStore& store, int64_t id) {
 
 int cmd_advise(const CliOptions& o) {
   ResultStore store(store_path(o));
+  print_store_notices(store);
   for (const auto& e : register_cards_of(store)) std::fprintf(stderr, "gemmscope-cli: %s\n", e.c_str());
   const auto r = stored_run(store, o.ids.at(0));
   if (!r) return kExitUsage;
@@ -476,6 +482,7 @@ int cmd_advise(const CliOptions& o) {
 
 int cmd_compare(const CliOptions& o) {
   ResultStore store(store_path(o));
+  print_store_notices(store);
   for (const auto& e : register_cards_of(store)) std::fprintf(stderr, "gemmscope-cli: %s\n", e.c_str());
   const auto a = stored_run(store, o.ids.at(0)), b = stored_run(store, o.ids.at(1));
   if (!a || !b) return kExitUsage;
@@ -504,6 +511,7 @@ int cmd_compare(const CliOptions& o) {
 
 int cmd_export(const CliOptions& o) {
   ResultStore store(store_path(o));
+  print_store_notices(store);
   for (const auto& e : register_cards_of(store)) std::fprintf(stderr, "gemmscope-cli: %s\n", e.c_str());
   StoreQuery q;
   q.family = o.family_filter;
