@@ -35,6 +35,9 @@
 // row), which writes them to C while every warp computes the next tile; before a buffer is
 // written again, warp 0 waits until its copies have read it. No warp waits for DRAM, and no
 // registers are held by stores (4 store warps in 3 cost the math warps their registers).
+// Measured on the H200 (bench/results/limits-h200-2026-12-02.md), both lose to epilogue 1 with
+// small blocks, two or three an SM: 3's math warps spill under the 168-register cap of a
+// 384-thread block, and 4's one-copy-a-row writes at about 2 TB/s.
 // Edges are masked (rows, columns, K); 16-byte stores need N % 4 == 0, else scalar stores.
 // Operands are read with scalar loads in any layout (A and B are small next to C).
 #include "gemm_common.cuh"
@@ -86,7 +89,7 @@
 // Prefetch the next tile's A into registers only while that costs few registers.
 #define PREFETCH_A (A_SLOTS_PER_THREAD <= 4)
 #define EPI_STRIDE (WTN + ((48 - WTN % 32) % 32))  // == 16 (mod 32)
-#define C_FLOATS (BLOCK_M * BLOCK_N)                // one EPILOGUE 3 buffer
+#define C_FLOATS (BLOCK_M * BLOCK_N)                // one C buffer of epilogues 3 and 4
 #define C_QUADS (C_FLOATS / 4)
 #define ST_THREADS (32 * STORE_WARPS)
 #define ST_ITERS ((C_QUADS + ST_THREADS - 1) / ST_THREADS)  // float4s per store thread per tile
