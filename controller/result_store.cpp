@@ -344,6 +344,22 @@ void bind_all(Statement& st, const std::vector<std::string>& binds) {
 
 }  // namespace
 
+// The statements every insert runs, prepared once (preparing them was a fifth of a stored run's
+// cost), and the ids of the metric sets already written: a sweep's runs share a few. (Configs are
+// not kept: a sweep's are all different.) The ids are forgotten on rollback.
+struct ResultStore::Prepared {
+  std::optional<Statement> config_ins, config_get, set_ins, set_get, run_ins;
+  std::unordered_map<std::string, int64_t> set_ids;
+  // The statement, prepared the first time and reset (bindings cleared) after.
+  static Statement& use(std::optional<Statement>& st, sqlite3* db, const char* sql, const std::string& path) {
+    if (!st) st.emplace(db, sql, path);
+    sqlite3_reset(st->s);
+    sqlite3_clear_bindings(st->s);
+    return *st;
+  }
+  void forget() { set_ids.clear(); }
+};
+
 struct ResultStore::Codec {
   z_stream z{};
   Codec() {
@@ -434,6 +450,7 @@ ResultStore::ResultStore(const std::string& path) : path_(path) {
 }
 
 ResultStore::~ResultStore() {
+  prepared_.reset();
   sqlite3_close(db_);
 }
 
@@ -533,7 +550,9 @@ void ResultStore::upgrade_from_schema_1() {
          " DROP TABLE runs_schema1; DROP TABLE IF EXISTS metrics;"
          " UPDATE meta SET value='" + std::string(kSchema) + "' WHERE key='schema'; COMMIT;",
          path_);
+    prepared_.reset();  // prepared against the tables of the upgrade's transaction
   } catch (const std::exception& e) {
+    prepared_.reset();
     sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
     writable_ = false;  // schema 2 code does not write schema 1's layout
     notices_.push_back("store " + path_ + ": the upgrade from " + kSchema1 + " failed and was rolled back (" + e.what() +
@@ -551,16 +570,19 @@ void ResultStore::upgrade_from_schema_1() {
 }
 
 int64_t ResultStore::config_id(const RunResult& r) {
+  if (!prepared_) prepared_ = std::make_unique<Prepared>();
   const std::string json = to_json(r.config).dump();
-  Statement ins(db_, "INSERT OR IGNORE INTO configs(config_name, config_json) VALUES(?,?)", path_);
+  Statement& ins = Prepared::use(prepared_->config_ins, db_, "INSERT OR IGNORE INTO configs(config_name, config_json) VALUES(?,?)", path_);
   ins.text(1, r.config_name);
   ins.text(2, json);
   if (sqlite3_step(ins.s) != SQLITE_DONE) throw std::runtime_error("store " + path_ + ": " + sqlite3_errmsg(db_));
-  Statement get(db_, "SELECT id FROM configs WHERE config_json=? AND config_name=?", path_);
+  Statement& get = Prepared::use(prepared_->config_get, db_, "SELECT id FROM configs WHERE config_json=? AND config_name=?", path_);
   get.text(1, json);
   get.text(2, r.config_name);
   if (sqlite3_step(get.s) != SQLITE_ROW) throw std::runtime_error("store " + path_ + ": the config of " + r.config_name + " was not stored");
-  return get.int_at(0);
+  const int64_t id = get.int_at(0);
+  sqlite3_reset(get.s);  // a statement left on a row holds its read snapshot, and the WAL could not be checkpointed
+  return id;
 }
 
 std::optional<int64_t> ResultStore::metric_set_id(const RunResult& r) {
@@ -568,13 +590,19 @@ std::optional<int64_t> ResultStore::metric_set_id(const RunResult& r) {
   nlohmann::json names = nlohmann::json::array();
   for (const auto& [name, m] : r.metrics) names.push_back({name, m.unit, m.source});
   const std::string text = names.dump();
-  Statement ins(db_, "INSERT OR IGNORE INTO metric_sets(names_json) VALUES(?)", path_);
+  if (!prepared_) prepared_ = std::make_unique<Prepared>();
+  if (auto it = prepared_->set_ids.find(text); it != prepared_->set_ids.end()) return it->second;
+  Statement& ins = Prepared::use(prepared_->set_ins, db_, "INSERT OR IGNORE INTO metric_sets(names_json) VALUES(?)", path_);
   ins.text(1, text);
   if (sqlite3_step(ins.s) != SQLITE_DONE) throw std::runtime_error("store " + path_ + ": " + sqlite3_errmsg(db_));
-  Statement get(db_, "SELECT id FROM metric_sets WHERE names_json=?", path_);
+  Statement& get = Prepared::use(prepared_->set_get, db_, "SELECT id FROM metric_sets WHERE names_json=?", path_);
   get.text(1, text);
   if (sqlite3_step(get.s) != SQLITE_ROW) throw std::runtime_error("store " + path_ + ": the metric set of a run was not stored");
-  return get.int_at(0);
+  const int64_t id = get.int_at(0);
+  sqlite3_reset(get.s);
+  if (prepared_->set_ids.size() > 1000) prepared_->set_ids.clear();  // bounded whatever the store holds
+  prepared_->set_ids.emplace(text, id);
+  return id;
 }
 
 // One run into schema 2's tables, inside the caller's transaction.
@@ -587,7 +615,7 @@ int64_t ResultStore::write_run(const RunResult& r, const std::string& sweep_tag,
     if (!codec_) codec_ = std::make_unique<Codec>();
     frame = codec_->frame(cold_part(r));
   }
-  Statement ins(db_,
+  Statement& ins = Prepared::use(prepared_->run_ins, db_,
                 "INSERT INTO runs(id, created_at, sweep, family, problem, device, card, config_id, disposition, ms_median, tflops, gbps,"
                 " rel_error, checked, mismatches, nonfinite, arch, build, reason, ms_min, ms_max, reps, l2_flushed, max_abs_error,"
                 " registers, static_smem, dynamic_smem, grid_size, block_size, occupancy, metric_set, metric_values, result_json)"
@@ -646,6 +674,7 @@ int64_t ResultStore::insert(const RunResult& r, const std::string& sweep_tag) {
     return id;
   } catch (...) {
     sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    if (prepared_) prepared_->forget();  // ids written in the rolled-back transaction are gone
     throw;
   }
 }

@@ -113,6 +113,7 @@ class ResultStore {
   const std::vector<std::string>& notices() const { return notices_; }
 
   struct Codec;  // zlib streams, kept between runs (result_store.cpp)
+  struct Prepared;  // the insert's statements and the config and metric-set ids written (result_store.cpp)
 
  private:
   void create_schema();
@@ -128,6 +129,7 @@ class ResultStore {
   int schema_version_ = 2;
   std::vector<std::string> notices_;
   std::unique_ptr<Codec> codec_;
+  std::unique_ptr<Prepared> prepared_;  // finalized before the database closes
   std::mutex codec_mu_;
 };
 

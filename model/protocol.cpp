@@ -74,11 +74,20 @@ Request request_from_json(const json& j) {
     if (!j.contains("config")) throw std::invalid_argument("run request has no 'config'");
     if (j.contains("card")) {
       // The card first: its family must be known before its config can be read.
+      // Every run of a sweep carries the same card: one already registered with the same text is
+      // not read again (reading it, TOML and every expression, was most of a replayed point's cost).
       const json& card = j.at("card");
       if (!card.is_object()) throw std::invalid_argument("run request: 'card' must be an object {path, toml, source}");
-      register_family(make_card_family(std::make_shared<const KernelCard>(
-          parse_kernel_card(field<std::string>(card, "toml", "run request's card"), card.value("path", std::string("card")),
-                            field<std::string>(card, "source", "run request's card")))));
+      const std::string toml = field<std::string>(card, "toml", "run request's card");
+      const std::string source = field<std::string>(card, "source", "run request's card");
+      const std::string path = card.value("path", std::string("card"));
+      const json& config = j.at("config");
+      const FamilyPtr known = config.is_object() && config.contains("family") && config.at("family").is_string()
+                                  ? find_family(config.at("family").get<std::string>())
+                                  : nullptr;
+      const auto known_card = known ? known->card() : nullptr;
+      if (!known_card || known_card->card_text != toml || known_card->source_text != source || known_card->path != path)
+        register_family(make_card_family(std::make_shared<const KernelCard>(parse_kernel_card(toml, path, source))));
     }
     r.config = config_from_json(j.at("config"));
     if (j.contains("options")) r.options = options_from_json(j.at("options"));
