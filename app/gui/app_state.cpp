@@ -12,18 +12,39 @@
 
 namespace gemmscope {
 
-void FrameStats::add(double frame_ms, double interval_ms, bool sweeping) {
+void FrameSummary::add(double v) {
+  ++frames;
+  sum_ms += v;
+  max_ms = std::max(max_ms, v);
+  if (v > 8.0) ++over_8ms;
+  if (v > 16.0) ++over_16ms;
+  ++bins[size_t(std::clamp(int(v / kBinMs), 0, kBins - 1))];
+}
+
+double FrameSummary::p95() const {
+  if (frames == 0) return 0;
+  const int64_t want = (int64_t(frames) * 95 + 99) / 100;  // the ceil(0.95 n)-th frame
+  int64_t seen = 0;
+  for (int i = 0; i < kBins; ++i)
+    if ((seen += bins[size_t(i)]) >= want) return std::min(max_ms, (i + 1) * kBinMs);
+  return max_ms;
+}
+
+void FrameStats::add(double frame_ms, double cpu_ms, double interval_ms, bool is_sweeping, bool capture) {
   last_ms = frame_ms;
   last_interval_ms = interval_ms;
-  ms[head] = float(frame_ms);
+  ms[size_t(head)] = float(frame_ms);
   head = (head + 1) % int(ms.size());
   count = std::min(count + 1, int(ms.size()));
-  if (sweeping) {
-    ++frames_sweeping;
-    sum_ms_sweeping += frame_ms;
-    max_ms_sweeping = std::max(max_ms_sweeping, frame_ms);
+  if (capture) {
+    ++capture_frames;
+    return;
+  }
+  all.add(frame_ms), all_cpu.add(cpu_ms);
+  if (holding) held.add(frame_ms), held_cpu.add(cpu_ms);
+  if (is_sweeping) {
+    sweeping.add(frame_ms), sweeping_cpu.add(cpu_ms);
     max_interval_sweeping = std::max(max_interval_sweeping, interval_ms);
-    if (frame_ms > 16.0) ++over_budget_sweeping;
   }
 }
 

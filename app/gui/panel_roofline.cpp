@@ -4,8 +4,11 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "imgui.h"
@@ -37,11 +40,26 @@ std::string roof_name(Precision p) {
   return p == Precision::FP32 ? "FP32" : p == Precision::TF32 ? "TF32" : "3xTF32";
 }
 
+// A run's point: which list it is in (0 live, 1 sweep, 2 stored) and where, so a list that only
+// grew is read from where it was left (a streaming sweep adds a few points a frame).
 struct Dot {
-  const RunResult* run = nullptr;
+  int group = 0;
+  size_t index = 0;
+  int64_t id = 0;
   RunRoofline roof;  // judged on the GPU the run ran on, projected onto the reference
   double x = 0, y_here = 0, y_ref = 0;
+  float log_x = 0, log_y[2] = {0, 0};  // log10 of x and of y here / on the reference, for thinning
 };
+
+// The marks one plot draws: at most kMaxMarks thinned ones per plot, plus the runs always drawn.
+struct Marks {
+  std::vector<size_t> dots[3];   // per group, indices into that group's dots
+  std::vector<size_t> selected;  // into dots_[group] as (group << 56 | index)
+  size_t shown = 0, total = 0;
+  int cells_per_decade = 0;      // 0: nothing thinned
+};
+
+constexpr size_t kMaxMarks = 1000;  // per plot, across the three groups: ~4 ms of software-GL rendering for both plots at 1000 each
 
 class RooflinePanel final : public Panel {
  public:
@@ -51,6 +69,7 @@ class RooflinePanel final : public Panel {
     draw_controls(s);
     const GpuSpec here = s.here(), ref = s.reference();
     collect(s, ref);
+    thin(s);
     const float table_h = s.selected.empty() ? 0.0f : 150.0f;
     const ImVec2 size(-1, std::max(250.0f, ImGui::GetContentRegionAvail().y - table_h));
     unlabelled_[0].clear(), unlabelled_[1].clear();
@@ -90,50 +109,150 @@ class RooflinePanel final : public Panel {
     ImGui::Checkbox("history", &show_history_);
   }
 
-  // The points are read again only when the runs shown, the GPUs or the toggles change, not every
-  // frame: with a large history that reading was most of the frame.
+  static const std::vector<RunResult>& list_of(const AppState& s, int group) {
+    return group == 0 ? s.live_runs : group == 1 ? s.sweep_results : s.history;
+  }
+  const RunResult& run_of(const AppState& s, const Dot& d) const { return list_of(s, d.group)[d.index]; }
+
+  // The points are read only when the runs shown, the GPUs or the toggles change, never every
+  // frame; a list that only grew (a streaming sweep) is read from where it was left.
   void collect(const AppState& s, const GpuSpec& ref) {
-    // A list is known by where it lives, its length and its last run's id (every run has its own).
-    auto list_key = [](const std::vector<RunResult>& v) {
-      return std::to_string(reinterpret_cast<uintptr_t>(v.data())) + ":" + std::to_string(v.size()) + ":" +
-             (v.empty() ? "" : std::to_string(v.back().id) + v.back().config_name);
-    };
-    const std::string key = list_key(s.history) + "/" + list_key(s.sweep_results) + "/" + list_key(s.live_runs) + "/" +
-                            std::to_string(s.device_specs.size()) + "/" + ref.key + "/" + s.here().name + "/" +
-                            (s.has_device() ? std::to_string(s.runner->detected.measured.fp32_tflops) : "") + "/" +
-                            std::to_string(show_live_) + std::to_string(show_sweep_) + std::to_string(show_history_);
-    if (key == collected_key_) return;
-    collected_key_ = key;
-    dots_.clear();
-    std::set<int64_t> session;  // stored copies of this session's runs are drawn once, as live or sweep runs
-    for (const auto* list : {&s.live_runs, &s.sweep_results})
-      for (const auto& r : *list) session.insert(r.id);
-    auto add = [&](const std::vector<RunResult>& runs, int group) {
-      for (const auto& r : runs) {
-        if (r.ms_median <= 0 || (group == 2 && session.count(r.id))) continue;
+    const std::string context = std::to_string(s.device_specs.size()) + "/" + ref.key + "/" + s.here().name + "/" +
+                                (s.has_device() ? std::to_string(s.runner->detected.measured.fp32_tflops) : "") + "/" +
+                                std::to_string(show_live_) + std::to_string(show_sweep_) + std::to_string(show_history_);
+    const bool all_again = context != context_;
+    context_ = context;
+    const bool shown[3] = {show_live_, show_sweep_, show_history_};
+    for (int g = 0; g < 3; ++g) {
+      const auto& runs = list_of(s, g);
+      Seen& seen = seen_[g];
+      const bool grew = !all_again && runs.size() >= seen.size && (seen.size == 0 || (runs.front().id == seen.first_id &&
+                                                                                       runs[seen.size - 1].id == seen.last_id));
+      if (grew && runs.size() == seen.size) continue;
+      if (!grew) dots_[g].clear(), seen.size = 0;
+      for (size_t i = seen.size; shown[g] && i < runs.size(); ++i) {
+        const RunResult& r = runs[i];
+        if (r.ms_median <= 0) continue;
         Dot d;
-        d.run = &r;
+        d.group = g, d.index = i, d.id = r.id;
         d.roof = run_roofline(r, s.spec_for(r), ref);
         d.x = d.roof.point.intensity();
         d.y_here = d.roof.point.tflops();
         d.y_ref = d.roof.reference_tflops;
         if (d.x <= 0 || d.y_here <= 0) continue;
-        group_of_.push_back(group);
-        dots_.push_back(d);
+        d.log_x = float(std::log10(d.x));
+        d.log_y[0] = float(std::log10(d.y_here));
+        d.log_y[1] = d.y_ref > 0 ? float(std::log10(d.y_ref)) : -30.0f;
+        dots_[g].push_back(d);
       }
-    };
-    group_of_.clear();
-    if (show_history_) add(s.history, 2);
-    if (show_sweep_) add(s.sweep_results, 1);
-    if (show_live_) add(s.live_runs, 0);
+      seen.size = runs.size();
+      seen.first_id = runs.empty() ? 0 : runs.front().id;
+      seen.last_id = runs.empty() ? 0 : runs.back().id;
+      ++dots_version_;
+      if (!grew) rebuilt_ = true;  // the old marks point at dots that are gone
+    }
+  }
+
+  // The marks of each plot: every point while there are at most kMaxMarks, else one per cell of a
+  // log-log grid (the fastest of the cell), the grid coarsened until they fit; the selected runs,
+  // the baseline and each group's fastest (a cell's fastest, so always drawn) too. Stored copies
+  // of this session's runs are drawn once, as live or sweep runs. Made again when the points are
+  // rebuilt or the selection or baseline changes; points that only came after (a streaming sweep)
+  // are added to the cells they fall in, O(1) each, until the marks outgrow kMaxMarks.
+  void thin(const AppState& s) {
+    const bool same_choice = s.selected == marks_selected_ && s.baseline == marks_baseline_;
+    if (same_choice && !rebuilt_ && dots_version_ == marks_version_) return;
+    if (same_choice && !rebuilt_ && add_to_marks()) {
+      marks_version_ = dots_version_;
+      return;
+    }
+    marks_selected_ = s.selected, marks_baseline_ = s.baseline, marks_version_ = dots_version_, rebuilt_ = false;
+    std::unordered_set<int64_t> session;
+    for (int g = 0; g < 2; ++g)
+      for (const Dot& d : dots_[g]) session.insert(d.id);
+    auto keep = [&](const Dot& d) { return d.group != 2 || !session.count(d.id); };
+    auto always = [&](const Dot& d) { return s.selected.count(d.id) || (s.baseline && d.id == *s.baseline); };
+    for (int p = 0; p < 2; ++p) {
+      Marks& m = marks_[p];
+      m = {};
+      for (int g = 0; g < 3; ++g)
+        for (const Dot& d : dots_[g]) m.total += keep(d) ? 1 : 0;
+      int cells = 256;  // per decade: finer than a pixel on any plot this panel draws
+      for (;;) {
+        for (auto& v : m.dots) v.clear();
+        for (auto& c : cells_[p]) c.clear();
+        if (m.total <= kMaxMarks) {
+          for (int g = 0; g < 3; ++g)
+            for (size_t i = 0; i < dots_[g].size(); ++i)
+              if (keep(dots_[g][i])) m.dots[g].push_back(i);
+          m.cells_per_decade = 0;
+          break;
+        }
+        m.cells_per_decade = cells;
+        size_t marks = 0;
+        for (int g = 0; g < 3; ++g) {
+          for (size_t i = 0; i < dots_[g].size(); ++i)
+            if (keep(dots_[g][i])) add_to_cell(p, g, i);
+          marks += m.dots[g].size();
+        }
+        if (marks <= kMaxMarks || cells <= 4) break;
+        cells /= 2;
+      }
+      // The runs always drawn, beside the thinned ones: selected, baseline.
+      for (int g = 0; g < 3; ++g) {
+        std::vector<char> in(dots_[g].size(), 0);
+        for (size_t i : m.dots[g]) in[i] = 1;
+        for (size_t i = 0; i < dots_[g].size(); ++i) {
+          const Dot& d = dots_[g][i];
+          if (!keep(d)) continue;
+          if (s.selected.count(d.id)) m.selected.push_back(uint64_t(g) << 56 | i);
+          if (!in[i] && always(d)) m.dots[g].push_back(i), in[i] = 1;
+        }
+        m.shown += m.dots[g].size();
+      }
+    }
+    for (int g = 0; g < 3; ++g) marked_upto_[g] = dots_[g].size();
+  }
+
+  // Dot i of group g into plot p's grid: a new cell is a new mark, a faster dot replaces its cell's.
+  void add_to_cell(int p, int g, size_t i) {
+    Marks& m = marks_[p];
+    const Dot& d = dots_[g][i];
+    const int cells = m.cells_per_decade;
+    const auto cx = uint64_t(int64_t(std::floor(double(d.log_x) * cells)) + (1 << 20));
+    const auto cy = uint64_t(int64_t(std::floor(double(d.log_y[p]) * cells)) + (1 << 20));
+    auto [it, fresh] = cells_[p][g].emplace(cx << 32 | cy, m.dots[g].size());
+    if (fresh) m.dots[g].push_back(i);
+    else if (d.log_y[p] > dots_[g][m.dots[g][it->second]].log_y[p]) m.dots[g][it->second] = i;
+  }
+
+  // The dots that came since the marks were made, added in place; false when the marks would
+  // outgrow kMaxMarks (or stored runs changed), so they are made again.
+  bool add_to_marks() {
+    if (dots_[2].size() != marked_upto_[2]) return false;
+    for (int p = 0; p < 2; ++p) {
+      Marks& m = marks_[p];
+      for (int g = 0; g < 2; ++g) {
+        const size_t before = m.dots[g].size();
+        for (size_t i = marked_upto_[g]; i < dots_[g].size(); ++i) {
+          if (m.cells_per_decade == 0) m.dots[g].push_back(i);
+          else add_to_cell(p, g, i);
+        }
+        m.shown += m.dots[g].size() - before;
+        m.total += dots_[g].size() - marked_upto_[g];
+      }
+      if (m.shown > kMaxMarks + m.selected.size() + 2) return false;
+    }
+    for (int g = 0; g < 3; ++g) marked_upto_[g] = dots_[g].size();
+    return true;
   }
 
   // The compute ceilings the selected runs are judged against (judge(): the datasheet rate of each
   // run's precision), so a TF32 or 3xTF32 run shows which line is its roof.
-  std::vector<std::pair<double, std::string>> selected_ceilings(const AppState& s, const GpuSpec& spec) const {
+  std::vector<std::pair<double, std::string>> selected_ceilings(const GpuSpec& spec) const {
     std::vector<std::pair<double, std::string>> out;
-    for (const auto& d : dots_) {
-      if (!s.selected.count(d.run->id)) continue;
+    for (const size_t at : marks_[0].selected) {
+      const Dot& d = dot_at(at);
       const double v = compute_peak_tflops(spec, d.roof.precision);
       const std::string name = roof_name(d.roof.precision);
       if (std::none_of(out.begin(), out.end(), [&](const auto& o) { return o.second == name; })) out.emplace_back(v, name);
@@ -141,14 +260,14 @@ class RooflinePanel final : public Panel {
     return out;
   }
 
-  void draw_ceilings(const AppState& s, const GpuSpec& spec, bool measured_here) {
+  void draw_ceilings(const GpuSpec& spec, bool measured_here) {
     auto list = ceilings(spec);
     double top = 0;
     for (const auto& c : list)
       if (!c.is_bandwidth) top = std::max(top, c.value);
     // A selected run's roof is drawn white: the line of that value, or one added for it (3xTF32).
     std::vector<bool> marked(list.size(), false);
-    for (const auto& [value, name] : selected_ceilings(s, spec)) {
+    for (const auto& [value, name] : selected_ceilings(spec)) {
       bool found = false;
       for (size_t i = 0; i < list.size(); ++i)
         if (!list[i].is_bandwidth && !list[i].measured && list[i].label == name) marked[i] = found = true;
@@ -214,12 +333,12 @@ class RooflinePanel final : public Panel {
     const ImVec2 pos = ImPlot::GetPlotPos(), size = ImPlot::GetPlotSize();
     const float h = ImGui::GetTextLineHeight(), pad = 4;
     LabelLayout layout({pos.x, pos.y, pos.x + size.x, pos.y + size.y});
-    for (const auto& d : dots_) {
+    for_each_mark(measured_here, [&](const Dot& d) {
       const double y = measured_here ? d.y_here : d.y_ref;
-      if (y <= 0) continue;
+      if (y <= 0) return;
       const ImVec2 p = ImPlot::PlotToPixels(d.x, y);
       layout.block({p.x - 6, p.y - 6, p.x + 6, p.y + 6});
-    }
+    });
     // No label crosses a line: each line is blocked, a horizontal one as one thin box, a slope as a
     // chain of small ones. Candidates sit just above or below their own line, so it blocks none.
     for (const auto& l : labels) {
@@ -305,14 +424,17 @@ class RooflinePanel final : public Panel {
     ImPlot::SetupAxisLimits(ImAxis_Y1, 0.01, 3000, ImPlotCond_Once);
     // Below the plot, the legend hides no point and no label.
     ImPlot::SetupLegend(ImPlotLocation_South, ImPlotLegendFlags_Outside | ImPlotLegendFlags_Horizontal);
-    draw_ceilings(s, spec, measured_here);
+    draw_ceilings(spec, measured_here);
 
     static const char* kGroups[] = {"live runs", "sweep runs", "stored runs"};
     static const ImPlotMarker kMarkers[] = {ImPlotMarker_Circle, ImPlotMarker_Square, ImPlotMarker_Diamond};
+    const Marks& m = marks_[measured_here ? 0 : 1];
     for (int g = 0; g < 3; ++g) {
       xs_.clear(), ys_.clear();
-      for (size_t i = 0; i < dots_.size(); ++i)
-        if (group_of_[i] == g) xs_.push_back(dots_[i].x), ys_.push_back(measured_here ? dots_[i].y_here : dots_[i].y_ref);
+      for (const size_t i : m.dots[g]) {
+        const Dot& d = dots_[g][i];
+        xs_.push_back(d.x), ys_.push_back(measured_here ? d.y_here : d.y_ref);
+      }
       if (xs_.empty()) continue;
       const std::string label = kGroups[g];
       ImPlotSpec style;
@@ -321,8 +443,10 @@ class RooflinePanel final : public Panel {
       ImPlot::PlotScatter(label.c_str(), xs_.data(), ys_.data(), int(xs_.size()), style);
     }
     xs_.clear(), ys_.clear();
-    for (const auto& d : dots_)
-      if (s.selected.count(d.run->id)) xs_.push_back(d.x), ys_.push_back(measured_here ? d.y_here : d.y_ref);
+    for (const size_t at : m.selected) {
+      const Dot& d = dot_at(at);
+      xs_.push_back(d.x), ys_.push_back(measured_here ? d.y_here : d.y_ref);
+    }
     if (!xs_.empty()) {
       ImPlotSpec style;
       style.Marker = ImPlotMarker_Circle;
@@ -382,15 +506,15 @@ class RooflinePanel final : public Panel {
     const ImVec2 mouse = ImGui::GetMousePos();
     const Dot* best = nullptr;
     float best_d2 = 10.0f * 10.0f;
-    for (const auto& d : dots_) {
+    for_each_mark(measured_here, [&](const Dot& d) {
       const double y = measured_here ? d.y_here : d.y_ref;
-      if (y <= 0) continue;
+      if (y <= 0) return;
       const ImVec2 p = ImPlot::PlotToPixels(d.x, y);
       const float d2 = (p.x - mouse.x) * (p.x - mouse.x) + (p.y - mouse.y) * (p.y - mouse.y);
       if (d2 < best_d2) best_d2 = d2, best = &d;
-    }
+    });
     if (!best) return;
-    const RunResult& r = *best->run;
+    const RunResult& r = run_of(s, *best);
     ImGui::BeginTooltip();
     ImGui::TextUnformatted(r.config_name.c_str());
     ImGui::Text("%s on %s", to_string(r.disposition).c_str(), r.device.c_str());
@@ -459,14 +583,41 @@ class RooflinePanel final : public Panel {
       item((p == 0 ? here : ref).name + " also:", nullptr);
       for (const auto& [text, colour] : unlabelled_[p]) item(text, &colour);
     }
+    if (marks_[0].cells_per_decade > 0) {
+      char note[160];
+      std::snprintf(note, sizeof note, "%zu of %zu runs drawn: the fastest of each dense cell; selected, baseline and best always",
+                    marks_[0].shown, marks_[0].total);
+      item(note, nullptr);
+    }
     if (!any) ImGui::TextDisabled("white: the roof the selected runs are judged against");
   }
 
   bool show_live_ = true, show_sweep_ = true, show_history_ = true;
   std::vector<std::pair<std::string, ImVec4>> unlabelled_[2];
-  std::vector<Dot> dots_;
-  std::string collected_key_;
-  std::vector<int> group_of_;
+  const Dot& dot_at(size_t at) const { return dots_[at >> 56][at & ((size_t(1) << 56) - 1)]; }
+  // Every mark a plot draws (thinned, always drawn), group by group.
+  template <class F>
+  void for_each_mark(bool measured_here, F&& f) const {
+    const Marks& m = marks_[measured_here ? 0 : 1];
+    for (int g = 0; g < 3; ++g)
+      for (const size_t i : m.dots[g]) f(dots_[g][i]);
+  }
+
+  struct Seen {
+    size_t size = 0;
+    int64_t first_id = 0, last_id = 0;
+  };
+  std::vector<Dot> dots_[3];       // live, sweep, stored
+  Seen seen_[3];
+  std::string context_;
+  uint64_t dots_version_ = 0;
+  bool rebuilt_ = false;
+  Marks marks_[2];                 // this GPU's plot, the reference's
+  std::unordered_map<uint64_t, size_t> cells_[2][3];  // per plot and group: a grid cell -> its mark's place in marks_[p].dots[g]
+  size_t marked_upto_[3] = {0, 0, 0};                 // dots already in the marks, per group
+  uint64_t marks_version_ = ~uint64_t(0);
+  std::set<int64_t> marks_selected_;
+  std::optional<int64_t> marks_baseline_;
   std::vector<double> xs_, ys_;
 };
 

@@ -2,8 +2,12 @@
 // time left, a heatmap over two axes coloured by a chosen figure, and a sortable results table
 // whose rows can be applied to the live view. Results stream in while the sweep runs.
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <atomic>
+#include <future>
+#include <memory>
 #include <limits>
 #include <map>
 #include <string>
@@ -35,6 +39,7 @@ std::string duration(double s) {
 class SweepPanel final : public Panel {
  public:
   const char* title() const override { return "Sweep"; }
+  ~SweepPanel() override { *preview_stop_ = true; }  // a count still running stops at its next point
 
   void draw(AppState& s, RunSession& c) override {
     if (ImGui::BeginTable("##sweep_layout", 2, ImGuiTableFlags_Resizable | ImGuiTableFlags_BordersInnerV)) {
@@ -134,25 +139,41 @@ class SweepPanel final : public Panel {
         key += p;
         for (int v : a.values) key += "," + std::to_string(v);
       }
-    if (key != preview_key_) {
-      preview_key_ = key;
-      preview_total_ = preview_invalid_ = 0;
-      try {
-        for (const auto& pt : expand(plan, s.here())) {
-          ++preview_total_;
-          if (!pt.valid()) ++preview_invalid_;
-        }
-      } catch (const std::exception& e) {
-        axis_error_ = e.what();
-      }
+    // Validating every point takes 10 us each: a 10k-point plan is counted on a worker, and the
+    // count shown when it is done (a plan changed meanwhile is counted after it).
+    if (preview_job_.valid() && preview_job_.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
+      const PreviewCount n = preview_job_.get();
+      preview_total_ = n.total, preview_invalid_ = n.invalid;
+      if (!n.error.empty()) axis_error_ = n.error;
+      preview_counted_ = preview_asked_;
     }
-    ImGui::TextWrapped("%d points, %d invalid on %s (skipped with their reason)", preview_total_, preview_invalid_, s.here().name.c_str());
+    if (key != preview_asked_ && !preview_job_.valid()) {
+      preview_asked_ = key;
+      preview_job_ = std::async(std::launch::async, [plan, here = s.here(), stop = preview_stop_] {
+        PreviewCount n;
+        try {
+          for_each_point(plan, here, [&](SweepPoint&& pt) {
+            ++n.total;
+            if (!pt.valid()) ++n.invalid;
+            return !*stop;
+          });
+        } catch (const std::exception& e) {
+          n.error = e.what();
+        }
+        return n;
+      });
+    }
+    const bool counted = preview_counted_ == key;
+    if (counted)
+      ImGui::TextWrapped("%d points, %d invalid on %s (skipped with their reason)", preview_total_, preview_invalid_, s.here().name.c_str());
+    else
+      ImGui::TextColored(kGrey, "counting the points...");
     ImGui::SetNextItemWidth(200);
     if (s.sweep_tag != tag_) std::snprintf(tag_, sizeof tag_, "%s", s.sweep_tag.c_str());
     if (ImGui::InputTextWithHint("tag", "gui-<family>@<problem>", tag_, sizeof tag_)) s.sweep_tag = tag_;
     if (!s.sweep_running) {
       const std::string blocker = s.run_blocker();
-      ImGui::BeginDisabled(preview_total_ == preview_invalid_ || !blocker.empty());
+      ImGui::BeginDisabled(!counted || preview_total_ == preview_invalid_ || !blocker.empty());
       if (ImGui::Button("Start sweep")) s.start_sweep(c);
       ImGui::EndDisabled();
       if (!blocker.empty()) {
@@ -222,7 +243,7 @@ class SweepPanel final : public Panel {
     const ParamDecl* dx = find_param(params, s.heat_x);
     const ParamDecl* dy = find_param(params, s.heat_y);
     if (!dx || !dy) return;
-    grid_ = heatmap_grid(s.sweep_results, s.heat_x, s.heat_y, s.heat_figure, s.here());  // a sweep runs on this GPU
+    update_grid(s);
     const bool higher_better = grid_.higher_is_better;
     const int nx = int(grid_.x_values.size()), ny = int(grid_.y_values.size());
     const double lo = grid_.lo, hi = grid_.hi;
@@ -328,37 +349,8 @@ class SweepPanel final : public Panel {
     ImGui::TableSetupColumn("", ImGuiTableColumnFlags_NoSort);
     ImGui::TableHeadersRow();
 
-    order_.resize(s.sweep_results.size());
-    for (size_t i = 0; i < order_.size(); ++i) order_[i] = i;
     const GpuSpec here = s.here();
-    if (const ImGuiTableSortSpecs* spec = ImGui::TableGetSortSpecs(); spec && spec->SpecsCount > 0) {
-      const int col = spec->Specs[0].ColumnIndex;
-      const bool asc = spec->Specs[0].SortDirection == ImGuiSortDirection_Ascending;
-      // Runs without figures sort last whichever way a column is sorted.
-      auto key = [&](const RunResult& r) -> double {
-        const bool timed = r.ms_median > 0;
-        const double none = asc ? 1e300 : -1e300;
-        switch (col) {
-          case 1: return double(r.disposition);
-          case 2: return timed ? r.ms_median : none;
-          case 3: return timed ? r.tflops : none;
-          case 4: return timed ? r.gbps : none;
-          case 5: return r.registers > 0 ? r.registers : none;
-          case 6: {
-            const double occ = figure_value(r, "theoretical occupancy", here);
-            return std::isnan(occ) ? none : occ;
-          }
-          default: return 0;
-        }
-      };
-      std::stable_sort(order_.begin(), order_.end(), [&](size_t a, size_t b) {
-        const RunResult &ra = s.sweep_results[a], &rb = s.sweep_results[b];
-        if (col == 0) return asc ? ra.config_name < rb.config_name : ra.config_name > rb.config_name;
-        if (col == 7) return asc ? ra.reason < rb.reason : ra.reason > rb.reason;
-        const double ka = key(ra), kb = key(rb);
-        return asc ? ka < kb : ka > kb;
-      });
-    }
+    sort_rows(s, ImGui::TableGetSortSpecs(), here);
     ImGuiListClipper clipper;
     clipper.Begin(int(order_.size()));
     char buf[64];
@@ -390,9 +382,98 @@ class SweepPanel final : public Panel {
     ImGui::EndTable();
   }
 
+  // Whether derived data must be made again: the results changed (a new sweep, or more of one)
+  // and, while a sweep streams in, the last one was made at least kRefreshS ago. Results that only
+  // grew keep every index valid, so a view made before them still draws; a new sweep does not wait.
+  static constexpr double kRefreshS = 0.25;
+  struct Made {
+    size_t size = 0;
+    int64_t first_id = 0;
+    std::string inputs;
+    std::chrono::steady_clock::time_point at{};
+    bool stale(const AppState& s, const std::string& now_inputs) const {
+      const auto& r = s.sweep_results;
+      const bool same_sweep = r.size() >= size && (size == 0 || r.front().id == first_id) && now_inputs == inputs;
+      if (!same_sweep) return true;
+      if (r.size() == size) return false;
+      return !s.sweep_running || std::chrono::duration<double>(std::chrono::steady_clock::now() - at).count() >= kRefreshS;
+    }
+    void made(const AppState& s, const std::string& now_inputs) {
+      size = s.sweep_results.size();
+      first_id = size ? s.sweep_results.front().id : 0;
+      inputs = now_inputs;
+      at = std::chrono::steady_clock::now();
+    }
+  };
+
+  // The heatmap's cells, made when the results, the axes or the figure change (heatmap_grid.h).
+  void update_grid(const AppState& s) {
+    const GpuSpec here = s.here();  // a sweep runs on this GPU
+    const std::string inputs = s.heat_x + "|" + s.heat_y + "|" + s.heat_figure + "|" + here.key;
+    if (!grid_made_.stale(s, inputs)) return;
+    grid_ = heatmap_grid(s.sweep_results, s.heat_x, s.heat_y, s.heat_figure, here);
+    grid_made_.made(s, inputs);
+  }
+
+  // The table's order, sorted once per change of the results or the sort column, by keys read
+  // once per run; rows that came since the last sort wait at the end until the next one.
+  void sort_rows(const AppState& s, ImGuiTableSortSpecs* spec, const GpuSpec& here) {
+    const int col = spec && spec->SpecsCount > 0 ? spec->Specs[0].ColumnIndex : -1;
+    const bool asc = spec && spec->SpecsCount > 0 && spec->Specs[0].SortDirection == ImGuiSortDirection_Ascending;
+    const std::string inputs = std::to_string(col) + (asc ? "a" : "d") + here.key;
+    const bool dirty = spec && spec->SpecsDirty;
+    if (spec) spec->SpecsDirty = false;
+    if (!dirty && !order_made_.stale(s, inputs)) {
+      for (size_t i = order_.size(); i < s.sweep_results.size(); ++i) order_.push_back(i);
+      return;
+    }
+    const auto& runs = s.sweep_results;
+    order_.resize(runs.size());
+    for (size_t i = 0; i < order_.size(); ++i) order_[i] = i;
+    order_made_.made(s, inputs);
+    if (col < 0) return;
+    if (col == 0 || col == 7) {
+      std::stable_sort(order_.begin(), order_.end(), [&](size_t a, size_t b) {
+        const std::string& ka = col == 0 ? runs[a].config_name : runs[a].reason;
+        const std::string& kb = col == 0 ? runs[b].config_name : runs[b].reason;
+        return asc ? ka < kb : ka > kb;
+      });
+      return;
+    }
+    // Runs without figures sort last whichever way a column is sorted.
+    const double none = asc ? 1e300 : -1e300;
+    keys_.resize(runs.size());
+    for (size_t i = 0; i < runs.size(); ++i) {
+      const RunResult& r = runs[i];
+      const bool timed = r.ms_median > 0;
+      switch (col) {
+        case 1: keys_[i] = double(r.disposition); break;
+        case 2: keys_[i] = timed ? r.ms_median : none; break;
+        case 3: keys_[i] = timed ? r.tflops : none; break;
+        case 4: keys_[i] = timed ? r.gbps : none; break;
+        case 5: keys_[i] = r.registers > 0 ? r.registers : none; break;
+        case 6: {
+          const double occ = figure_value(r, "theoretical occupancy", here);
+          keys_[i] = std::isnan(occ) ? none : occ;
+          break;
+        }
+        default: keys_[i] = 0;
+      }
+    }
+    std::stable_sort(order_.begin(), order_.end(), [&](size_t a, size_t b) { return asc ? keys_[a] < keys_[b] : keys_[a] > keys_[b]; });
+  }
+
+  Made grid_made_, order_made_;
+  std::vector<double> keys_;
   char axis_text_[128] = "";
   char tag_[96] = "";
-  std::string axis_error_, preview_key_;
+  struct PreviewCount {
+    int total = 0, invalid = 0;
+    std::string error;
+  };
+  std::string axis_error_, preview_asked_, preview_counted_;  // the plan keys asked for and last counted
+  std::shared_ptr<std::atomic<bool>> preview_stop_ = std::make_shared<std::atomic<bool>>(false);
+  std::future<PreviewCount> preview_job_;  // declared after the flag: its destructor waits for the count
   int preview_total_ = 0, preview_invalid_ = 0;
   HeatmapGrid grid_;
   std::vector<double> shown_, ticks_x_, ticks_y_;

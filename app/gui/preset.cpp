@@ -83,7 +83,7 @@ PresetDriver::PresetDriver(const json& p, std::string out_dir, std::string base_
     : out_dir_(std::move(out_dir)), base_dir_(std::move(base_dir)) {
   only_keys(p, "preset",
             {"title", "also_run", "problem", "family", "card", "config", "options", "pin_baseline", "sweep", "heatmap", "reference", "guided",
-             "capture", "timeout_s"});
+             "hold", "capture", "timeout_s"});
   timeout_s_ = get<double>(p, "timeout_s", 150.0, "preset");
   if (!(timeout_s_ > 0)) throw std::invalid_argument("preset.timeout_s must be positive");
   const std::string title = get<std::string>(p, "title", "gemmscope report", "preset");
@@ -209,6 +209,27 @@ PresetDriver::PresetDriver(const json& p, std::string out_dir, std::string base_
     }
     return s.history_loaded || ++*waited > 300;
   });
+
+  // Hold steps: one panel in front for a number of frames, counted apart in the report's frame
+  // times (the scale benchmark's steady frames with a large store or sweep shown).
+  const json holds = p.value("hold", json::array());
+  if (!holds.is_array()) throw std::invalid_argument("preset.hold must be an array of {\"panel\": ..., \"frames\": N}");
+  for (size_t i = 0; i < holds.size(); ++i) {
+    const std::string where = "preset.hold[" + std::to_string(i) + "]";
+    only_keys(holds[i], where, {"panel", "frames"});
+    const std::string panel = title_for_key(get<std::string>(holds[i], "panel", "window", where));
+    const int frames = get<int>(holds[i], "frames", 120, where);
+    if (frames < 1 || frames > 100000) throw std::invalid_argument(where + ".frames must be 1..100000");
+    auto left = std::make_shared<int>(-1);
+    steps_.push_back([panel, frames, left](AppState& s, RunSession&) {
+      if (*left < 0) {
+        *left = frames;
+        if (!panel.empty()) s.focus_panel = panel;
+      }
+      s.frames.holding = (*left)-- > 0;
+      return !s.frames.holding;
+    });
+  }
 
   ReportJob job;
   job.dir = out_dir_;

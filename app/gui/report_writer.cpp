@@ -190,11 +190,38 @@ std::vector<Block> build(const std::string& title, const AppState& s, const std:
     for (size_t i = 0; i < std::min<size_t>(10, best.size()); ++i) t.push_back(run_row(*best[i], s.spec_for(*best[i]), ref));
     b.push_back({Block::Kind::Table, "", t});
   }
+  if (s.store.open) {
+    const auto& pages = s.history_pages;
+    b.push_back({Block::Kind::Heading, "Store"});
+    b.push_back({Block::Kind::Text, "`" + s.store.path + "`: History lists " +
+                                        (pages.total ? std::to_string(*pages.total) + " runs" : std::string("runs not counted yet")) +
+                                        " matching its filter, newest first, holding " + std::to_string(pages.pages.size()) + " pages of " +
+                                        std::to_string(AppState::HistoryPages::kRows) + " rows; the roofline reads the newest " +
+                                        std::to_string(s.history.size()) + " whole."});
+  }
   b.push_back({Block::Kind::Heading, "Frame time"});
-  const auto& f = s.frames;
-  b.push_back({Block::Kind::Text, f.frames_sweeping > 0 ? "While the sweep ran: " + std::to_string(f.frames_sweeping) + " frames, mean " +
-                                                              fmt("%.2f", f.avg_sweeping()) + " ms, max " + fmt("%.2f", f.max_ms_sweeping) +
-                                                              " ms, " + std::to_string(f.over_budget_sweeping) + " over 16 ms (CPU time to build and submit a frame); longest gap between frames " + fmt("%.1f", f.max_interval_sweeping) + " ms (swap included)."
+  const FrameStats& f = s.frames;
+  b.push_back({Block::Kind::Text, "Time per frame, from its start to its draw data submitted (swap excluded): wall time, and the UI "
+                                  "thread's CPU time (wall less the time it was preempted, e.g. by a sweep's runner and store on a small machine); the " +
+                                      std::to_string(f.capture_frames) + " frames that wrote a screenshot or these files are left out. "
+                                      "First frame " + fmt("%.0f", f.first_frame_ms) + " ms after start" +
+                                      (f.first_rows_ms >= 0 ? "; History's first page of stored runs drawn " + fmt("%.0f", f.first_rows_ms) + " ms after start"
+                                                            : "; no stored runs drawn in History") + "."});
+  std::vector<std::vector<std::string>> t = {{"frames", "count", "mean (ms)", "p95 (ms)", "max (ms)", "over 8 ms", "over 16 ms"}};
+  auto row = [&](const std::string& name, const FrameSummary& x) {
+    if (x.frames > 0)
+      t.push_back({name, std::to_string(x.frames), fmt("%.2f", x.mean()), fmt("%.2f", x.p95()), fmt("%.2f", x.max_ms),
+                   std::to_string(x.over_8ms), std::to_string(x.over_16ms)});
+  };
+  row("all", f.all);
+  row("while the sweep ran", f.sweeping);
+  row("held (the preset's hold steps)", f.held);
+  row("all, UI thread CPU", f.all_cpu);
+  row("while the sweep ran, UI thread CPU", f.sweeping_cpu);
+  row("held, UI thread CPU", f.held_cpu);
+  b.push_back({Block::Kind::Table, "", t});
+  b.push_back({Block::Kind::Text, f.sweeping.frames > 0 ? "While the sweep ran: longest gap between frames " + fmt("%.1f", f.max_interval_sweeping) +
+                                                              " ms (swap included)."
                                                         : "No sweep ran in this session; last frame " + fmt("%.2f", f.last_ms) + " ms."});
   if (!pngs.empty()) {
     b.push_back({Block::Kind::Heading, "Screenshots"});

@@ -30,3 +30,16 @@ TEST(LabelLayout, BoxesThatOnlyTouchDoNotOverlap) {
   EXPECT_TRUE(a.overlaps(c));
   EXPECT_TRUE(c.overlaps(b));
 }
+
+// The roofline blocks every point it draws (thousands): the buckets find the one free place
+// among them, and a box straddling buckets or the area's edge still blocks.
+TEST(LabelLayout, ManyBlockedPointsLeaveOnlyTheFreePlace) {
+  LabelLayout layout({0, 0, 640, 480});
+  for (int y = 0; y < 480; y += 8)
+    for (int x = 0; x < 640; x += 8)
+      if (!(x >= 300 && x < 400 && y >= 200 && y < 240)) layout.block({float(x), float(y), float(x) + 4, float(y) + 4});
+  layout.block({-50, 460, 700, 470});  // a line across the whole plot and past it
+  const std::vector<LabelBox> c = {{10, 10, 70, 22}, {600, 455, 630, 466}, {310, 210, 390, 222}};
+  EXPECT_EQ(layout.place(c), 2u);
+  EXPECT_EQ(layout.place(c), std::nullopt) << "the free place is taken now";
+}
