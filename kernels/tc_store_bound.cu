@@ -103,9 +103,34 @@
 #define BAR_EMPTY 4
 __device__ __forceinline__ void bar_sync(int id, int n) { asm volatile("bar.sync %0, %1;" ::"r"(id), "r"(n) : "memory"); }
 __device__ __forceinline__ void bar_arrive(int id, int n) { asm volatile("bar.arrive %0, %1;" ::"r"(id), "r"(n) : "memory"); }
-// The swizzle, in 16-byte quads: rows g and g+1 hit other banks (a row is a multiple of 32
-// floats from 32 columns on; a 16-column row is 4 quads, which already alternate).
-__device__ __forceinline__ int c_swizzle(int row) { return BLOCK_N >= 32 ? (row & 1) << 2 : 0; }
+#endif
+
+// Row g + 8h, columns 16p + 4t .. +3 of the warp's mma row i: the column permutation puts them in
+// tiles 2p and 2p+1, so each epilogue stores them as one float4.
+__device__ __forceinline__ float4 acc_quad(const float (&acc)[MT][NT][4], int i, int p, int h) {
+  return make_float4(acc[i][2 * p][2 * h], acc[i][2 * p][2 * h + 1], acc[i][2 * p + 1][2 * h], acc[i][2 * p + 1][2 * h + 1]);
+}
+
+#if EPILOGUE >= 3
+// Epilogue 3 XORs the quads of a C buffer row by row parity, so rows g and g+1 hit other banks
+// (a row is a multiple of 32 floats from 32 columns on; a 16-column row is 4 quads, which already
+// alternate). Epilogue 4 keeps rows plain: the copy engine reads them as they are.
+__device__ __forceinline__ int c_swizzle(int row) { return EPILOGUE == 3 && BLOCK_N >= 32 ? (row & 1) << 2 : 0; }
+
+// This warp's accumulators into a row-major BLOCK_M x BLOCK_N C buffer.
+__device__ __forceinline__ void put_c_tile(float* Cb, const float (&acc)[MT][NT][4], int wm, int wn, int g, int t) {
+#pragma unroll
+  for (int i = 0; i < MT; ++i)
+#pragma unroll
+    for (int h = 0; h < 2; ++h) {
+      const int row = wm * WTM + i * 16 + g + 8 * h;
+#pragma unroll
+      for (int p = 0; p < NT / 2; ++p) {
+        const int q = (wn * WTN + p * 16) / 4 + t;
+        *reinterpret_cast<float4*>(Cb + row * BLOCK_N + 4 * (q ^ c_swizzle(row))) = acc_quad(acc, i, p, h);
+      }
+    }
+}
 #endif
 
 
@@ -211,7 +236,9 @@ tc_store_bound(const float* __restrict__ A, const float* __restrict__ B, float* 
   const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
   const int wm = warp / WARPS_N, wn = warp % WARPS_N;
   const int g = lane >> 2, t = lane & 3;
+#if EPILOGUE != 4  // 4 asks per tile whether rows may be copied whole (bulk)
   const bool cols_full = (N & 3) == 0 && n0 + BLOCK_N <= N;
+#endif
 
 #if EPILOGUE == 3
   if (threadIdx.x >= THREADS) {  // a store warp: stream out each tile the math warps hand over
@@ -339,7 +366,7 @@ tc_store_bound(const float* __restrict__ A, const float* __restrict__ B, float* 
 #pragma unroll
         for (int p = 0; p < NT / 2; ++p)
           store_row4(C, r, wc0 + p * 16 + 4 * t,
-                     make_float4(acc[i][2 * p][2 * h], acc[i][2 * p][2 * h + 1], acc[i][2 * p + 1][2 * h], acc[i][2 * p + 1][2 * h + 1]),
+                     acc_quad(acc, i, p, h),
                      M, N, full);
       }
 #elif EPILOGUE == 2
@@ -350,7 +377,7 @@ tc_store_bound(const float* __restrict__ A, const float* __restrict__ B, float* 
 #pragma unroll
         for (int p = 0; p < NT / 2; ++p)
           *reinterpret_cast<float4*>(Es + (g + 8 * h) * EPI_STRIDE + p * 16 + 4 * t) =
-              make_float4(acc[i][2 * p][2 * h], acc[i][2 * p][2 * h + 1], acc[i][2 * p + 1][2 * h], acc[i][2 * p + 1][2 * h + 1]);
+              acc_quad(acc, i, p, h);
       __syncwarp();
 #pragma unroll
       for (int it = 0; it < WTN / 8; ++it) {
@@ -367,16 +394,7 @@ tc_store_bound(const float* __restrict__ A, const float* __restrict__ B, float* 
       if (warp == 0 && tt >= 2) bulk_wait_read<1>();
       __syncthreads();
       float* Cb = Cs + buf * C_FLOATS;
-#pragma unroll
-      for (int i = 0; i < MT; ++i)
-#pragma unroll
-        for (int h = 0; h < 2; ++h) {
-          const int row = wm * WTM + i * 16 + g + 8 * h;
-#pragma unroll
-          for (int p = 0; p < NT / 2; ++p)
-            *reinterpret_cast<float4*>(Cb + row * BLOCK_N + wn * WTN + p * 16 + 4 * t) =
-                make_float4(acc[i][2 * p][2 * h], acc[i][2 * p][2 * h + 1], acc[i][2 * p + 1][2 * h], acc[i][2 * p + 1][2 * h + 1]);
-        }
+      put_c_tile(Cb, acc, wm, wn, g, t);
       fence_proxy_async_smem();  // the copy engine reads what ordinary stores wrote
       __syncthreads();           // also makes the next tile's A visible
       const int rows = min(BLOCK_M, M - m0), cols = min(BLOCK_N, N - n0);
@@ -398,19 +416,7 @@ tc_store_bound(const float* __restrict__ A, const float* __restrict__ B, float* 
       // ago), fill it and go on.
       const int buf = tt & 1;
       if (tt >= 2) bar_sync(BAR_EMPTY + buf, BLOCK_THREADS);
-      float* Cb = Cs + buf * C_FLOATS;
-#pragma unroll
-      for (int i = 0; i < MT; ++i)
-#pragma unroll
-        for (int h = 0; h < 2; ++h) {
-          const int row = wm * WTM + i * 16 + g + 8 * h;
-#pragma unroll
-          for (int p = 0; p < NT / 2; ++p) {
-            const int q = (wn * WTN + p * 16) / 4 + t;
-            *reinterpret_cast<float4*>(Cb + row * BLOCK_N + 4 * (q ^ c_swizzle(row))) =
-                make_float4(acc[i][2 * p][2 * h], acc[i][2 * p][2 * h + 1], acc[i][2 * p + 1][2 * h], acc[i][2 * p + 1][2 * h + 1]);
-          }
-        }
+      put_c_tile(Cs + buf * C_FLOATS, acc, wm, wn, g, t);
       bar_arrive(BAR_FULL + buf, BLOCK_THREADS);
     }
     bar_sync(BAR_MATH, THREADS);  // the next tile's A is visible to the math warps

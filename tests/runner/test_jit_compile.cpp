@@ -139,6 +139,32 @@ TEST(JitCompile, RaggedShapesCompileForBothArchitectures) {
   EXPECT_GE(compiled, 20);
 }
 
+// Every epilogue of tc_store_bound (its default sweep takes stages=1 only) compiles wherever it is
+// valid: 1 to 3 for sm_89 and sm_90, 4 (the bulk copy engine) for sm_90 alone.
+TEST(JitCompile, EveryTcStoreBoundEpilogueCompiles) {
+  const JitCompiler jit("");
+  const auto specs = load_gpu_specs(default_gpu_spec_dir());
+  const KernelFamily& f = *find_family("tc_store_bound");
+  std::set<std::string> compiled;  // "sm_90 stages=4"
+  for (auto [arch, key] : {std::pair{"sm_89", "rtx4090"}, {"sm_90", "h100_sxm"}})
+    for (int stages : find_param(f.params(), "stages")->values)
+      for (const char* shape : {"p9", "1000x999x100"}) {
+        KernelConfig c = f.defaults(parse_problem(shape));
+        c.set("stages", stages);
+        if (!validate(c, *find_spec(specs, key)).ok()) continue;
+        try {
+          const CompiledModule m = jit.compile(f.source(), f.defines(c), arch);
+          EXPECT_TRUE(m.resources.count("tc_store_bound")) << config_name(c);
+          compiled.insert(std::string(arch) + " stages=" + std::to_string(stages));
+        } catch (const CompileError& e) {
+          ADD_FAILURE() << config_name(c) << " for " << arch << ": " << e.what() << "\n" << e.log;
+        }
+      }
+  const std::set<std::string> want = {"sm_89 stages=1", "sm_89 stages=2", "sm_89 stages=3", "sm_90 stages=1",
+                                      "sm_90 stages=2", "sm_90 stages=3", "sm_90 stages=4"};
+  EXPECT_EQ(compiled, want);
+}
+
 // The wgmma ceiling kernel is Hopper's alone: it compiles for sm_90a and refuses plain sm_90.
 TEST(JitCompile, TheWgmmaCeilingCompilesForSm90aOnly) {
   const JitCompiler jit("");
