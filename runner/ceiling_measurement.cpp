@@ -47,34 +47,31 @@ MeasuredCeilings measure_ceilings(const GpuContext& gpu, const JitCompiler& jit)
   unsigned long long n4 = bytes / 16;
   CUdeviceptr ps = src.get(), pd = dst.get(), po = out.get();
   float value = 1.5f, seed = 0.75f;
-  auto launcher = [&](const char* entry, unsigned grid, std::vector<void*> args) {
-    CUfunction f = mod.function(entry);
+  auto launcher = [&](const LoadedModule& from, const char* entry, unsigned grid, std::vector<void*> args) {
+    CUfunction f = from.function(entry);
     return [=, args = std::move(args)]() mutable {
       CU_CHECK(cuLaunchKernel(f, grid, 1, 1, 256, 1, 1, 0, s, args.data(), nullptr), entry);
     };
   };
   MeasuredCeilings c;
   const unsigned bw_grid = sms * 8;
-  c.dram_write_gbps = bytes / (median_ms(s, launcher("ceil_dram_write", bw_grid, {&pd, &n4, &value}), "DRAM write") * 1e-3) / 1e9;
-  c.dram_read_gbps = bytes / (median_ms(s, launcher("ceil_dram_read", bw_grid, {&ps, &n4, &po}), "DRAM read") * 1e-3) / 1e9;
-  c.dram_copy_gbps = 2.0 * bytes / (median_ms(s, launcher("ceil_dram_copy", bw_grid, {&ps, &pd, &n4}), "DRAM copy") * 1e-3) / 1e9;
+  c.dram_write_gbps = bytes / (median_ms(s, launcher(mod, "ceil_dram_write", bw_grid, {&pd, &n4, &value}), "DRAM write") * 1e-3) / 1e9;
+  c.dram_read_gbps = bytes / (median_ms(s, launcher(mod, "ceil_dram_read", bw_grid, {&ps, &n4, &po}), "DRAM read") * 1e-3) / 1e9;
+  c.dram_copy_gbps = 2.0 * bytes / (median_ms(s, launcher(mod, "ceil_dram_copy", bw_grid, {&ps, &pd, &n4}), "DRAM copy") * 1e-3) / 1e9;
   int fma_iters = 4096, mma_iters = 2048;
   const unsigned rate_grid = sms * 8;
   const double threads = double(rate_grid) * 256;
-  const double fma_ms = median_ms(s, launcher("ceil_fp32_fma", rate_grid, {&po, &fma_iters, &seed}), "FP32 FMA rate");
+  const double fma_ms = median_ms(s, launcher(mod, "ceil_fp32_fma", rate_grid, {&po, &fma_iters, &seed}), "FP32 FMA rate");
   c.fp32_tflops = 2.0 * 16 * fma_iters * threads / (fma_ms * 1e-3) / 1e12;
-  const double mma_ms = median_ms(s, launcher("ceil_tf32_mma", rate_grid, {&po, &mma_iters, &seed}), "TF32 mma.sync rate");
+  const double mma_ms = median_ms(s, launcher(mod, "ceil_tf32_mma", rate_grid, {&po, &mma_iters, &seed}), "TF32 mma.sync rate");
   c.tf32_mma_tflops = 2.0 * 16 * 8 * 8 * 8 * mma_iters * (threads / 32) / (mma_ms * 1e-3) / 1e12;
   // wgmma exists on 9.0 alone (sm_90a code runs on no other GPU).
   if (gpu.spec().cc_major == 9 && gpu.spec().cc_minor == 0) {
     const CompiledModule w = jit.compile("measure_wgmma.cu", {}, "sm_90a");
     const LoadedModule wmod(w.cubin, "measure_wgmma.cu");
-    CUfunction f = wmod.function("ceil_tf32_wgmma");
     int wg_iters = 16;
-    void* args[] = {&po, &wg_iters, &seed};
     const unsigned grid = sms * 4;  // 2 warpgroups a block
-    const double ms = median_ms(s, [&] { CU_CHECK(cuLaunchKernel(f, grid, 1, 1, 256, 1, 1, 0, s, args, nullptr), "ceil_tf32_wgmma"); },
-                                "TF32 wgmma rate");
+    const double ms = median_ms(s, launcher(wmod, "ceil_tf32_wgmma", grid, {&po, &wg_iters, &seed}), "TF32 wgmma rate");
     c.tf32_wgmma_tflops = 2.0 * 64 * 128 * 8 * 8 * wg_iters * (grid * 2.0) / (ms * 1e-3) / 1e12;
   }
   return c;

@@ -114,7 +114,7 @@ class TcStoreBound final : public KernelFamily {
                       "tile to 4 store warps through two C buffers in shared memory, 4 (sm_90+) hands them to the bulk copy "
                       "engine (3 and 4: the stores overlap the next tile's mma)"),
         pow2_param("tiles_per_block", {1, 2, 4, 8, 16, 32, 64}, 32, {32}, "_tpb",
-                   "tile rows a block walks down M, reusing its B slice (and, with stages=3, its store pipeline)"),
+                   "tile rows a block walks down M, reusing its B slice (and, with stages 3 and 4, its C buffers)"),
         integer_param("blocks_per_sm", {0, 1, 2, 3, 4}, 0, {0, 3}, "_bps",
                       "blocks each SM must hold at once (__launch_bounds__' minimum: the compiler caps registers to "
                       "fit them); 0: 2 for small warp tiles, else no cap"),
@@ -149,7 +149,7 @@ class TcStoreBound final : public KernelFamily {
     k.block = {t.block_threads(), 1, 1};
     k.dynamic_smem = t.smem_bytes();
     k.smem_formula = "the whole-K slices of B and two of A, split big/small, (K' x block_n + 2 x K' x block_m) x parts x 4 "
-                     "with K' = K rounded up to 8, plus the epilogue tile (stages=3: 2 x block_m x block_n x 4)";
+                     "with K' = K rounded up to 8, plus the epilogue tile (stages 3 and 4: 2 x block_m x block_n x 4)";
     k.smem_param = "K";
     return {{k}, 0, false};
   }
