@@ -39,6 +39,13 @@ std::string joined(const std::vector<std::string>& v) {
   return s;
 }
 
+// A valid point launches as the landed build's did: the same defines, plan and error bound.
+void expect_same_launch(const Validation& v, const json& g, const std::string& name) {
+  EXPECT_EQ(joined(v.launch->defines), g["defines"].get<std::string>()) << name;
+  EXPECT_EQ(plan_text(v.launch->plan), g["plan"].get<std::string>()) << name;
+  EXPECT_DOUBLE_EQ(v.launch->error_bound, g["bound"].get<double>()) << name;
+}
+
 // The golden name with the tiles_per_block fragment its old fixed value gives.
 std::string with_tpb8(const std::string& name) {
   const auto at = name.find("_sw");
@@ -73,9 +80,7 @@ size_t check_grown_family(const SweepPlan& now, const GpuSpec& spec, const json&
     const Validation v = validate(configs[i], spec);
     EXPECT_EQ(v.ok(), g["valid"].get<bool>()) << where << " " << name << ": " << v.message();
     if (!v.ok() || !g["valid"].get<bool>()) continue;
-    EXPECT_EQ(joined(v.launch->defines), g["defines"].get<std::string>()) << name;
-    EXPECT_EQ(plan_text(v.launch->plan), g["plan"].get<std::string>()) << name;
-    EXPECT_DOUBLE_EQ(v.launch->error_bound, g["bound"].get<double>()) << name;
+    expect_same_launch(v, g, name);
     ++checked;
   }
   return checked;
@@ -119,9 +124,7 @@ TEST(FamilyPlans, MatchTheLandedBuildPointForPoint) {
       if (newly_served) continue;
       ASSERT_EQ(v.ok(), g["valid"].get<bool>()) << where << " " << g["name"] << ": " << v.message();
       if (!v.ok()) continue;
-      EXPECT_EQ(joined(v.launch->defines), g["defines"].get<std::string>()) << g["name"];
-      EXPECT_EQ(plan_text(v.launch->plan), g["plan"].get<std::string>()) << g["name"];
-      EXPECT_DOUBLE_EQ(v.launch->error_bound, g["bound"].get<double>()) << g["name"];
+      expect_same_launch(v, g, g["name"].get<std::string>());
       ++checked;
     }
   }
