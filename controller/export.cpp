@@ -155,19 +155,21 @@ void JsonRunWriter::finish() {
   out_ << (rows_ ? "\n" : "") << "]\n";
 }
 
-void write_csv(std::ostream& out, const std::vector<RunResult>& runs) {
-  std::vector<std::string> families, metrics;
+CsvColumns csv_columns_for(const std::vector<RunResult>& runs, std::vector<std::string> families, std::vector<std::string> metrics) {
   for (const auto& r : runs) {
     if (std::find(families.begin(), families.end(), r.config.family) == families.end()) families.push_back(r.config.family);
     for (const auto& [k, v] : r.metrics) metrics.push_back(k);
   }
   CsvColumns c = csv_columns(families, metrics);
-  // A family no longer known (a card not loaded) still gets its configs' own parameters.
   for (const auto& r : runs)
     if (!find_family(r.config.family))
       for (const auto& [name, v] : r.config.params.items())
         if (std::find(c.params.begin(), c.params.end(), name) == c.params.end()) c.params.push_back(name);
-  CsvRunWriter w(out, c);
+  return c;
+}
+
+void write_csv(std::ostream& out, const std::vector<RunResult>& runs) {
+  CsvRunWriter w(out, csv_columns_for(runs));
   for (const auto& r : runs) w.row(r);
 }
 

@@ -21,6 +21,10 @@ struct CsvColumns {
   std::vector<std::string> params, metrics;
 };
 CsvColumns csv_columns(const std::vector<std::string>& families, const std::vector<std::string>& metric_names);
+// The columns of `runs` and of other runs known by their families and metric names (a store's):
+// a family no longer known (a card not loaded) still gets its configs' own parameters.
+CsvColumns csv_columns_for(const std::vector<RunResult>& runs, std::vector<std::string> families = {},
+                           std::vector<std::string> metric_names = {});
 
 // Row-by-row writers, so an export of any size holds one run in memory at a time.
 class CsvRunWriter {

@@ -395,16 +395,18 @@ std::string default_store_path() {
   return base + "/gemmscope/results.sqlite";
 }
 
-ResultStore::ResultStore(const std::string& path) : path_(path) {
+ResultStore::ResultStore(const std::string& path, StoreAccess access) : path_(path) {
   const bool uri = path.rfind("file:", 0) == 0;  // SQLite URIs ("file:x.sqlite?mode=ro") pass through
-  if (!uri) {
+  const bool read_only = access == StoreAccess::read_only;
+  if (!uri && !read_only) {
     const auto parent = std::filesystem::path(path).parent_path();
     if (!parent.empty()) {
       std::error_code ec;
       std::filesystem::create_directories(parent, ec);
     }
   }
-  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX | (uri ? SQLITE_OPEN_URI : 0);
+  const int flags = (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_FULLMUTEX |
+                    (uri ? SQLITE_OPEN_URI : 0);
   if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
     std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
     sqlite3_close(db_);

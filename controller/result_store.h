@@ -60,6 +60,10 @@ struct QueryResult {
   std::vector<std::string> bad_rows;  // "run 12: <why it cannot be read>": the rest are still returned
 };
 
+// How a store is opened: read_only never writes (no schema made, no upgrade, no statistics), so a
+// second connection beside the session's (an export on another thread) changes nothing.
+enum class StoreAccess { read_write, read_only };
+
 class ResultStore {
  public:
   // Opens or creates; throws std::runtime_error naming the file and what is wrong (not a
@@ -67,7 +71,7 @@ class ResultStore {
   // A store of schema 1 is upgraded in place, in one transaction, after a backup copy next to it
   // (notices() names it); read-only, or when the upgrade fails (the file is then unchanged), it
   // is read as it is.
-  explicit ResultStore(const std::string& path);
+  explicit ResultStore(const std::string& path, StoreAccess = StoreAccess::read_write);
   ~ResultStore();
   ResultStore(const ResultStore&) = delete;
   ResultStore& operator=(const ResultStore&) = delete;

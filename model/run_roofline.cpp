@@ -19,7 +19,7 @@ Precision run_precision(const RunResult& r) {
   return Precision::FP32;
 }
 
-RunRoofline run_roofline(const RunResult& r, const GpuSpec& ran_on, const GpuSpec& reference) {
+RunRoofline roofline_point(const RunResult& r) {
   RunRoofline out;
   out.precision = run_precision(r);
   out.point.flops = r.config.shape.flops();
@@ -31,6 +31,10 @@ RunRoofline run_roofline(const RunResult& r, const GpuSpec& ran_on, const GpuSpe
     out.point.bytes = rd->second.value + wr->second.value;
     out.bytes_from_counters = true;
   }
+  return out;
+}
+
+RunRoofline judge_roofline(RunRoofline out, const GpuSpec& ran_on, const GpuSpec& reference) {
   if (!out.measured()) return out;
   out.here = judge(out.point, ran_on, out.precision);
   out.projection = project(out.point, ran_on, reference, out.precision);
@@ -43,6 +47,10 @@ RunRoofline run_roofline(const RunResult& r, const GpuSpec& ran_on, const GpuSpe
           std::min(100.0, 100.0 * out.point.bytes / out.projection.projected_seconds / 1e9 / reference.dram_gbps);
   }
   return out;
+}
+
+RunRoofline run_roofline(const RunResult& r, const GpuSpec& ran_on, const GpuSpec& reference) {
+  return judge_roofline(roofline_point(r), ran_on, reference);
 }
 
 }  // namespace gemmscope

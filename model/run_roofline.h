@@ -31,5 +31,9 @@ struct RunRoofline {
 };
 // ran_on: the spec of the GPU the run was measured on (not necessarily this machine's).
 RunRoofline run_roofline(const RunResult&, const GpuSpec& ran_on, const GpuSpec& reference);
+// The same in two steps, for views that keep a few figures of a run and not the run: the part no
+// spec changes (point, where its bytes came from, precision), then its verdict and projection.
+RunRoofline roofline_point(const RunResult&);
+RunRoofline judge_roofline(RunRoofline point, const GpuSpec& ran_on, const GpuSpec& reference);
 
 }  // namespace gemmscope

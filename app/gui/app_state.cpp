@@ -2,10 +2,8 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <fstream>
 
 #include "app/gui/run_figures.h"
-#include "controller/export.h"
 #include "model/families/card_family.h"
 #include "model/kernel_family.h"
 #include "model/validate.h"
@@ -59,9 +57,11 @@ GpuSpec AppState::reference() const {
   return specs.empty() ? GpuSpec{} : specs.front();
 }
 
-GpuSpec AppState::spec_for(const RunResult& r) const {
-  if (has_device() && runner->detected.name == r.device) return runner->detected;
-  return spec_for_device(r.device, device_specs, specs, here());
+GpuSpec AppState::spec_for(const RunResult& r) const { return spec_for(r.device); }
+
+GpuSpec AppState::spec_for(const std::string& device) const {
+  if (has_device() && runner->detected.name == device) return runner->detected;
+  return spec_for_device(device, device_specs, specs, here());
 }
 
 std::string AppState::run_blocker() const {
@@ -118,7 +118,7 @@ void AppState::start_sweep(RunSession& session) {
       if (auto it = sweep_axes.find(d.name); it != sweep_axes.end() && it->second.enabled && !it->second.values.empty())
         plan.axes.push_back({d.name, std::vector<int>(it->second.values.begin(), it->second.values.end())});
   plan.tag = sweep_tag.empty() ? "gui-" + config.family + "@" + problem_name(config.shape) : sweep_tag;
-  sweep_results.clear();
+  new_sweep(plan.tag);
   sweep_progress = {};
   sweep_running = true;
   session.start_sweep(plan, here());
@@ -130,10 +130,13 @@ const RunResult* AppState::advised_run() const {
     if (const RunResult* r = find_run(*selected.begin())) return r;
   if (guided && guided->tuner().best() && live_runs.size() <= live_runs_before_guided) return guided->tuner().best();
   if (!live_runs.empty()) return &live_runs.back();
-  const RunResult* best = nullptr;
-  for (const auto& r : sweep_results)
-    if (passed(r) && (!best || r.ms_median < best->ms_median)) best = &r;
-  return best;
+  return sweep.best();
+}
+
+void AppState::new_sweep(const std::string& tag) {
+  sweep.clear();
+  sweep_rows_tag = tag;
+  sweep_rows_store = store.open ? store.path : "";
 }
 
 void AppState::try_suggestions(const std::vector<Suggestion>& suggestions, const RunResult& from, RunSession& session) {
@@ -147,7 +150,7 @@ void AppState::try_suggestions(const std::vector<Suggestion>& suggestions, const
   for (const auto& sg : suggestions) plan.points.push_back(sg.config), t.names.push_back(sg.name);
   plan.tag = t.tag;
   advice_trial = t;
-  sweep_results.clear();
+  new_sweep(plan.tag);
   sweep_progress = {};
   sweep_running = true;
   session.start_sweep(plan, here());
@@ -161,7 +164,7 @@ void AppState::start_guided(RunSession& session) {
   if (o.metrics.empty()) o.metrics = "seed";  // the rules read counters
   guided = std::make_unique<GuidedRun>(config, o, here(), reference(), guided_budget, "guided-" + config_name(config));
   live_runs_before_guided = live_runs.size();
-  sweep_results.clear();
+  new_sweep("guided-" + config_name(config));
   sweep_progress = {};
   sweep_running = true;
   guided->start(session);
@@ -247,9 +250,11 @@ void AppState::poll_card(RunSession& session) {
 }
 
 const RunResult* AppState::find_run(int64_t id) const {
-  for (const auto* list : {&live_runs, &sweep_results, &history})
+  for (const auto* list : {&live_runs, &history})
     for (const auto& r : *list)
       if (r.id == id) return &r;
+  if (const RunResult* best = sweep.best(); best && best->id == id) return best;
+  if (const RunResult* r = sweep.unstored(id)) return r;
   if (auto it = stored_runs.find(id); it != stored_runs.end()) return &it->second;
   return nullptr;
 }
@@ -311,28 +316,37 @@ void AppState::HistoryPages::add(int64_t first_row, std::vector<RunRow>&& rows) 
   }
 }
 
+ExportSource AppState::session_runs() const {
+  ExportSource src;
+  src.runs = live_runs;
+  for (const auto& [id, r] : sweep.unstored()) src.runs.push_back(r);
+  src.sweep_tag = sweep_rows_tag;
+  src.sweep_ids = sweep.stored_ids();
+  src.store_path = sweep_rows_store;
+  return src;
+}
+
 std::string AppState::export_selection(const std::string& path, bool ncu_long) const {
-  std::vector<RunResult> runs;
+  ExportSource src;
   if (!selected.empty()) {
-    for (int64_t id : selected)
-      if (const RunResult* r = find_run(id)) runs.push_back(*r);
+    // A selected run not held whole (a sweep's, not fetched yet) is read back from the store.
+    for (int64_t id : selected) {
+      if (const RunResult* r = find_run(id)) src.runs.push_back(*r);
+      else if (id > 0) src.ids.push_back(id);
+    }
+    src.store_path = store.open ? store.path : "";
   } else {
-    std::set<int64_t> seen;
-    for (const auto* list : {&live_runs, &sweep_results, &history})
-      for (const auto& r : *list)
-        if (seen.insert(r.id).second) runs.push_back(r);
+    src = session_runs();
+    src.runs.insert(src.runs.end(), history.begin(), history.end());  // stored copies of the same runs are written once
   }
-  if (runs.empty()) throw std::invalid_argument("nothing to export: no runs yet");
+  if (src.runs.empty() && src.ids.empty() && src.sweep_ids.empty()) throw std::invalid_argument("nothing to export: no runs yet");
   if (path.empty()) throw std::invalid_argument("export: no file name given");
   const std::string absolute = std::filesystem::absolute(path).string();
-  if (ncu_long) {
-    std::ofstream out(absolute);
-    if (!out) throw std::runtime_error("cannot write " + absolute);
-    write_ncu_csv(out, runs);
-    if (!out.flush()) throw std::runtime_error("cannot write " + absolute);
-  } else {
-    export_results(absolute, runs);  // by extension; names the path when it fails
-  }
+  std::vector<std::string> bad_rows;
+  export_runs(absolute, ncu_long ? ExportFormat::ncu_long : ExportFormat::by_extension, src, bad_rows);
+  if (!bad_rows.empty())
+    throw std::runtime_error("export " + absolute + ": written without " + std::to_string(bad_rows.size()) +
+                             " runs that did not read (" + bad_rows.front() + ")");
   return absolute;
 }
 
@@ -362,7 +376,8 @@ void AppState::apply(SessionEvent&& e) {
   } else if (auto* s = std::get_if<SweepResultEvent>(&e)) {
     if (s->result.id == 0) s->result.id = next_local_id--;
     if (!s->store_error.empty()) message("sweep result not stored: " + s->store_error, true);
-    sweep_results.push_back(std::move(s->result));
+    const GpuSpec ran_on = spec_for(s->result);
+    sweep.add(std::move(s->result), ran_on);
   } else if (auto* p = std::get_if<SweepProgressEvent>(&e)) {
     sweep_progress = p->progress;
     if (p->finished && sweep_running) {

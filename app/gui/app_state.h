@@ -3,12 +3,15 @@
 #pragma once
 #include <array>
 #include <filesystem>
+#include <future>
 #include <map>
 #include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "app/gui/run_export.h"
+#include "app/gui/sweep_rows.h"
 #include "controller/guided_run.h"
 #include "controller/run_session.h"
 #include "model/advisor/suggestions.h"
@@ -80,6 +83,7 @@ struct ReportJob {
   bool done = false;
   bool ok = false;
   std::string error;
+  std::shared_future<std::string> results;  // results.csv/json being written (report_writer.h): "" or why not
 };
 
 // The kernel card being tuned, watched for saves (hot reload).
@@ -112,6 +116,7 @@ struct AppState {
   // The spec of the GPU a run ran on: this runner's when it is that device, else the store's or a
   // spec file's of that name, else here().
   GpuSpec spec_for(const RunResult&) const;
+  GpuSpec spec_for(const std::string& device_name) const;
   bool has_device() const { return runner && runner->ok; }
   bool is_replay() const { return runner && runner->runner_kind == "replay"; }
   // Why runs cannot start now ("" when they can): no device yet, or none at all.
@@ -145,11 +150,15 @@ struct AppState {
   std::string sweep_tag;
   bool sweep_running = false;
   SweepProgress sweep_progress;
-  std::vector<RunResult> sweep_results;    // the current sweep's, in arrival order
+  // The current sweep's results as light rows, in arrival order; whole results are fetched by id
+  // (fetch_stored_run) or streamed from the store by the sweep's tag (export_selection, reports).
+  SweepRows sweep;
+  std::string sweep_rows_tag, sweep_rows_store;  // the tag the rows' runs were stored under, and the store
   std::string heat_x = "block_m", heat_y = "block_n";
   std::string heat_figure = "TFLOP/s";
   void reset_sweep_axes();                 // the family's sweep_space() for the current shape
   void start_sweep(RunSession&);
+  void new_sweep(const std::string& tag);  // empties the rows for a sweep whose runs are stored under `tag`
 
   // [SECTION] Advisor
   // The run the Advisor panel reads: the one selected run, else a guided tuning's best (until a
@@ -211,9 +220,12 @@ struct AppState {
   int64_t next_local_id = -1;
   const RunResult* find_run(int64_t id) const;
   // File > Export selection: the selected runs (all shown runs when none is selected) to `path`,
-  // as .csv (one row per run), .json, or with `ncu_long` Nsight Compute's long --csv format.
-  // Returns the absolute path written; throws naming the path and why.
+  // as .csv (one row per run), .json, or with `ncu_long` Nsight Compute's long --csv format; the
+  // sweep's stored runs are streamed from the store. Returns the absolute path written; throws
+  // naming the path and why.
   std::string export_selection(const std::string& path, bool ncu_long) const;
+  // What a report's results.csv and results.json hold: the live runs and the current sweep's.
+  ExportSource session_runs() const;
 
   // [SECTION] Messages, frames, captures
   std::vector<std::string> log;            // newest last

@@ -4,6 +4,7 @@
 
 #include "imgui.h"
 #include "app/gui/run_figures.h"
+#include "app/gui/sweep_rows.h"
 #include "model/metric_catalog.h"
 
 namespace gemmscope {
@@ -14,8 +15,8 @@ inline const ImVec4 kGrey(0.55f, 0.55f, 0.55f, 1.0f);   // notes and hints besid
 inline const ImVec4 kAmber(1.0f, 0.75f, 0.2f, 1.0f);   // the advisor's findings and the guided path
 
 // A run's disposition as a table cell: "passed", or the failure in red with its reason on hover.
-inline void disposition_cell(const RunResult& r) {
-  if (passed(r)) ImGui::TextUnformatted("passed");
+inline void disposition_cell(const SweepRow& r) {
+  if (r.passed()) ImGui::TextUnformatted("passed");
   else ImGui::TextColored(kRed, "%s", to_string(r.disposition).c_str());
   if (!r.reason.empty() && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", r.reason.c_str());
 }

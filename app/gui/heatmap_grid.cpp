@@ -8,14 +8,17 @@
 
 namespace gemmscope {
 
-HeatmapGrid heatmap_grid(const std::vector<RunResult>& runs, const std::string& x, const std::string& y,
-                         const std::string& figure, const GpuSpec& ran_on) {
+HeatmapGrid heatmap_grid(const SweepRows& runs, const std::string& x, const std::string& y, const std::string& figure,
+                         const GpuSpec& ran_on) {
   HeatmapGrid g;
   if (const FigureInfo* fi = find_figure(figure)) g.higher_is_better = fi->higher_is_better;
-  auto value_of = [](const RunResult& r, const std::string& name) { return r.config.params.find(name).value_or(0); };
-  for (const auto& r : runs) {
-    g.x_values.push_back(value_of(r, x));
-    g.y_values.push_back(value_of(r, y));
+  const FigureKey key = figure_key(figure);
+  // Each row's (x, y), read once.
+  std::vector<std::pair<int, int>> at_xy(runs.size());
+  for (size_t i = 0; i < runs.size(); ++i) {
+    at_xy[i] = {runs.param(i, x).value_or(0), runs.param(i, y).value_or(0)};
+    g.x_values.push_back(at_xy[i].first);
+    g.y_values.push_back(at_xy[i].second);
   }
   // Distinct values, then grouped into at most kMaxHeatmapCells consecutive ranges of equal count.
   auto columns = [](std::vector<int>& first, std::vector<int>& last) {
@@ -39,11 +42,11 @@ HeatmapGrid heatmap_grid(const std::vector<RunResult>& runs, const std::string& 
   g.count.assign(nx * ny, 0);
   double lo = std::numeric_limits<double>::infinity(), hi = -lo;
   for (size_t i = 0; i < runs.size(); ++i) {
-    const RunResult& r = runs[i];
-    const double v = passed(r) ? figure_value(r, figure, ran_on) : std::nan("");
+    const SweepRow& r = runs[i];
+    const double v = r.passed() ? r.figure(key, ran_on) : std::nan("");
     if (std::isnan(v)) continue;
-    const size_t col = index(g.x_values, value_of(r, x));
-    const size_t row = ny - 1 - index(g.y_values, value_of(r, y));
+    const size_t col = index(g.x_values, at_xy[i].first);
+    const size_t row = ny - 1 - index(g.y_values, at_xy[i].second);
     const size_t at = g.at(col, row);
     ++g.count[at];
     if (g.best_run[at] < 0 || (g.higher_is_better ? v > g.value[at] : v < g.value[at])) {

@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "app/gui/sweep_rows.h"
 #include "model/gpu_spec.h"
-#include "model/run_result.h"
 
 namespace gemmscope {
 
@@ -17,7 +17,7 @@ struct HeatmapGrid {
   std::vector<int> x_last, y_last;
   // Row-major from the top row (the highest y value) down, x_values.size() wide.
   std::vector<double> value;   // the best figure of the cell's passed runs; NaN when it has none
-  std::vector<int> best_run;   // index into the runs of the run behind `value`; -1 when none
+  std::vector<int> best_run;   // index into the rows of the run behind `value`; -1 when none
   std::vector<int> count;      // passed runs with the figure in the cell
   double lo = 0, hi = 1;       // the colour range (hi > lo)
   bool higher_is_better = true;
@@ -27,7 +27,7 @@ struct HeatmapGrid {
 inline constexpr size_t kMaxHeatmapCells = 40;  // per axis
 
 // Runs whose config lacks `x` or `y` sit at value 0 of that axis. `ran_on` judges the figures.
-HeatmapGrid heatmap_grid(const std::vector<RunResult>& runs, const std::string& x, const std::string& y,
-                         const std::string& figure, const GpuSpec& ran_on);
+HeatmapGrid heatmap_grid(const SweepRows& runs, const std::string& x, const std::string& y, const std::string& figure,
+                         const GpuSpec& ran_on);
 
 }  // namespace gemmscope

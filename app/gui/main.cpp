@@ -362,9 +362,7 @@ int main(int argc, char** argv) {
         break;
       }
     }
-    const bool report_writing = s.report && !s.report->done;
-    if (s.report) step_report(*s.report, s);
-    bool report_io = report_writing && s.report && s.report->done;  // this frame wrote the report's files
+    bool report_io = s.report && step_report(*s.report, s);  // this frame wrote the report's files
 
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();

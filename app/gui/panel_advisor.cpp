@@ -78,7 +78,7 @@ class AdvisorPanel final : public Panel {
     }
     draw_findings();
     draw_suggestions(s, *r, session);
-    draw_trial(s);
+    draw_trial(s, session);
     draw_path(s);
   }
 
@@ -177,31 +177,37 @@ class AdvisorPanel final : public Panel {
   }
 
   // Before and after: the configs tried against the run they came from.
-  void draw_trial(const AppState& s) {
+  void draw_trial(AppState& s, RunSession& session) {
     if (!s.advice_trial) return;
     const auto& t = *s.advice_trial;
     ImGui::SeparatorText("Did the advice pay off?");
     ImGui::TextColored(kGrey, "before: %s, %s", t.from.config_name.c_str(), short_time(t.from.ms_median).c_str());
     for (const auto& name : t.names) {
-      const RunResult* after = nullptr;
-      for (const auto& x : s.sweep_results)
-        if (x.config_name == name) after = &x;
+      const SweepRow* after = nullptr;
+      if (s.sweep_rows_tag == t.tag)
+        for (const auto& x : s.sweep.rows())
+          if (x.config_name == name) after = &x;
       if (!after) {
         ImGui::BulletText("%s: waiting", name.c_str());
         continue;
       }
-      if (!passed(*after) || after->ms_median <= 0) {
+      if (!after->passed() || !after->timed()) {
         ImGui::TextColored(kRed, "  %s: %s", name.c_str(), to_string(after->disposition).c_str());
         continue;
       }
       const double speedup = t.from.ms_median / after->ms_median;
-      const bool paid = speedup > 1.01 && after->verify.allclose();
+      const bool allclose = after->allclose == 1;
+      const bool paid = speedup > 1.01 && allclose;
       ImGui::TextColored(paid ? kGreen : kGrey, "  %s  %s  %.2fx %s", name.c_str(), short_time(after->ms_median).c_str(), speedup,
-                         paid ? "paid off" : after->verify.allclose() ? "did not help" : "fails allclose");
+                         paid ? "paid off" : allclose ? "did not help" : "fails allclose");
       if (ImGui::IsItemHovered()) {
+        // The comparison reads the whole run: a stored one is fetched the first time it is hovered.
+        const RunResult* whole = s.find_run(after->id);
+        if (!whole) s.fetch_stored_run(after->id, session);
         std::string moved;
-        for (const auto& m : moved_most(compare_runs(t.from, s.spec_for(t.from), *after, s.spec_for(*after)), 5)) moved += m + "\n";
-        ImGui::SetTooltip("moved most:\n%s", moved.c_str());
+        if (whole)
+          for (const auto& m : moved_most(compare_runs(t.from, s.spec_for(t.from), *whole, s.spec_for(*whole)), 5)) moved += m + "\n";
+        ImGui::SetTooltip("moved most:\n%s", whole ? moved.c_str() : "(reading the run from the store...)");
       }
     }
   }

@@ -144,7 +144,7 @@ class HistoryPanel final : public Panel {
     ImGui::SameLine();
     if (ImGui::Button("Refresh") || changed) refresh(s, c);
     // New runs land in the store; re-query when their count changes so the list stays current.
-    const size_t seen = s.live_runs.size() + s.sweep_results.size();
+    const size_t seen = s.live_runs.size() + s.sweep.size();
     if (seen != seen_runs_ && !s.sweep_running) seen_runs_ = seen, refresh(s, c);
   }
 

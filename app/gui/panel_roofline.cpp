@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -65,7 +66,7 @@ class RooflinePanel final : public Panel {
  public:
   const char* title() const override { return "Roofline"; }
 
-  void draw(AppState& s, RunSession&) override {
+  void draw(AppState& s, RunSession& session) override {
     draw_controls(s);
     const GpuSpec here = s.here(), ref = s.reference();
     collect(s, ref);
@@ -76,8 +77,8 @@ class RooflinePanel final : public Panel {
     const float note_h = 2 * ImGui::GetTextLineHeightWithSpacing();  // room for the unlabelled ceilings
     const ImVec2 plots(size.x, size.y - note_h);
     if (ImPlot::BeginSubplots("##rooflines", 1, 2, plots, ImPlotSubplotFlags_LinkAllY)) {
-      draw_roofline(s, here, true);
-      draw_roofline(s, ref, false);
+      draw_roofline(s, session, here, true);
+      draw_roofline(s, session, ref, false);
       ImPlot::EndSubplots();
     }
     draw_unlabelled(here, ref);
@@ -109,10 +110,25 @@ class RooflinePanel final : public Panel {
     ImGui::Checkbox("history", &show_history_);
   }
 
-  static const std::vector<RunResult>& list_of(const AppState& s, int group) {
-    return group == 0 ? s.live_runs : group == 1 ? s.sweep_results : s.history;
+  // The figures a tooltip names, from a whole run (live, stored) or a sweep's light row.
+  struct Shown {
+    const std::string &config_name, &device;
+    Disposition disposition;
+    double ms_median, tflops, gbps;
+  };
+  template <class R>
+  static Shown shown(const R& r) {
+    return {r.config_name, r.device, r.disposition, r.ms_median, r.tflops, r.gbps};
   }
-  const RunResult& run_of(const AppState& s, const Dot& d) const { return list_of(s, d.group)[d.index]; }
+  static Shown shown_of(const AppState& s, const Dot& d) {
+    return d.group == 0 ? shown(s.live_runs[d.index]) : d.group == 1 ? shown(s.sweep[d.index]) : shown(s.history[d.index]);
+  }
+  static size_t size_of(const AppState& s, int group) {
+    return group == 0 ? s.live_runs.size() : group == 1 ? s.sweep.size() : s.history.size();
+  }
+  static int64_t id_at(const AppState& s, int group, size_t i) {
+    return group == 0 ? s.live_runs[i].id : group == 1 ? s.sweep[i].id : s.history[i].id;
+  }
 
   // The points are read only when the runs shown, the GPUs or the toggles change, never every
   // frame; a list that only grew (a streaming sweep) is read from where it was left.
@@ -123,19 +139,31 @@ class RooflinePanel final : public Panel {
     const bool all_again = context != context_;
     context_ = context;
     const bool shown[3] = {show_live_, show_sweep_, show_history_};
+    // A sweep's rows share a device or two: its spec is looked up once, not once a row.
+    std::map<std::string, GpuSpec> specs;
+    auto spec_of = [&](const std::string& device) -> const GpuSpec& {
+      auto it = specs.find(device);
+      return it != specs.end() ? it->second : specs.emplace(device, s.spec_for(device)).first->second;
+    };
     for (int g = 0; g < 3; ++g) {
-      const auto& runs = list_of(s, g);
+      const size_t n = size_of(s, g);
       Seen& seen = seen_[g];
-      const bool grew = !all_again && runs.size() >= seen.size && (seen.size == 0 || (runs.front().id == seen.first_id &&
-                                                                                       runs[seen.size - 1].id == seen.last_id));
-      if (grew && runs.size() == seen.size) continue;
+      const bool grew = !all_again && n >= seen.size &&
+                        (seen.size == 0 || (id_at(s, g, 0) == seen.first_id && id_at(s, g, seen.size - 1) == seen.last_id));
+      if (grew && n == seen.size) continue;
       if (!grew) dots_[g].clear(), seen.size = 0;
-      for (size_t i = seen.size; shown[g] && i < runs.size(); ++i) {
-        const RunResult& r = runs[i];
-        if (r.ms_median <= 0) continue;
+      for (size_t i = seen.size; shown[g] && i < n; ++i) {
         Dot d;
-        d.group = g, d.index = i, d.id = r.id;
-        d.roof = run_roofline(r, s.spec_for(r), ref);
+        d.group = g, d.index = i, d.id = id_at(s, g, i);
+        if (g == 1) {
+          const SweepRow& r = s.sweep[i];
+          if (!r.timed()) continue;
+          d.roof = r.roofline(spec_of(r.device), ref);
+        } else {
+          const RunResult& r = g == 0 ? s.live_runs[i] : s.history[i];
+          if (r.ms_median <= 0) continue;
+          d.roof = run_roofline(r, spec_of(r.device), ref);
+        }
         d.x = d.roof.point.intensity();
         d.y_here = d.roof.point.tflops();
         d.y_ref = d.roof.reference_tflops;
@@ -145,9 +173,9 @@ class RooflinePanel final : public Panel {
         d.log_y[1] = d.y_ref > 0 ? float(std::log10(d.y_ref)) : -30.0f;
         dots_[g].push_back(d);
       }
-      seen.size = runs.size();
-      seen.first_id = runs.empty() ? 0 : runs.front().id;
-      seen.last_id = runs.empty() ? 0 : runs.back().id;
+      seen.size = n;
+      seen.first_id = n ? id_at(s, g, 0) : 0;
+      seen.last_id = n ? id_at(s, g, n - 1) : 0;
       ++dots_version_;
       if (!grew) rebuilt_ = true;  // the old marks point at dots that are gone
     }
@@ -404,7 +432,7 @@ class RooflinePanel final : public Panel {
     return cands;
   }
 
-  void draw_roofline(AppState& s, const GpuSpec& spec, bool measured_here) {
+  void draw_roofline(AppState& s, RunSession& session, const GpuSpec& spec, bool measured_here) {
     // The title fits its plot: "NVIDIA" and "GeForce" go first when it does not.
     std::string name = spec.name;
     const float room = ImGui::GetContentRegionAvail().x / 2 - 20;
@@ -458,7 +486,7 @@ class RooflinePanel final : public Panel {
       ImPlot::PlotScatter("selected", xs_.data(), ys_.data(), int(xs_.size()), style);
     }
     draw_guided_path(s, measured_here);
-    hover(s, spec, measured_here);
+    hover(s, session, spec, measured_here);
     ImPlot::EndPlot();
   }
 
@@ -501,7 +529,7 @@ class RooflinePanel final : public Panel {
   }
 
   // The nearest point within a few pixels shows its figures; a click selects it for comparison.
-  void hover(AppState& s, const GpuSpec& spec, bool measured_here) {
+  void hover(AppState& s, RunSession& session, const GpuSpec& spec, bool measured_here) {
     if (!ImPlot::IsPlotHovered()) return;
     const ImVec2 mouse = ImGui::GetMousePos();
     const Dot* best = nullptr;
@@ -514,7 +542,7 @@ class RooflinePanel final : public Panel {
       if (d2 < best_d2) best_d2 = d2, best = &d;
     });
     if (!best) return;
-    const RunResult& r = run_of(s, *best);
+    const Shown r = shown_of(s, *best);
     ImGui::BeginTooltip();
     ImGui::TextUnformatted(r.config_name.c_str());
     ImGui::Text("%s on %s", to_string(r.disposition).c_str(), r.device.c_str());
@@ -531,7 +559,8 @@ class RooflinePanel final : public Panel {
     ImGui::TextDisabled("click to select / unselect");
     ImGui::EndTooltip();
     if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
-      if (!s.selected.erase(r.id)) s.selected.insert(r.id);
+      // Compare, the Advisor and the table below read the whole run: a sweep's is fetched.
+      if (!s.selected.erase(best->id)) s.selected.insert(best->id), s.fetch_stored_run(best->id, session);
     }
   }
 

@@ -305,14 +305,14 @@ class SweepPanel final : public Panel {
             ImGui::SetTooltip("%s = %s, %s = %s: no passed run", s.heat_x.c_str(), labels_x_[size_t(col)].c_str(),
                               s.heat_y.c_str(), labels_y_[size_t(row_from_bottom)].c_str());
           } else {
-            const RunResult& r = s.sweep_results[size_t(run)];
+            const SweepRow& r = s.sweep[size_t(run)];
             const FigureInfo* fi = find_figure(s.heat_figure);
             const std::string unit = fi && !fi->unit.empty() ? " " + fi->unit : "";
             // "37.6 TFLOP/s" or "DRAM throughput 81.2 %": the name only where the unit does not say it.
             const std::string label = fi && fi->unit == s.heat_figure ? "" : s.heat_figure + " ";
             ImGui::SetTooltip("%s\n%s%.4g%s, the %s of %d passed runs in this cell\nclick to apply it", r.config_name.c_str(),
                               label.c_str(), grid_.value[at], unit.c_str(), higher_better ? "highest" : "lowest", grid_.count[at]);
-            if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) s.apply(r.config, c);
+            if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) s.apply(s.sweep.config(size_t(run)), c);
           }
         }
       }
@@ -356,8 +356,8 @@ class SweepPanel final : public Panel {
     char buf[64];
     while (clipper.Step())
       for (int row = clipper.DisplayStart; row < clipper.DisplayEnd; ++row) {
-        const RunResult& r = s.sweep_results[order_[size_t(row)]];
-        const bool timed = r.ms_median > 0;
+        const SweepRow& r = s.sweep[order_[size_t(row)]];
+        const bool timed = r.timed();
         ImGui::PushID(row);
         ImGui::TableNextRow();
         ImGui::TableNextColumn(), cell(r.config_name);
@@ -368,14 +368,14 @@ class SweepPanel final : public Panel {
         ImGui::TableNextColumn(), std::snprintf(buf, sizeof buf, "%.0f", r.gbps), cell(timed ? buf : "-");
         ImGui::TableNextColumn(), std::snprintf(buf, sizeof buf, "%d", r.registers), cell(r.registers > 0 ? buf : "-");
         ImGui::TableNextColumn();
-        if (const double occ = figure_value(r, "theoretical occupancy", here); std::isnan(occ) || r.registers <= 0) cell("-");
-        else std::snprintf(buf, sizeof buf, "%.0f", occ), cell(buf);
+        if (std::isnan(r.occupancy_pct) || r.registers <= 0) cell("-");
+        else std::snprintf(buf, sizeof buf, "%.0f", r.occupancy_pct), cell(buf);
         ImGui::TableNextColumn();
         // Why a point failed or was skipped; a passed run's note (replayed, not verified) is grey.
-        if (!r.reason.empty()) cell(r.reason, passed(r) ? kGrey : kRed);
+        if (!r.reason.empty()) cell(r.reason, r.passed() ? kGrey : kRed);
         ImGui::TableNextColumn();
         ImGui::BeginDisabled(s.sweep_running);
-        if (ImGui::SmallButton("apply")) s.apply(r.config, c);
+        if (ImGui::SmallButton("apply")) s.apply(s.sweep.config(order_[size_t(row)]), c);
         ImGui::EndDisabled();
         ImGui::PopID();
       }
@@ -392,15 +392,15 @@ class SweepPanel final : public Panel {
     std::string inputs;
     std::chrono::steady_clock::time_point at{};
     bool stale(const AppState& s, const std::string& now_inputs) const {
-      const auto& r = s.sweep_results;
+      const auto& r = s.sweep.rows();
       const bool same_sweep = r.size() >= size && (size == 0 || r.front().id == first_id) && now_inputs == inputs;
       if (!same_sweep) return true;
       if (r.size() == size) return false;
       return !s.sweep_running || std::chrono::duration<double>(std::chrono::steady_clock::now() - at).count() >= kRefreshS;
     }
     void made(const AppState& s, const std::string& now_inputs) {
-      size = s.sweep_results.size();
-      first_id = size ? s.sweep_results.front().id : 0;
+      size = s.sweep.size();
+      first_id = size ? s.sweep[0].id : 0;
       inputs = now_inputs;
       at = std::chrono::steady_clock::now();
     }
@@ -411,7 +411,7 @@ class SweepPanel final : public Panel {
     const GpuSpec here = s.here();  // a sweep runs on this GPU
     const std::string inputs = s.heat_x + "|" + s.heat_y + "|" + s.heat_figure + "|" + here.key;
     if (!grid_made_.stale(s, inputs)) return;
-    grid_ = heatmap_grid(s.sweep_results, s.heat_x, s.heat_y, s.heat_figure, here);
+    grid_ = heatmap_grid(s.sweep, s.heat_x, s.heat_y, s.heat_figure, here);
     grid_made_.made(s, inputs);
   }
 
@@ -424,10 +424,10 @@ class SweepPanel final : public Panel {
     const bool dirty = spec && spec->SpecsDirty;
     if (spec) spec->SpecsDirty = false;
     if (!dirty && !order_made_.stale(s, inputs)) {
-      for (size_t i = order_.size(); i < s.sweep_results.size(); ++i) order_.push_back(i);
+      for (size_t i = order_.size(); i < s.sweep.size(); ++i) order_.push_back(i);
       return;
     }
-    const auto& runs = s.sweep_results;
+    const auto& runs = s.sweep.rows();
     order_.resize(runs.size());
     for (size_t i = 0; i < order_.size(); ++i) order_[i] = i;
     order_made_.made(s, inputs);
@@ -444,19 +444,15 @@ class SweepPanel final : public Panel {
     const double none = asc ? 1e300 : -1e300;
     keys_.resize(runs.size());
     for (size_t i = 0; i < runs.size(); ++i) {
-      const RunResult& r = runs[i];
-      const bool timed = r.ms_median > 0;
+      const SweepRow& r = runs[i];
+      const bool timed = r.timed();
       switch (col) {
         case 1: keys_[i] = double(r.disposition); break;
         case 2: keys_[i] = timed ? r.ms_median : none; break;
         case 3: keys_[i] = timed ? r.tflops : none; break;
         case 4: keys_[i] = timed ? r.gbps : none; break;
         case 5: keys_[i] = r.registers > 0 ? r.registers : none; break;
-        case 6: {
-          const double occ = figure_value(r, "theoretical occupancy", here);
-          keys_[i] = std::isnan(occ) ? none : occ;
-          break;
-        }
+        case 6: keys_[i] = std::isnan(r.occupancy_pct) ? none : r.occupancy_pct; break;
         default: keys_[i] = 0;
       }
     }

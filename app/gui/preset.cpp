@@ -189,10 +189,7 @@ PresetDriver::PresetDriver(const json& p, std::string out_dir, std::string base_
     if (heat.contains("y")) s.heat_y = heat.at("y").get<std::string>();
     if (heat.contains("figure")) s.heat_figure = heat.at("figure").get<std::string>();
     // Compare the fastest sweep run with the latest live run on the roofline.
-    const RunResult* best = nullptr;
-    for (const auto& r : s.sweep_results)
-      if (passed(r) && (!best || r.ms_median < best->ms_median)) best = &r;
-    if (best) s.selected.insert(best->id);
+    if (const RunResult* best = s.sweep.best()) s.selected.insert(best->id);
     if (!s.live_runs.empty() && passed(s.live_runs.back())) s.selected.insert(s.live_runs.back().id);
     s.focus_panel = "Roofline";
     return true;

@@ -1,6 +1,5 @@
 #include "app/gui/report_writer.h"
 
-#include "model/advisor/advice.h"
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -8,11 +7,13 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <future>
+#include <optional>
 #include <sstream>
 
 #include "app/gui/panel.h"
+#include "app/gui/run_export.h"
 #include "app/gui/run_figures.h"
-#include "controller/export.h"
 #include "model/advisor/advice.h"
 #include "model/occupancy.h"
 #include "model/json_codec.h"
@@ -77,13 +78,17 @@ std::vector<std::vector<std::string>> spec_table(const GpuSpec& here, const GpuS
   return t;
 }
 
-// `ran_on` is the spec of the GPU the run ran on; a run with no time shows no figures.
-std::vector<std::string> run_row(const RunResult& r, const GpuSpec& ran_on, const GpuSpec& ref) {
-  const RunRoofline roof = run_roofline(r, ran_on, ref);
+// `ran_on` is the spec of the GPU the run ran on; a run with no time shows no figures. A whole run
+// is read as its light row (sweep_rows.h), so live and sweep runs print the same way.
+std::vector<std::string> run_row(const SweepRow& r, const GpuSpec& ran_on, const GpuSpec& ref) {
+  const RunRoofline roof = r.roofline(ran_on, ref);
   if (!roof.measured()) return {r.config_name, to_string(r.disposition), "-", "-", "-", "-", "-", "-", "-"};
   return {r.config_name, to_string(r.disposition), short_time(r.ms_median), fmt("%.2f", r.tflops), fmt("%.0f", r.gbps),
           fmt("%.2f", roof.point.intensity()), roof.here.memory_bound ? "memory" : "compute", fmt("%.1f", roof.here.pct_of_attainable),
           short_time(roof.projection.projected_seconds * 1e3)};
+}
+std::vector<std::string> run_row(const RunResult& r, const GpuSpec& ran_on, const GpuSpec& ref) {
+  return run_row(sweep_row(r, ran_on), ran_on, ref);
 }
 
 const std::vector<std::string> kRunHeader = {"config", "result", "time", "TFLOP/s", "GB/s", "FLOP/B", "bound",
@@ -176,18 +181,19 @@ std::vector<Block> build(const std::string& title, const AppState& s, const std:
     for (const auto& r : s.live_runs) t.push_back(run_row(r, s.spec_for(r), ref));
     b.push_back({Block::Kind::Table, "", t});
   }
-  if (!s.sweep_results.empty()) {
+  if (!s.sweep.empty()) {
     b.push_back({Block::Kind::Heading, "Sweep"});
     const auto& p = s.sweep_progress;
-    b.push_back({Block::Kind::Text, std::to_string(s.sweep_results.size()) + " results (" + std::to_string(p.failed) + " failed, " +
+    b.push_back({Block::Kind::Text, std::to_string(s.sweep.size()) + " results (" + std::to_string(p.failed) + " failed, " +
                                         std::to_string(p.skipped) + " skipped" + (p.cancelled ? ", cancelled" : "") + ") in " +
                                         fmt("%.1f", p.elapsed_s) + " s. Ten fastest:"});
-    std::vector<const RunResult*> best;
-    for (const auto& r : s.sweep_results)
-      if (passed(r)) best.push_back(&r);
-    std::sort(best.begin(), best.end(), [](auto* a, auto* c) { return a->ms_median < c->ms_median; });
+    std::vector<const SweepRow*> best;
+    for (const auto& r : s.sweep.rows())
+      if (r.passed()) best.push_back(&r);
+    const size_t shown = std::min<size_t>(10, best.size());
+    std::partial_sort(best.begin(), best.begin() + ptrdiff_t(shown), best.end(), [](auto* a, auto* c) { return a->ms_median < c->ms_median; });
     std::vector<std::vector<std::string>> t = {kRunHeader};
-    for (size_t i = 0; i < std::min<size_t>(10, best.size()); ++i) t.push_back(run_row(*best[i], s.spec_for(*best[i]), ref));
+    for (size_t i = 0; i < shown; ++i) t.push_back(run_row(*best[i], s.spec_for(best[i]->device), ref));
     b.push_back({Block::Kind::Table, "", t});
   }
   if (s.store.open) {
@@ -228,8 +234,9 @@ std::vector<Block> build(const std::string& title, const AppState& s, const std:
     for (const auto& p : pngs) b.push_back({Block::Kind::Image, fs::path(p).filename().string()});
   }
   b.push_back({Block::Kind::Heading, "Files"});
-  b.push_back({Block::Kind::Text, "results.csv and results.json hold every run of this session (export_results); config.json the "
-                                  "current config; gpus.json both GPU specs."});
+  b.push_back({Block::Kind::Text, "results.csv and results.json hold the live runs of this session and the current sweep's runs "
+                                  "(read back from the store, or kept in memory where it has none), results.json with the advisor's "
+                                  "reading of each; config.json the current config; gpus.json both GPU specs."});
   return b;
 }
 
@@ -299,13 +306,6 @@ bool write_report(const std::string& dir, const std::string& title, const AppSta
     std::ofstream md(fs::path(dir) / "report.md"), html(fs::path(dir) / "report.html");
     write_markdown(md, blocks);
     write_html(html, blocks);
-    std::vector<RunResult> all = s.live_runs;
-    all.insert(all.end(), s.sweep_results.begin(), s.sweep_results.end());
-    export_results((fs::path(dir) / "results.csv").string(), all);
-    // Each run with the advisor's reading of it, judged on the GPU it ran on.
-    export_results((fs::path(dir) / "results.json").string(), all, [&s](const RunResult& r, nlohmann::json& j) {
-      if (r.ms_median > 0) j["advice"] = advice_json(advise(r, s.spec_for(r), s.reference()));
-    });
     std::ofstream(fs::path(dir) / "config.json") << nlohmann::json{{"config", to_json(s.config)}, {"options", to_json(s.options)}}.dump(2)
                                                  << "\n";
     nlohmann::json gpus = {{"this_gpu", to_json(s.here())}, {"reference", to_json(s.reference())},
@@ -323,11 +323,44 @@ bool write_report(const std::string& dir, const std::string& title, const AppSta
   }
 }
 
-void step_report(ReportJob& job, AppState& s) {
-  if (job.done) return;
+std::shared_future<std::string> start_results_export(const std::string& dir, const AppState& s) {
+  // Everything the worker reads is copied in: it never touches AppState.
+  ExportSource src = s.session_runs();
+  std::optional<GpuSpec> detected;
+  if (s.has_device()) detected = s.runner->detected;
+  return std::async(std::launch::async, [dir, src = std::move(src), detected, remembered = s.device_specs, files = s.specs,
+                                         here = s.here(), ref = s.reference()]() -> std::string {
+    try {
+      std::vector<std::string> bad_rows;
+      export_runs((fs::path(dir) / "results.csv").string(), ExportFormat::by_extension, src, bad_rows);
+      // Each run with the advisor's reading of it, judged on the GPU it ran on (as AppState::spec_for).
+      export_runs((fs::path(dir) / "results.json").string(), ExportFormat::by_extension, src, bad_rows,
+                  [&](const RunResult& r, nlohmann::json& j) {
+                    if (r.ms_median <= 0) return;
+                    const GpuSpec ran_on = detected && detected->name == r.device ? *detected : spec_for_device(r.device, remembered, files, here);
+                    j["advice"] = advice_json(advise(r, ran_on, ref));
+                  });
+      if (!bad_rows.empty()) return std::to_string(bad_rows.size()) + " stored runs did not read, the rest are written (" + bad_rows.front() + ")";
+      return "";
+    } catch (const std::exception& e) {
+      return e.what();
+    }
+  }).share();
+}
+
+bool step_report(ReportJob& job, AppState& s) {
+  if (job.done) return false;
+  if (job.results.valid()) {
+    if (job.results.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return false;
+    job.error = job.results.get();
+    job.ok = job.error.empty();
+    job.done = true;
+    s.message(job.ok ? "report written to " + job.dir : "report failed: " + job.error, !job.ok);
+    return false;
+  }
   if (job.wait_frames > 0) {
     --job.wait_frames;
-    return;
+    return false;
   }
   if (!job.started) {
     std::error_code ec;
@@ -344,7 +377,7 @@ void step_report(ReportJob& job, AppState& s) {
       s.show_frame_overlay = false;
       job.focused = true;
       job.wait_frames = 3;
-      return;
+      return false;
     }
     const std::string name = panel.empty() ? std::string("window") : panel_key(panel.c_str());
     job.requested.push_back((fs::path(job.dir) / (name + ".png")).string());
@@ -353,19 +386,23 @@ void step_report(ReportJob& job, AppState& s) {
     if (panel.empty() && job.overlay_was_shown) s.show_frame_overlay = true;
     job.focused = false;
     job.wait_frames = 1;  // the capture is served after this frame renders
-    return;
+    return false;
   }
   if (job.overlay_was_shown) s.show_frame_overlay = true;
   if (!job.write_documents) {
     job.done = job.ok = true;
-    return;
+    return false;
   }
   std::vector<std::string> pngs;
   for (const auto& p : job.requested)
     if (std::find(s.written_pngs.begin(), s.written_pngs.end(), p) != s.written_pngs.end()) pngs.push_back(p);
-  job.ok = write_report(job.dir, job.title, s, pngs, job.preset_json, job.error);
-  job.done = true;
-  s.message(job.ok ? "report written to " + job.dir : "report failed: " + job.error, !job.ok);
+  if (!write_report(job.dir, job.title, s, pngs, job.preset_json, job.error)) {
+    job.done = true;
+    s.message("report failed: " + job.error, true);
+    return true;
+  }
+  job.results = start_results_export(job.dir, s);
+  return true;
 }
 
 }  // namespace gemmscope

@@ -1,11 +1,7 @@
 #include "app/gui/run_figures.h"
 
-#include <cmath>
 #include <cstdio>
-#include <limits>
 #include <map>
-
-#include "model/occupancy.h"
 
 namespace gemmscope {
 
@@ -43,29 +39,6 @@ const FigureInfo* find_figure(const std::string& name) {
   for (const auto& f : figure_list())
     if (f.name == name) return &f;
   return nullptr;
-}
-
-double figure_value(const RunResult& r, const std::string& f, const GpuSpec& here) {
-  const double nan = std::numeric_limits<double>::quiet_NaN();
-  if (r.ms_median <= 0 && f != "registers" && f != "theoretical occupancy") return nan;
-  if (f == "TFLOP/s") return r.tflops;
-  if (f == "time") return r.ms_median;
-  if (f == "GB/s") return r.gbps;
-  if (f == "% of attainable") return run_roofline(r, here, here).here.pct_of_attainable;
-  if (f == "theoretical occupancy") {
-    // Stored as a fraction; a value above 1 is taken as already in percent.
-    if (r.occupancy_theoretical > 0) return r.occupancy_theoretical <= 1 ? 100.0 * r.occupancy_theoretical : r.occupancy_theoretical;
-    if (r.block_size <= 0) return nan;
-    return 100.0 * theoretical_occupancy(here, int(r.block_size), r.registers, r.static_smem + r.dynamic_smem, r.smem_config_bytes).fraction;
-  }
-  if (f == "registers") return r.registers > 0 ? r.registers : nan;
-  if (f == "rel. error") return r.verify.checked ? r.verify.rel_fro_error : nan;
-  for (const auto& name : seed_metric_names())
-    if (metric_label(name) == f) {
-      auto it = r.metrics.find(name);
-      return it == r.metrics.end() ? nan : it->second.value;
-    }
-  return nan;
 }
 
 bool passed(const RunResult& r) { return r.disposition == Disposition::Passed; }

@@ -22,8 +22,7 @@ struct FigureInfo {
 };
 const std::vector<FigureInfo>& figure_list();
 const FigureInfo* find_figure(const std::string& name);
-// NaN when the run lacks the figure. `ran_on` is the spec of the GPU the run ran on.
-double figure_value(const RunResult&, const std::string& figure, const GpuSpec& ran_on);
+// A run's value of a figure: SweepRow::figure() (sweep_rows.h), from the few figures a row keeps.
 
 bool passed(const RunResult&);
 std::string short_time(double ms);  // "1.23 ms", "456 us"

@@ -165,7 +165,11 @@ TEST(AppState, ExportSelectionWritesTheSelectedRunsOrEveryRunShown) {
   a.id = 1, a.config = s.config, a.config_name = "first@p9", a.disposition = Disposition::Passed, a.ms_median = 5;
   b.id = 2, b.config = s.config, b.config_name = "second@p9", b.disposition = Disposition::Passed, b.ms_median = 4;
   s.live_runs = {a};
-  s.sweep_results = {b};
+  // No store open: the sweep's result is kept whole, and that is what is exported.
+  b.id = -2;
+  s.new_sweep("t");
+  s.apply(SweepResultEvent{b, ""});
+  ASSERT_NE(s.sweep.unstored(-2), nullptr);
   s.history = {a, b};  // stored copies of the same runs are written once
 
   EXPECT_THROW(s.export_selection(temp_path("export_bad", ".txt"), false), std::invalid_argument)
@@ -177,7 +181,7 @@ TEST(AppState, ExportSelectionWritesTheSelectedRunsOrEveryRunShown) {
   const auto j = nlohmann::json::parse(in_all);
   ASSERT_EQ(j.size(), 2u) << "nothing selected: every run shown, once each";
 
-  s.selected = {2};
+  s.selected = {-2};
   const std::string one = temp_path("export_one", ".csv");
   s.export_selection(one, false);
   std::ifstream in_one(one);
@@ -194,6 +198,86 @@ TEST(AppState, ExportSelectionWritesTheSelectedRunsOrEveryRunShown) {
 
   AppState empty = fresh_state();
   EXPECT_THROW(empty.export_selection(temp_path("export_none", ".csv"), false), std::invalid_argument);
+}
+
+// Issue 16: a sweep's results are light rows once stored; only the fastest is whole. An export
+// reads the sweep's runs back from the store by its tag (not an older sweep's of the same tag),
+// and the ones the store refused from memory.
+TEST(AppState, ASweepIsHeldAsRowsAndExportedFromTheStore) {
+  const std::string path = temp_path("gui_sweep_rows", ".sqlite");
+  AppState s = fresh_state();
+  const FamilyPtr splitk = find_family("splitk");
+  auto result = [&](int split_k, double ms) {
+    RunResult r;
+    r.config = splitk->defaults(problem_p6());
+    r.config.set("split_k", split_k);
+    r.config_name = config_name(r.config);
+    r.disposition = Disposition::Passed;
+    r.device = "NVIDIA H200";
+    r.ms_median = ms;
+    r.tflops = 1 / ms;
+    r.reason = "replayed\nsecond line";
+    r.metrics["sm__throughput.avg.pct_of_peak_sustained_elapsed"] = {61.5, "%", "cupti"};
+    return r;
+  };
+  std::vector<RunResult> stored;
+  {
+    ResultStore st(path);
+    st.insert(result(1, 9.0), "same-tag");  // an older sweep's run under the same tag
+    for (int k = 2; k <= 4; ++k) {
+      RunResult r = result(k, 10.0 - k);
+      r.id = st.insert(r, "same-tag");
+      stored.push_back(r);
+    }
+  }
+  s.store = {true, true, true, path, ""};
+  s.new_sweep("same-tag");
+  for (const auto& r : stored) s.apply(SweepResultEvent{r, ""});
+  RunResult refused = result(5, 20.0);
+  s.apply(SweepResultEvent{refused, "store full"});  // id 0: given a local one, kept whole
+  ASSERT_EQ(s.sweep.size(), 4u);
+  EXPECT_LT(s.sweep[3].id, 0);
+  EXPECT_EQ(s.sweep[0].reason, "replayed") << "a row keeps the reason's first line";
+  EXPECT_EQ(s.sweep.config(1), stored[1].config) << "a row's config comes back whole";
+  EXPECT_EQ(s.sweep.param(2, "split_k"), 4);
+  EXPECT_DOUBLE_EQ(s.sweep[0].figure("SM throughput", s.here()), 61.5);
+  ASSERT_NE(s.sweep.best(), nullptr);
+  EXPECT_EQ(s.sweep.best()->id, stored[2].id) << "the fastest (6 ms) is kept whole";
+  EXPECT_EQ(s.advised_run(), s.sweep.best());
+  EXPECT_EQ(s.find_run(stored[0].id), nullptr) << "a stored, slower result is not held: fetched by id when needed";
+  EXPECT_NE(s.find_run(s.sweep[3].id), nullptr) << "the refused one is held, as nothing else has it";
+  EXPECT_EQ(s.sweep.stored_ids(), (std::vector<int64_t>{stored[0].id, stored[1].id, stored[2].id}));
+
+  const std::string json_path = temp_path("gui_sweep_rows", ".json");
+  s.export_selection(json_path, false);
+  std::ifstream in(json_path);
+  const auto j = nlohmann::json::parse(in);
+  std::set<std::string> names;
+  for (const auto& r : j) names.insert(r.at("config_name").get<std::string>());
+  EXPECT_EQ(j.size(), 4u) << "the three stored sweep runs and the refused one; not the older run of the tag";
+  EXPECT_EQ(names.count(stored[0].config_name), 1u);
+  EXPECT_EQ(names.count(refused.config_name), 1u);
+  EXPECT_EQ(names.count(result(1, 9).config_name), 0u);
+  for (const auto& r : j) {
+    if (r.at("config_name") == stored[0].config_name) {
+      EXPECT_EQ(r.at("reason"), "replayed\nsecond line") << "the whole run, from the store";
+    }
+  }
+
+  // A selected stored run that is not held is read back by id.
+  s.selected = {stored[0].id};
+  const std::string csv_path = temp_path("gui_sweep_rows_one", ".csv");
+  s.export_selection(csv_path, false);
+  std::ifstream csv(csv_path);
+  const std::string text((std::istreambuf_iterator<char>(csv)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find(stored[0].config_name), std::string::npos) << text;
+  EXPECT_EQ(text.find(stored[1].config_name), std::string::npos) << "only the selected run";
+
+  // The report's results are the live runs and the sweep's, from the same sources.
+  const ExportSource src = s.session_runs();
+  EXPECT_EQ(src.sweep_tag, "same-tag");
+  EXPECT_EQ(src.store_path, path);
+  EXPECT_EQ(src.runs.size(), 1u) << "only the refused result is copied whole";
 }
 
 namespace {

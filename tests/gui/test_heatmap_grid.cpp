@@ -25,12 +25,20 @@ RunResult run(int block_m, int block_n, int threads, double ms, Disposition d = 
 
 GpuSpec h200() { return *find_spec(load_gpu_specs(default_gpu_spec_dir()), "h200"); }
 
+// The runs as the Sweep panel holds them: light rows, with store ids 1, 2, ...
+SweepRows rows_of(std::vector<RunResult> runs) {
+  SweepRows rows;
+  int64_t id = 0;
+  for (auto& r : runs) r.id = ++id, rows.add(std::move(r), h200());
+  return rows;
+}
+
 }  // namespace
 
 TEST(HeatmapGrid, EachCellIsTheBestRunOverTheHiddenAxisAndNamesIt) {
   const std::vector<RunResult> runs = {run(64, 64, 128, 6.0), run(64, 64, 256, 5.0), run(128, 64, 128, 4.0),
                                        run(128, 128, 128, 3.0), run(64, 128, 256, 0, Disposition::Invalid)};
-  const HeatmapGrid g = heatmap_grid(runs, "block_m", "block_n", "TFLOP/s", h200());
+  const HeatmapGrid g = heatmap_grid(rows_of(runs), "block_m", "block_n", "TFLOP/s", h200());
   ASSERT_EQ(g.x_values, (std::vector<int>{64, 128}));
   ASSERT_EQ(g.y_values, (std::vector<int>{64, 128}));
   EXPECT_TRUE(g.higher_is_better);
@@ -50,7 +58,7 @@ TEST(HeatmapGrid, EachCellIsTheBestRunOverTheHiddenAxisAndNamesIt) {
 
 TEST(HeatmapGrid, ForTimeTheLowestWins) {
   const std::vector<RunResult> runs = {run(64, 64, 128, 6.0), run(64, 64, 256, 5.0)};
-  const HeatmapGrid g = heatmap_grid(runs, "block_m", "block_n", "time", h200());
+  const HeatmapGrid g = heatmap_grid(rows_of(runs), "block_m", "block_n", "time", h200());
   EXPECT_FALSE(g.higher_is_better);
   ASSERT_EQ(g.value.size(), 1u);
   EXPECT_EQ(g.best_run[0], 1);
@@ -59,7 +67,7 @@ TEST(HeatmapGrid, ForTimeTheLowestWins) {
 }
 
 TEST(HeatmapGrid, NoRunsGiveAnEmptyGridWithAUsableRange) {
-  const HeatmapGrid g = heatmap_grid({}, "block_m", "block_n", "TFLOP/s", h200());
+  const HeatmapGrid g = heatmap_grid(SweepRows{}, "block_m", "block_n", "TFLOP/s", h200());
   EXPECT_TRUE(g.x_values.empty());
   EXPECT_TRUE(g.value.empty());
   EXPECT_GT(g.hi, g.lo);
@@ -78,7 +86,7 @@ TEST(HeatmapGrid, ManyValuesBecomeReadableRanges) {
     r.tflops = 68.7 / r.ms_median;
     runs.push_back(r);
   }
-  const HeatmapGrid g = heatmap_grid(runs, "split_k", "stages", "TFLOP/s", h200());
+  const HeatmapGrid g = heatmap_grid(rows_of(runs), "split_k", "stages", "TFLOP/s", h200());
   ASSERT_LE(g.x_values.size(), kMaxHeatmapCells);
   ASSERT_EQ(g.x_values.size(), g.x_last.size());
   EXPECT_EQ(g.x_values.front(), 1);
