@@ -299,6 +299,10 @@ json to_json(const RunResult& r) {
           {"card_hash", r.card_hash},
           {"seed", r.seed}};
   if (!r.timeline.empty() || !r.timeline.note.empty()) out["timeline"] = to_json(r.timeline);
+  // Only when a runner said: runs of older stores and of runners that do not say read back as
+  // they were written.
+  if (r.device_index >= 0) out["device_index"] = r.device_index;
+  if (!r.device_uuid.empty()) out["device_uuid"] = r.device_uuid;
   return out;
 }
 
@@ -309,6 +313,8 @@ RunResult result_from_json(const json& j) {
   read(j, "config_name", r.config_name);
   read(j, "device", r.device);
   read(j, "arch", r.arch);
+  read(j, "device_index", r.device_index);
+  read(j, "device_uuid", r.device_uuid);
   std::string disp = "not_run";
   read(j, "disposition", disp);
   r.disposition = parse_disposition(disp);

@@ -1,5 +1,6 @@
 #include "model/protocol.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "model/families/card_family.h"
@@ -111,6 +112,9 @@ json to_json(const Reply& r) {
           info["nvrtc"] = b.nvrtc;
           info["cublas"] = b.cublas;
           info["jit_cache"] = b.jit_cache;
+          if (b.device_index >= 0) info["device_index"] = b.device_index;
+          if (b.device_count > 0) info["device_count"] = b.device_count;
+          if (!b.device_uuid.empty()) info["device_uuid"] = b.device_uuid;
           j["ok"] = true;
           j["info"] = info;
         } else if constexpr (std::is_same_v<T, RunReply>) {
@@ -161,10 +165,14 @@ Reply reply_from_json(const json& j, const std::string& op) {
     h.nvrtc = info.value("nvrtc", std::string());
     h.cublas = info.value("cublas", std::string());
     h.jit_cache = info.value("jit_cache", std::string());
+    if (info.contains("device_index")) h.device_index = field<int>(info, "device_index", what);
+    if (info.contains("device_count")) h.device_count = field<int>(info, "device_count", what);
+    if (info.contains("device_uuid")) h.device_uuid = field<std::string>(info, "device_uuid", what);
+    if (h.device_count < 0) throw std::invalid_argument(what + ": 'device_count' must not be negative, got " + std::to_string(h.device_count));
+    static constexpr const char* kKnown[] = {"runner_kind", "protocol", "build", "spec", "cuda_driver", "nvrtc", "cublas", "jit_cache",
+                                             "device_index", "device_count", "device_uuid"};
     for (const auto& [k, v] : info.items())
-      if (k != "runner_kind" && k != "protocol" && k != "build" && k != "spec" && k != "cuda_driver" && k != "nvrtc" &&
-          k != "cublas" && k != "jit_cache")
-        h.extra[k] = v;
+      if (std::find(std::begin(kKnown), std::end(kKnown), k) == std::end(kKnown)) h.extra[k] = v;
     r.body = h;
   } else if (op == "run") {
     try {

@@ -3,7 +3,8 @@
 // disposition) follows from the kind, never from the message's text.
 //   requests: {"id":N,"op":"hello"} | {"id":N,"op":"run","config":{...},"options":{...}}
 //             | {"id":N,"op":"measure_peaks"} | {"id":N,"op":"shutdown"}
-//   replies:  {"id":N,"ok":true,"info":{...}} (hello) | {"id":N,"ok":true,"result":{...}} (run, even
+//   replies:  {"id":N,"ok":true,"info":{...}} (hello: protocol, build, spec, device_index,
+//             device_count, device_uuid, versions) | {"id":N,"ok":true,"result":{...}} (run, even
 //             when the kernel failed: the disposition says so) | {"id":N,"ok":true,"spec":{...}}
 //             (measure_peaks) | {"id":N,"ok":true} (shutdown)
 //             | {"id":N,"ok":false,"error":"...","error_kind":"no_device"}; any reply may carry
@@ -47,6 +48,11 @@ struct HelloReply {
   int protocol = kProtocolVersion;
   std::string build;                 // the runner's git commit
   GpuSpec spec;                      // the device, from its attributes (or the replayed one)
+  // Which GPU of its host the runner serves, so a pool's results say which one measured them.
+  // A runner that does not say reads as -1, 0 and "" (older builds: everything else still works).
+  int device_index = -1;             // the CUDA ordinal (--device N)
+  int device_count = 0;              // CUDA devices on the runner's host: what `--devices all` expands to
+  std::string device_uuid;           // "GPU-8c1f...", as nvidia-smi prints it
   std::string cuda_driver, nvrtc, cublas, jit_cache;
   nlohmann::json extra = nlohmann::json::object();  // the kind's own facts (replay_file, replay_results)
 };

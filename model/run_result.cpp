@@ -30,6 +30,8 @@ std::string to_string(Disposition d) {
   return "not_run";
 }
 
+std::string device_model_key(const RunResult& r) { return r.device.empty() ? r.arch : r.device; }
+
 Disposition parse_disposition(const std::string& s) {
   for (auto& [v, n] : kNames)
     if (s == n) return v;

@@ -46,8 +46,12 @@ struct RunResult {
   int64_t id = 0;                 // store row id, 0 until stored
   KernelConfig config;
   std::string config_name;
-  std::string device;             // GPU name as detected
+  std::string device;             // GPU name as detected: the model (device_model_key)
   std::string arch;               // "sm_90"
+  // Which GPU of a pool measured it: its CUDA ordinal on its host (-1: not said, as runs stored
+  // before pools) and its UUID, which also tells apart device 0 of two hosts.
+  int device_index = -1;
+  std::string device_uuid;
   Disposition disposition = Disposition::NotRun;
   std::string reason;
   // Timing (ms), over `reps` timed launches after warm-up.
@@ -79,5 +83,10 @@ struct RunResult {
   std::string card_hash;               // a kernel card's version (card and source), "" for built-in families
   int64_t seed = 0;
 };
+
+// The key results are grouped by when a pool mixes GPU models, so that only runs of one model are
+// compared: the driver's device name (two H200s share it, an H100 has its own), which is also the
+// store's indexed `device` column; the architecture where a run has no name (it never reached a GPU).
+std::string device_model_key(const RunResult&);
 
 }  // namespace gemmscope

@@ -1,6 +1,7 @@
 // gemmscope-runner: owns one GPU. Reads one JSON request per line on stdin, answers one JSON line
 // on stdout (model/protocol.h). Diagnostics go to stderr. After a fault that loses the CUDA
 // context it answers, then exits with status 3 so the controller starts a fresh runner.
+#include <cstdio>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -23,6 +24,18 @@ using nlohmann::json;
 namespace {
 
 constexpr int kExitContextLost = 3;
+
+// As nvidia-smi -L prints it: GPU-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx.
+std::string uuid_text(const CUuuid& id) {
+  std::string out = "GPU-";
+  char hex[3];
+  for (int i = 0; i < 16; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) out += '-';
+    std::snprintf(hex, sizeof hex, "%02x", unsigned(static_cast<unsigned char>(id.bytes[i])));
+    out += hex;
+  }
+  return out;
+}
 
 struct Runner {
   int ordinal = 0;
@@ -63,6 +76,12 @@ struct Runner {
     h.nvrtc = nvrtc_version();
     h.cublas = std::to_string(major) + "." + std::to_string(minor) + "." + std::to_string(patch);
     h.jit_cache = jit->cache_dir();
+    // Which GPU of this host, so a pool's results say which one measured them; the count is what
+    // `--devices all` expands to (the controller has no CUDA to ask).
+    h.device_index = ordinal;
+    if (cuDeviceGetCount(&h.device_count) != CUDA_SUCCESS) h.device_count = 0;
+    CUuuid id{};
+    if (cuDeviceGetUuid(&id, gpu->device()) == CUDA_SUCCESS) h.device_uuid = uuid_text(id);
     return h;
   }
 
@@ -113,7 +132,8 @@ int main(int argc, char** argv) {
         return 2;
       }
     } else if (a == "--help") {
-      std::cout << "usage: gemmscope-runner [--device N]\nReads JSON requests on stdin, one per line; see model/protocol.h.\n";
+      std::cout << "usage: gemmscope-runner [--device N]\nServes CUDA device N (default 0). Reads JSON requests on stdin, one per line; "
+                   "see model/protocol.h. Its hello says which device, how many the host has and the device's UUID.\n";
       return 0;
     } else {
       std::cerr << "gemmscope-runner: unknown argument '" << a << "'\n";

@@ -107,6 +107,9 @@ RunResult ReplayBook::answer(const KernelConfig& requested, const GpuSpec& spec)
   out.id = 0;
   out.config = requested;
   out.config_name = config_name(requested);
+  // The replay claims its spec's GPU (as its hello does), so a pool of replays stands in for mixed models.
+  out.device = spec.name;
+  out.arch = spec.arch();
   const std::string what = best_d == 0 ? "replayed from " + path_
                                        : "replayed from the nearest stored config " + best->config_name + " in " + path_;
   out.reason = best->reason.empty() ? what : what + "; stored reason: " + best->reason;

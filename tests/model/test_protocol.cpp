@@ -120,6 +120,55 @@ TEST(Protocol, EveryReplyRoundTrips) {
   }
 }
 
+// Which GPU of its host a runner serves travels in its hello; a runner that does not say (an
+// older build) reads as "unknown", and its results keep no device fields.
+TEST(Protocol, TheHelloSaysWhichDeviceOfHowMany) {
+  HelloReply h;
+  h.spec = spec("h200");
+  h.device_index = 2;
+  h.device_count = 8;
+  h.device_uuid = "GPU-8c1f0d2e-1234-5678-9abc-def012345678";
+  const Reply reply = round_trip({1, false, h}, "hello");
+  const auto& back = std::get<HelloReply>(reply.body);
+  EXPECT_EQ(back.device_index, 2);
+  EXPECT_EQ(back.device_count, 8);
+  EXPECT_EQ(back.device_uuid, h.device_uuid);
+  EXPECT_FALSE(back.extra.contains("device_index")) << "known fields are not extras";
+
+  json old = to_json(Reply{1, false, HelloReply{}});
+  old["info"]["spec"] = to_json(spec("h200"));
+  const Reply old_reply = reply_from_json(old, "hello");
+  const auto& unknown = std::get<HelloReply>(old_reply.body);
+  EXPECT_EQ(unknown.device_index, -1);
+  EXPECT_EQ(unknown.device_count, 0);
+  EXPECT_EQ(unknown.device_uuid, "");
+  EXPECT_FALSE(old["info"].contains("device_index")) << "an unknown device is not written";
+
+  old["info"]["device_count"] = -1;
+  EXPECT_THROW(reply_from_json(old, "hello"), std::invalid_argument);
+  old["info"]["device_count"] = "two";
+  EXPECT_THROW(reply_from_json(old, "hello"), std::invalid_argument);
+}
+
+TEST(Protocol, AResultKeepsTheDeviceThatMeasuredIt) {
+  RunResult r;
+  r.config = find_family("seed_tall_skinny")->defaults(problem_p9());
+  r.device = "NVIDIA H200";
+  r.device_index = 3;
+  r.device_uuid = "GPU-abc";
+  const RunResult back = result_from_json(to_json(r));
+  EXPECT_EQ(back.device_index, 3);
+  EXPECT_EQ(back.device_uuid, "GPU-abc");
+  EXPECT_EQ(device_model_key(back), "NVIDIA H200");
+  RunResult plain;
+  plain.arch = "sm_90";
+  const json j = to_json(plain);
+  EXPECT_FALSE(j.contains("device_index")) << "runs without a device are written as before pools";
+  EXPECT_FALSE(j.contains("device_uuid"));
+  EXPECT_EQ(result_from_json(j).device_index, -1);
+  EXPECT_EQ(device_model_key(plain), "sm_90") << "a run that reached no GPU is keyed by its architecture";
+}
+
 TEST(Protocol, TheDispositionComesFromTheErrorKindNotTheText) {
   EXPECT_EQ(disposition_for(ErrorKind::NoDevice), Disposition::NoDevice);
   EXPECT_EQ(disposition_for(ErrorKind::BadRequest), Disposition::Invalid);
