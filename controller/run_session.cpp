@@ -144,7 +144,9 @@ std::string RunSession::store_result(RunResult& r, const std::string& tag) {
 void RunSession::loop() {
   // Opening the store and starting the runner both touch the disk or a process: done here.
   open_store_now(options_.store_path);
-  runner_ = std::make_unique<RunnerClient>(options_.runner_command);
+  PoolOptions pool = options_.pool;
+  if (pool.commands.empty()) pool.commands = {options_.runner_command};
+  pool_ = std::make_unique<RunnerPool>(std::move(pool));
 
   for (;;) {
     std::optional<Command> cmd;
@@ -179,7 +181,7 @@ void RunSession::loop() {
     sweep_.reset();
     finish_sweep_results();
   }
-  runner_->stop();
+  pool_->stop();
 }
 
 void RunSession::remember_card(const KernelConfig& c) {
@@ -212,20 +214,24 @@ void RunSession::finish_sweep_results() {
 void RunSession::execute(Command& c) {
   switch (c.kind) {
     case Command::Kind::Hello: {
-      RunnerInfo info = runner_->hello();
-      if (info.ok && store_) {
-        try {
-          store_->remember_device(info.detected);
-        } catch (const std::exception& e) {
-          publish(MessageEvent{std::string("could not record the device in the store: ") + e.what(), true});
+      PoolHello h = sweep_ ? pool_->last_hello() : pool_->hello();
+      if (store_)
+        for (const RunnerInfo& info : h.runners) {
+          if (!info.ok) continue;
+          try {
+            store_->remember_device(info.detected);  // each run is judged against its own GPU's spec
+          } catch (const std::exception& e) {
+            publish(MessageEvent{std::string("could not record the device in the store: ") + e.what(), true});
+            break;
+          }
         }
-      }
-      publish(HelloEvent{std::move(info)});
+      RunnerInfo primary = h.runners.front();
+      publish(HelloEvent{std::move(primary), std::move(h.runners), std::move(h.error)});
       break;
     }
     case Command::Kind::Run: {
       remember_card(c.config);
-      RunResult r = runner_->run(c.config, c.options);
+      RunResult r = pool_->primary().run(c.config, c.options);
       std::string error = store_result(r, "");
       publish(RunEvent{std::move(r), std::move(error)});
       break;
@@ -237,10 +243,13 @@ void RunSession::execute(Command& c) {
       }
       sweep_tag_ = c.plan.tag;
       remember_card(c.plan.base);
-      sweep_ = std::make_unique<SweepJob>(*runner_, c.plan, c.spec, [this](const RunResult& r) {
-        std::lock_guard lock(mu_);
-        sweep_handover_.push_back(r);
-      });
+      sweep_ = std::make_unique<SweepJob>(
+          *pool_, c.plan, c.spec,
+          [this](const RunResult& r) {
+            std::lock_guard lock(mu_);
+            sweep_handover_.push_back(r);
+          },
+          [this](const std::string& text, bool error) { publish(MessageEvent{text, error}); });
       break;
     case Command::Kind::Cancel:
       if (sweep_) sweep_->cancel();
@@ -316,8 +325,14 @@ void RunSession::execute(Command& c) {
       break;
     case Command::Kind::Ceilings: {
       CeilingsEvent e;
+      if (sweep_) {
+        // Its runner is a sweep worker's now; timing ceilings beside the sweep would spoil both.
+        e.error = "the ceilings cannot be measured while a sweep runs; cancel it or wait for its end";
+        publish(std::move(e));
+        break;
+      }
       std::string error;
-      e.ceilings = runner_->measure_ceilings(error);
+      e.ceilings = pool_->primary().measure_ceilings(error);
       e.error = error;
       publish(std::move(e));
       break;

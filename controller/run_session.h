@@ -1,6 +1,6 @@
 // RunSession: the one headless session the GUI, the CLI and report presets all drive. Its own
-// thread owns the runner (RunnerClient), the running sweep (SweepJob) and the results store, so
-// its user never waits on a process or a disk. Commands are posted; what happened comes back as
+// thread owns the runners (a RunnerPool: one runner, or one per GPU), the running sweep (SweepJob)
+// and the results store, so its user never waits on a process or a disk. Commands are posted; what happened comes back as
 // events (session_events.h), drained at the user's pace.
 #pragma once
 #include <atomic>
@@ -16,14 +16,18 @@
 
 #include "controller/result_store.h"
 #include "controller/runner_client.h"
+#include "controller/runner_pool.h"
 #include "controller/session_events.h"
 #include "controller/sweep_job.h"
 
 namespace gemmscope {
 
 struct SessionOptions {
-  std::vector<std::string> runner_command;
+  std::vector<std::string> runner_command;  // the one runner, when `pool` names none
   std::string store_path;  // "" keeps runs in memory only
+  // Several runners (--devices, --runner-cmd): sweeps spread over them, live runs and ceilings go
+  // to the first. With no commands, the pool is runner_command alone.
+  PoolOptions pool;
 };
 
 class RunSession {
@@ -33,6 +37,8 @@ class RunSession {
   RunSession(const RunSession&) = delete;
   RunSession& operator=(const RunSession&) = delete;
 
+  // Asks every runner (all at once); answered by one HelloEvent. While a sweep runs, the answer is
+  // the runners' last hello, as no runner may be asked then.
   void hello();
   // Live runs coalesce: a newer request replaces one not yet started. Deferred while a sweep runs.
   void run(const KernelConfig&, const RunOptions&);
@@ -45,7 +51,7 @@ class RunSession {
   void query_history_page(const StoreQuery&, uint64_t view, int64_t first_row, bool with_count);
   void fetch_runs(const std::vector<int64_t>& ids);  // answered by a StoredRunsEvent
   void set_baseline(std::optional<int64_t> id);
-  void measure_ceilings();
+  void measure_ceilings();  // on the primary runner; refused while a sweep runs
   void open_store(const std::string& path);  // replaces the current store; "" closes it
 
   // Everything that happened since the last call.
@@ -84,7 +90,7 @@ class RunSession {
 
   SessionOptions options_;
   std::atomic<bool> store_open_{false};
-  std::unique_ptr<RunnerClient> runner_;
+  std::unique_ptr<RunnerPool> pool_;
   std::unique_ptr<ResultStore> store_;
   std::string store_path_;  // guarded by mu_
   std::unique_ptr<SweepJob> sweep_;

@@ -1,6 +1,7 @@
 #include "controller/runner_client.h"
 
 #include "controller/ceiling_cache.h"
+#include "controller/shell_words.h"
 #include "model/families/card_family.h"
 #include "model/kernel_family.h"
 #include "model/result_check.h"
@@ -82,6 +83,8 @@ RunnerClient::RunnerClient(std::vector<std::string> command) : command_(std::mov
 }
 
 RunnerClient::~RunnerClient() { stop(); }
+
+std::string RunnerClient::command_text() const { return command_.empty() ? "(none)" : join_shell_words(command_); }
 
 bool RunnerClient::start(std::string& error) {
   if (pid_ > 0) return true;
@@ -269,6 +272,7 @@ CallOutcome RunnerClient::call(Request request, double timeout_s) {
 RunnerInfo RunnerClient::hello() {
   if (info_ && info_->ok && pid_ > 0) return *info_;
   RunnerInfo info;
+  info.command = command_text();
   CallOutcome o = call(Request{0, "hello", {}, {}}, kHelloTimeoutS);
   if (!o.reply) {
     info.error = o.error;
@@ -285,9 +289,13 @@ RunnerInfo RunnerClient::hello() {
     info.build = h->build;
     info.protocol = h->protocol;
     info.extra = h->extra;
+    info.device_index = h->device_index;
+    info.device_count = h->device_count;
+    info.device_uuid = h->device_uuid;
     if (h->protocol != kProtocolVersion) {
-      info.error = "the runner (" + command_.front() + ") speaks protocol " + std::to_string(h->protocol) + ", this build " +
-                   std::to_string(kProtocolVersion) + ": rebuild it, or point --runner at a runner of this build";
+      info.error = "the runner (" + info.command + ", build " + (h->build.empty() ? "unknown" : h->build) + ") speaks protocol " +
+                   std::to_string(h->protocol) + ", this build " + std::to_string(kProtocolVersion) +
+                   ": rebuild it, or point --runner or --runner-cmd at a runner of this build";
       info.failure = Disposition::NoDevice;
       kill_runner();
     } else {
@@ -327,7 +335,10 @@ RunResult RunnerClient::run(const KernelConfig& config, const RunOptions& option
   r.card_hash = card_hash_of(config);
   r.seed = options.seed;
   r.created_at = utc_now();
-  if (info_ && info_->ok) r.device = info_->detected.name, r.arch = info_->detected.arch();
+  if (info_ && info_->ok) {
+    r.device = info_->detected.name, r.arch = info_->detected.arch();
+    r.device_index = info_->device_index, r.device_uuid = info_->device_uuid;
+  }
   CallOutcome o = call(Request{0, "run", config, options}, options.timeout_s);
   if (!o.reply) {
     r.disposition = disposition_for(o.failure);
@@ -341,6 +352,8 @@ RunResult RunnerClient::run(const KernelConfig& config, const RunOptions& option
   }
   RunResult got = std::get<RunReply>(o.reply->body).result;
   if (info_ && info_->ok) {
+    // Which GPU measured it is the hello's word, whatever the result says of itself.
+    got.device_index = info_->device_index, got.device_uuid = info_->device_uuid;
     if (std::string why = implausibility(got, info_->detected); !why.empty()) {
       got.reason = "rejected as implausible: " + why + (got.reason.empty() ? "" : "; runner's reason: " + got.reason);
       got.disposition = Disposition::Incorrect;

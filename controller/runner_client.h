@@ -3,6 +3,7 @@
 // the request comes back as a failed RunResult (Timeout / Crashed / LaunchError / NoDevice, from
 // the kind of failure, never from a message's text) and the caller goes on.
 #pragma once
+#include <atomic>
 #include <optional>
 #include <string>
 #include <sys/types.h>
@@ -21,6 +22,10 @@ struct RunnerInfo {
   std::string runner_kind;  // "cuda" or "replay" (a replay runner answers from a stored file)
   std::string cuda_driver, nvrtc, cublas, build;  // versions; build is the runner's git commit
   int protocol = 0;
+  // Which GPU of its host (HelloReply): -1, 0 and "" where the runner does not say.
+  int device_index = -1, device_count = 0;
+  std::string device_uuid;
+  std::string command;      // the runner's command line, as a shell would read it (for messages)
   nlohmann::json extra = nlohmann::json::object();
 };
 
@@ -41,6 +46,8 @@ struct CallOutcome {
 };
 Disposition disposition_for(CallFailure);
 
+// One thread at a time drives a client (the session's, or one sweep worker's); restarts() may be
+// read from any thread.
 class RunnerClient {
  public:
   // `command` is the runner executable and its arguments (e.g. {path, "--device", "0"}).
@@ -62,6 +69,7 @@ class RunnerClient {
   void stop();
   int restarts() const { return restarts_; }
   const std::vector<std::string>& command() const { return command_; }
+  std::string command_text() const;  // the command as one line (join_shell_words)
 
  private:
   bool start(std::string& error);
@@ -73,7 +81,7 @@ class RunnerClient {
   int to_child_ = -1, from_child_ = -1, err_child_ = -1;
   std::string buffer_, stderr_tail_;
   int64_t next_id_ = 1;
-  int restarts_ = 0;
+  std::atomic<int> restarts_{0};
   std::optional<RunnerInfo> info_;
 };
 

@@ -13,8 +13,13 @@
 
 namespace gemmscope {
 
+// Every runner answered (or could not). `info` is the primary's (the only one without a pool);
+// `runners` holds each runner's in pool order, `info` first; `pool_error` says why the pool is not
+// what was asked ("" when it is), e.g. all devices asked of a runner that does not count them.
 struct HelloEvent {
   RunnerInfo info;
+  std::vector<RunnerInfo> runners;
+  std::string pool_error;
 };
 // A live run finished (failures included). store_error is why it was not stored ("" when it was,
 // or when the session has no store); the result is complete either way.
@@ -22,10 +27,13 @@ struct RunEvent {
   RunResult result;
   std::string store_error;
 };
+// A sweep's point finished; result.device / device_index / device_uuid say which GPU measured it.
 struct SweepResultEvent {
   RunResult result;
   std::string store_error;
 };
+// progress.runners: each runner's share (device, points done and failed, restarts, in flight,
+// out of the pool), for per-GPU progress.
 struct SweepProgressEvent {
   SweepProgress progress;
   bool finished = false;

@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "controller/shell_words.h"
 #include "model/families/card_family.h"
 #include "model/kernel_family.h"
 #include "model/metric_catalog.h"
@@ -44,7 +45,18 @@ ParsedCli parse_cli(int argc, const char* const* argv) {
   app.require_subcommand(1);
   app.add_option("--db", o.db, "results store (default $GEMMSCOPE_DB or ~/.local/share/gemmscope/results.sqlite)");
   app.add_option("--runner", o.runner, "the runner command (default: gemmscope-runner next to this program)");
-  app.add_option("--device", o.device, "GPU ordinal")->check(CLI::Range(0, 1023));
+  CLI::Option* device = app.add_option("--device", o.device, "GPU ordinal")->check(CLI::Range(0, kMaxDeviceIndex));
+  std::string devices;
+  std::vector<std::string> runner_cmds;
+  app.add_option("--devices", devices,
+                 "run sweeps on several GPUs, one runner each: all (every GPU the first runner counts) or indices like 0,2,3; "
+                 "points go to whichever runner is free, single runs to the first")
+      ->excludes(device);
+  app.add_option("--runner-cmd", runner_cmds,
+                 "a runner started as given, e.g. 'ssh HOST gemmscope-runner --device 0' (any command that speaks the runner "
+                 "protocol on stdio; split like a shell would, nothing expanded), repeatable; alone, the only runners; with "
+                 "--devices, beside the local ones")
+      ->take_all();
   app.add_option("--reference", o.reference, "spec key to compare against (assets/gpus)")->capture_default_str();
 
   CLI::App* peaks = app.add_subcommand("peaks", "the GPU spec table, the detected GPU, its measured ceilings and the seed problems' floors");
@@ -109,6 +121,22 @@ ParsedCli parse_cli(int argc, const char* const* argv) {
     parsed.exit_code = 2;
     parsed.error = "gemmscope-cli: --card and --family both name a family; give one\n";
     return parsed;
+  }
+  try {
+    if (app.count("--devices")) o.devices = parse_device_selection(devices);
+  } catch (const std::invalid_argument& e) {
+    parsed.exit_code = 2;
+    parsed.error = std::string("gemmscope-cli: --devices ") + e.what() + "\n";
+    return parsed;
+  }
+  for (const auto& text : runner_cmds) {
+    try {
+      o.runner_commands.push_back(split_shell_words(text));
+    } catch (const std::invalid_argument& e) {
+      parsed.exit_code = 2;
+      parsed.error = std::string("gemmscope-cli: --runner-cmd ") + e.what() + "\n";
+      return parsed;
+    }
   }
   if (auto e = check_run_options(o.run); !e.empty()) {
     parsed.exit_code = 2;

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "controller/device_selection.h"
 #include "model/advisor/guided_tuner.h"
 #include "model/gpu_spec.h"
 #include "model/kernel_config.h"
@@ -16,6 +17,11 @@ struct CliOptions {
   std::string db;                      // --db
   std::string runner;                  // --runner
   int device = 0;                      // --device
+  // --devices all|0,2,3: one local runner per GPU (nullopt: the one runner of --device).
+  std::optional<DeviceSelection> devices;
+  // --runner-cmd, repeatable: runners started as given (ssh HOST gemmscope-runner --device 0),
+  // each split into words as a shell would (split_shell_words).
+  std::vector<std::vector<std::string>> runner_commands;
   std::string reference = "rtx4090";   // --reference: spec key to compare against
   std::string problem = "p9";          // --problem
   std::string family;                  // --family ("" = the problem's seed family)
@@ -54,6 +60,8 @@ ParsedCli parse_cli(int argc, const char* const* argv);
 // and registers the card. Throws std::invalid_argument (CardError) naming a bad problem, card,
 // family, parameter or value.
 KernelConfig build_config(const CliOptions&);
+// Whether the flags ask for a pool of runners (--devices or --runner-cmd) rather than one.
+inline bool uses_pool(const CliOptions& o) { return o.devices || !o.runner_commands.empty(); }
 // Specs from assets/gpus; throws if the folder is missing or a file is bad.
 std::vector<GpuSpec> load_specs();
 GpuSpec reference_spec(const CliOptions&, const std::vector<GpuSpec>&);

@@ -6,11 +6,13 @@
 #include <csignal>
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <optional>
 #include <unistd.h>
 #include <nlohmann/json.hpp>
 
 #include "app/cli/cli_options.h"
+#include "app/cli/pool_report.h"
 #include "app/cli/run_report.h"
 #include "controller/export.h"
 #include "controller/guided_run.h"
@@ -43,8 +45,15 @@ std::atomic<bool> g_interrupted{false};
 constexpr int kExitFailed = 1, kExitUsage = 2, kExitNoDevice = 3, kExitNotStored = 4;
 constexpr auto kForever = std::chrono::hours(24 * 365);
 
-std::vector<std::string> runner_command(const CliOptions& o) {
-  return {o.runner.empty() ? default_runner_path() : o.runner, "--device", std::to_string(o.device)};
+std::string runner_path(const CliOptions& o) { return o.runner.empty() ? default_runner_path() : o.runner; }
+
+std::vector<std::string> runner_command(const CliOptions& o) { return {runner_path(o), "--device", std::to_string(o.device)}; }
+
+// The one runner of --device, or the pool of --devices and --runner-cmd.
+SessionOptions session_options(const CliOptions& o, std::string store) {
+  SessionOptions s{runner_command(o), std::move(store), {}};
+  if (uses_pool(o)) s.pool = pool_options({runner_path(o)}, o.devices.value_or(DeviceSelection{}), o.runner_commands);
+  return s;
 }
 
 // Waits for the session's next event of type E; other events are kept in `others` in order.
@@ -81,14 +90,29 @@ bool store_usable(RunSession& s, std::vector<SessionEvent>& events) {
   return true;
 }
 
-// A store that takes writes and a runner with a GPU, before anything runs: 0, or the exit code.
-int connect(RunSession& s, std::vector<SessionEvent>& events, RunnerInfo& info, const char* what) {
+// With a pool, every runner must answer with a GPU: a GPU asked for and missing is an error, not
+// a smaller pool. 0, or the exit code (the problems printed).
+int check_pool(const CliOptions& o, const HelloEvent& h, const char* what) {
+  if (!uses_pool(o)) return 0;
+  if (const std::string problems = pool_problems(h); !problems.empty()) {
+    std::fprintf(stderr, "gemmscope-cli: cannot %s on the runners asked for:\n%s", what, problems.c_str());
+    return kExitNoDevice;
+  }
+  std::printf("%zu runners:\n%s", h.runners.size(), runners_text(h).c_str());
+  return 0;
+}
+
+// A store that takes writes and a runner with a GPU (each, with a pool), before anything runs: 0,
+// or the exit code.
+int connect(const CliOptions& o, RunSession& s, std::vector<SessionEvent>& events, HelloEvent& hello, const char* what) {
   if (!store_usable(s, events)) return kExitUsage;
   s.hello();
-  info = next<HelloEvent>(s, events)->info;
-  if (info.ok) return 0;
-  std::fprintf(stderr, "gemmscope-cli: cannot %s: %s\n", what, info.error.c_str());
-  return kExitNoDevice;
+  hello = *next<HelloEvent>(s, events);
+  if (!hello.info.ok && !uses_pool(o)) {
+    std::fprintf(stderr, "gemmscope-cli: cannot %s: %s\n", what, hello.info.error.c_str());
+    return kExitNoDevice;
+  }
+  return check_pool(o, hello, what);
 }
 
 std::string spec_row(const GpuSpec& s) {
@@ -116,10 +140,12 @@ int cmd_peaks(const CliOptions& o) {
   std::printf("%-10s %-34s %-6s %4s %7s %7s %7s %7s %6s %6s %5s %4s %4s\n", "", "", "", "", "GB/s", "TFLOP/s", "TFLOP/s", "TFLOP/s", "",
               "/block", "/SM", "/SM", "/SM");
   for (const auto& s : specs) std::printf("%s\n", spec_row(s).c_str());
-  RunSession session({runner_command(o), ""});
+  RunSession session(session_options(o, ""));
   std::vector<SessionEvent> events;
   session.hello();
-  const RunnerInfo info = next<HelloEvent>(session, events)->info;
+  const HelloEvent hello = *next<HelloEvent>(session, events);
+  const RunnerInfo& info = hello.info;
+  if (const int failed = check_pool(o, hello, "use every GPU")) return failed;
   if (!info.ok) {
     std::printf("\ndetected: none (%s)\n", info.error.c_str());
     if (o.measure) return kExitNoDevice;
@@ -188,11 +214,13 @@ int cmd_run(const CliOptions& o) {
   const KernelConfig config = build_config(o);
   const auto specs = load_specs();
   const GpuSpec ref = reference_spec(o, specs);
-  RunSession session({runner_command(o), store_path(o)});
+  RunSession session(session_options(o, store_path(o)));
   std::vector<SessionEvent> events;
   if (!store_usable(session, events)) return kExitUsage;
   session.hello();
-  const RunnerInfo info = next<HelloEvent>(session, events)->info;
+  const HelloEvent hello = *next<HelloEvent>(session, events);
+  const RunnerInfo& info = hello.info;
+  if (const int failed = check_pool(o, hello, "run")) return failed;
   if (!info.ok) {
     // Still say whether the config itself is valid, against the reference spec.
     if (Validation v = validate(config, ref); !v.ok()) std::fprintf(stderr, "config: %s (on %s)\n", v.message().c_str(), ref.name.c_str());
@@ -224,10 +252,12 @@ int cmd_sweep(const CliOptions& o) {
   const FamilyPtr f = find_family(plan.base.family);
   for (const auto& a : o.axes) plan.axes.push_back(parse_axis(a, *f));
   plan.tag = o.tag.empty() ? default_sweep_tag(plan.base) : o.tag;
-  RunSession session({runner_command(o), store_path(o)});
+  RunSession session(session_options(o, store_path(o)));
   std::vector<SessionEvent> events;
-  RunnerInfo info;
-  if (const int failed = connect(session, events, info, "sweep")) return failed;
+  HelloEvent hello;
+  if (const int failed = connect(o, session, events, hello, "sweep")) return failed;
+  const RunnerInfo& info = hello.info;
+  const bool pooled = hello.runners.size() > 1;
   if (o.axes.empty()) plan.axes = f->sweep_space(plan.base.shape, info.detected);
   std::signal(SIGINT, [](int) { g_interrupted = true; });
   session.start_sweep(plan, info.detected);
@@ -246,7 +276,7 @@ int cmd_sweep(const CliOptions& o) {
     if (!o.json.empty()) {
       json_out.open(o.json);
       if (!json_out) throw std::runtime_error("--json " + o.json + ": cannot write");
-      json_writer.emplace(json_out, o.advise ? advice_annotator({info.detected}, ref) : JsonAnnotator{});
+      json_writer.emplace(json_out, o.advise ? advice_annotator(detected_specs(hello), ref) : JsonAnnotator{});
     }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "gemmscope-cli: %s\n", e.what());
@@ -254,7 +284,9 @@ int cmd_sweep(const CliOptions& o) {
     return kExitFailed;
   }
   const size_t keep = size_t(std::max(o.top, 1));
-  std::vector<RunResult> fastest;  // sorted by time, at most `keep`
+  // Per GPU model, sorted by time, at most `keep` each: points of a mixed pool are compared only
+  // within one model (device_model_key). One model: one table, as with one runner.
+  std::map<std::string, std::vector<RunResult>> fastest_by_model;
   std::vector<std::string> failures;
   size_t results = 0, passed = 0, failed_lines = 0;
   int not_stored = 0;
@@ -267,6 +299,7 @@ int cmd_sweep(const CliOptions& o) {
     ++results;
     if (r.disposition == Disposition::Passed) {
       ++passed;
+      std::vector<RunResult>& fastest = fastest_by_model[device_model_key(r)];
       auto at = std::upper_bound(fastest.begin(), fastest.end(), r.ms_median, [](double ms, const RunResult& x) { return ms < x.ms_median; });
       if (size_t(at - fastest.begin()) < keep) {
         fastest.insert(at, std::move(r));
@@ -274,7 +307,9 @@ int cmd_sweep(const CliOptions& o) {
       }
     } else if (r.disposition != Disposition::Invalid && failed_lines++ < 200) {
       char b[512];
-      std::snprintf(b, sizeof b, "%-56s %-12s %s", r.config_name.c_str(), to_string(r.disposition).c_str(), r.reason.substr(0, 160).c_str());
+      const std::string where = pooled ? (r.device_index >= 0 ? "gpu" + std::to_string(r.device_index) + ": " : r.device + ": ") : "";
+      std::snprintf(b, sizeof b, "%-56s %-12s %s%s", r.config_name.c_str(), to_string(r.disposition).c_str(), where.c_str(),
+                    r.reason.substr(0, 160).c_str());
       failures.push_back(b);
     }
   };
@@ -295,13 +330,14 @@ int cmd_sweep(const CliOptions& o) {
     }
     if (!o.quiet && p.total > 0 && stderr_tty) {
       const int width = 30, filled = p.done * width / p.total;
-      std::fprintf(stderr, "\r[%s%s] %d/%d  failed %d  skipped %d  %.0fs elapsed, ~%.0fs left   ", std::string(size_t(filled), '#').c_str(),
-                   std::string(size_t(width - filled), '.').c_str(), p.done, p.total, p.failed, p.skipped, p.elapsed_s, p.eta_s);
+      std::fprintf(stderr, "\r[%s%s] %d/%d  failed %d  skipped %d  %.0fs elapsed, ~%.0fs left%s   ", std::string(size_t(filled), '#').c_str(),
+                   std::string(size_t(width - filled), '.').c_str(), p.done, p.total, p.failed, p.skipped, p.elapsed_s, p.eta_s,
+                   pooled ? ("  [" + runner_counts(p) + "]").c_str() : "");
     } else if (!o.quiet && p.total > 0 && p.done * 10 / p.total > logged_tenths) {
       // Into a file or a pipe: one line each tenth of the sweep, not a redrawn bar five times a second.
       logged_tenths = p.done * 10 / p.total;
-      std::fprintf(stderr, "%d/%d  failed %d  skipped %d  %.0fs elapsed, ~%.0fs left\n", p.done, p.total, p.failed, p.skipped,
-                   p.elapsed_s, p.eta_s);
+      std::fprintf(stderr, "%d/%d  failed %d  skipped %d  %.0fs elapsed, ~%.0fs left%s\n", p.done, p.total, p.failed, p.skipped,
+                   p.elapsed_s, p.eta_s, pooled ? ("  [" + runner_counts(p) + "]").c_str() : "");
     }
   }
   if (!o.quiet && stderr_tty) std::fprintf(stderr, "\n");
@@ -312,12 +348,23 @@ int cmd_sweep(const CliOptions& o) {
 
   std::printf("sweep %s: %d points, %zu passed, %d failed, %d invalid%s\n", plan.tag.c_str(), p.total, passed, p.failed, p.skipped,
               p.cancelled ? " (cancelled)" : "");
-  std::printf("%s\n", table_header().c_str());
-  for (size_t i = 0; i < fastest.size() && int(i) < o.top; ++i) std::printf("%s\n", table_row(fastest[i], info.detected).c_str());
+  if (pooled) std::printf("%s", runner_summary(p).c_str());
+  const bool mixed = fastest_by_model.size() > 1;
+  if (fastest_by_model.empty()) std::printf("%s\n", table_header().c_str());
+  for (const auto& [model, fastest] : fastest_by_model) {
+    if (mixed) std::printf("\nfastest on %s:\n", model.c_str());
+    std::printf("%s\n", table_header().c_str());
+    for (size_t i = 0; i < fastest.size() && int(i) < o.top; ++i) std::printf("%s\n", table_row(fastest[i], spec_of(hello, fastest[i])).c_str());
+  }
   for (const auto& line : failures) std::printf("%s\n", line.c_str());
   if (failed_lines > failures.size()) std::printf("... and %zu more failed runs (in the store)\n", failed_lines - failures.size());
-  if (!fastest.empty()) std::printf("\nbest:\n%s", describe_run(fastest.front(), info.detected, ref).c_str());
-  if (!fastest.empty() && o.advise) std::printf("%s", advice_text(advise(fastest.front(), info.detected, ref)).c_str());
+  for (const auto& [model, fastest] : fastest_by_model) {
+    if (fastest.empty()) continue;
+    const RunResult& best = fastest.front();
+    const GpuSpec& here = spec_of(hello, best);
+    std::printf("\nbest%s:\n%s", mixed ? (" on " + model).c_str() : "", describe_run(best, here, ref).c_str());
+    if (o.advise) std::printf("%s", advice_text(advise(best, here, ref)).c_str());
+  }
   if (not_stored > 0) {
     std::fprintf(stderr, "gemmscope-cli: %d of %zu results above could not be stored: %s\n  (choose another store with --db FILE)\n",
                  not_stored, results, first_store_error.c_str());
@@ -415,10 +462,11 @@ int cmd_tune(const CliOptions& o) {
   if (options.metrics.empty()) options.metrics = "seed";  // the rules read counters; the seeds' five are the least they need
   const auto specs = load_specs();
   const GpuSpec ref = reference_spec(o, specs);
-  RunSession session({runner_command(o), store_path(o)});
+  RunSession session(session_options(o, store_path(o)));
   std::vector<SessionEvent> events;
-  RunnerInfo info;
-  if (const int failed = connect(session, events, info, "tune")) return failed;
+  HelloEvent hello;
+  if (const int failed = connect(o, session, events, hello, "tune")) return failed;
+  const RunnerInfo& info = hello.info;
   const std::string tag = o.tag.empty() ? "tune@" + default_sweep_tag(start) : o.tag;
   std::printf("guided tuning of %s on %s (counters: %s; budget %d runs, %d steps; kept when %.1f%% faster)\n", config_name(start).c_str(),
               info.detected.name.c_str(), options.metrics.c_str(), o.tune.max_runs, o.tune.max_steps, 100 * o.tune.min_gain);
@@ -452,7 +500,7 @@ int cmd_tune(const CliOptions& o) {
     rest.suggest.exclude = t.tried();
     std::printf("%s", advice_text(advise(*t.best(), info.detected, ref, rest)).c_str());
   }
-  const bool outputs_ok = write_outputs(o, guided.results(), advice_annotator({info.detected}, ref));
+  const bool outputs_ok = write_outputs(o, guided.results(), advice_annotator(detected_specs(hello), ref));
   if (not_stored > 0) {
     std::fprintf(stderr, "gemmscope-cli: %d results could not be stored\n", not_stored);
     return kExitNotStored;
