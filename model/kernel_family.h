@@ -46,6 +46,9 @@ class KernelFamily {
   virtual double error_bound(const KernelConfig&) const;
   // The kernel card the family was read from; nullptr for the built-in families.
   virtual std::shared_ptr<const KernelCard> card() const { return nullptr; }
+  // The target NVRTC compiles the source for on this GPU: its own architecture ("sm_90"), or the
+  // architecture-specific one ("sm_90a") for a family whose instructions (wgmma) exist there alone.
+  virtual std::string target_arch(const GpuSpec& gpu) const { return gpu.arch(); }
 
  protected:
   // Cross-parameter adjustments of the defaults for a shape (a tile shrunk until it fits).

@@ -99,6 +99,7 @@ Validation validate(const KernelConfig& c, const GpuSpec& spec) {
   p.error_bound = f->error_bound(c);
   p.source = f->source();
   p.defines = f->defines(c);
+  p.arch = f->target_arch(spec);
   p.card = f->card();
   if (const LaunchStep* main = plan.main_kernel()) {
     p.estimate.threads_per_block = main->block.count();

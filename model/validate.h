@@ -40,6 +40,7 @@ struct PreparedLaunch {
   double error_bound = 0;
   std::string source;           // kernels/ file, "" for library families and cards
   std::vector<std::string> defines;
+  std::string arch;             // the target the source compiles for (family's target_arch)
   std::shared_ptr<const KernelCard> card;  // the kernel card, for a card's config
 };
 

@@ -188,7 +188,7 @@ void RunEngine::run_checked(const KernelConfig& config, const RunOptions& option
       }
     } else {
       CompiledModule m = card ? jit_.compile_text(card->name + "/" + card->source_file, card->source_text, prepared.defines, gpu_.arch())
-                              : jit_.compile(prepared.source, prepared.defines, gpu_.arch());
+                              : jit_.compile(prepared.source, prepared.defines, prepared.arch.empty() ? gpu_.arch() : prepared.arch);
       r.compile_ms = m.compile_ms;
       r.jit_cache_hit = m.cache_hit;
       for (size_t i = 0; i < plan.steps.size(); ++i) {

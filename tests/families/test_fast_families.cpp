@@ -371,5 +371,74 @@ TEST(TcStoreBound, SweepFitsBothGpusWithoutSmCounts) {
   }
 }
 
+// wgmma_splitk: Hopper's extra path. It refuses every GPU but a 9.0 one, naming the rule and the
+// family to use instead, and compiles for sm_90a there.
+TEST(WgmmaSplitK, RunsOn90AloneAndCompilesForSm90a) {
+  const FamilyPtr f = find_family("wgmma_splitk");
+  ASSERT_NE(f, nullptr);
+  const KernelConfig c = f->defaults(problem_p6());
+  const Validation on4090 = validate(c, spec("rtx4090"));
+  ASSERT_FALSE(on4090.ok());
+  ASSERT_NE(on4090.about("family"), nullptr) << on4090.message();
+  EXPECT_NE(on4090.message().find("sm_89"), std::string::npos) << on4090.message();
+  EXPECT_NE(on4090.message().find("tc_splitk"), std::string::npos) << on4090.message();
+  for (const std::string key : {"h100_sxm", "h200"}) {
+    const Validation v = validate(c, spec(key));
+    ASSERT_TRUE(v.ok()) << key << ": " << v.message();
+    EXPECT_EQ(v.launch->arch, "sm_90a") << key;
+  }
+  // Every other family compiles for the GPU's own architecture.
+  EXPECT_EQ(validate(find_family("tc_splitk")->defaults(problem_p6()), spec("h100_sxm")).launch->arch, "sm_90");
+}
+
+TEST(WgmmaSplitK, PlanCoversP6AndSharedMemoryFollowsTheTile) {
+  const FamilyPtr f = find_family("wgmma_splitk");
+  KernelConfig c = f->defaults(problem_p6());
+  EXPECT_EQ(Precision(c.get("precision")), Precision::TF32x3);
+  const LaunchPlan p = f->plan(c);
+  const LaunchStep* k = p.main_kernel();
+  ASSERT_NE(k, nullptr);
+  EXPECT_EQ(k->grid.x * c.get("block_n"), 256);
+  EXPECT_EQ(k->grid.y * c.get("block_m"), 256);
+  EXPECT_EQ(k->grid.z, c.get("split_k"));
+  EXPECT_EQ(k->block.x, c.get("block_n") / 64 * 128);  // a warpgroup per 64 columns
+  // Stages of whole KB (the A tile's swizzle repeats every 1024 bytes), and 1 KB to align the first.
+  const int64_t floats = int64_t(c.get("block_m")) * c.get("block_k") + c.get("block_k") * (c.get("block_n") + 8);
+  const int64_t stage = (floats + 255) / 256 * 256;
+  EXPECT_EQ(stage * 4 % 1024, 0);
+  // tf32x3 keeps the A tile's small parts in a buffer of their own.
+  EXPECT_EQ(k->dynamic_smem, (c.get("stages") * stage + c.get("block_m") * c.get("block_k")) * 4 + 1024);
+  c.set("precision", int(Precision::TF32));
+  EXPECT_EQ(f->plan(c).main_kernel()->dynamic_smem, c.get("stages") * stage * 4 + 1024);
+}
+
+TEST(WgmmaSplitK, RefusesTooManyAccumulatorsAndFp32) {
+  const FamilyPtr f = find_family("wgmma_splitk");
+  const GpuSpec h100 = spec("h100_sxm");
+  KernelConfig c = f->defaults(problem_p6());
+  c.set("block_m", 256);  // 128 accumulators, twice with the flush's fresh tile
+  Validation e = validate(c, h100);
+  ASSERT_FALSE(e.ok());
+  EXPECT_NE(e.about("block_m"), nullptr) << e.message();
+  EXPECT_NE(e.message().find("256 accumulators"), std::string::npos) << e.message();
+  c.set("flush", 0);
+  EXPECT_TRUE(validate(c, h100).ok()) << validate(c, h100).message();
+  c.set("flush", 1), c.set("precision", int(Precision::TF32));  // plain tf32 never flushes
+  EXPECT_TRUE(validate(c, h100).ok()) << validate(c, h100).message();
+  c.set("precision", int(Precision::FP32));
+  e = validate(c, h100);
+  ASSERT_FALSE(e.ok());
+  EXPECT_NE(e.about("precision"), nullptr) << e.message();
+}
+
+TEST(WgmmaSplitK, SweepIsSmallMostlyValidAndHoldsTheDefaults) {
+  const FamilyPtr f = find_family("wgmma_splitk");
+  const GpuSpec h100 = spec("h100_sxm");
+  const auto points = sweep_points(*f, problem_p6(), h100);
+  EXPECT_LE(points.size(), 40u);
+  const auto valid = std::count_if(points.begin(), points.end(), [&](const KernelConfig& c) { return validate(c, h100).ok(); });
+  EXPECT_GE(valid * 4, int64_t(points.size()) * 3) << valid << " of " << points.size() << " valid";
+}
+
 }  // namespace
 }  // namespace gemmscope

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Issue 13's wgmma step on a 9.0 GPU, in one device call: wgmma_splitk against cuBLAS on ragged
+# shapes (the GPU test), its default sweep on P6, wider grids per precision, and cuBLAS beside
+# them in the same process run. Everything lands in $OUT/wgmma (logs, JSON) and one archive.
+#   PART="tests sweep grid" bench/limits/wgmma_p6.sh
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+OUT="${OUT:-$PWD/device-out}"
+D="$OUT/wgmma"
+mkdir -p "$D"
+export GEMMSCOPE_DB="$D/store.sqlite" GEMMSCOPE_JIT_CACHE="${GEMMSCOPE_JIT_CACHE:-/tmp/gemmscope-jit}"
+export LD_LIBRARY_PATH="$PWD/build/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+C="${CLI:-build/app/cli/gemmscope-cli}"
+PART="${PART:-tests sweep}"
+has() { [[ " $PART " == *" $1 "* ]]; }
+log() { echo "== $(date +%T) $*" | tee -a "$D/log.txt"; }
+step() { local name="$1" limit="$2"; shift 2; log "$name: $*"; timeout "$limit" "$@" > "$D/$name.txt" 2>&1; echo "   rc=$?" | tee -a "$D/log.txt"; }
+
+nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.max.sm,power.limit --format=csv > "$D/gpu.txt" 2>&1
+if has tests; then
+  step families 300 build/tests/gpu/test_gpu_families --gtest_filter='*wgmma_splitk*'
+  grep -E "PASSED|FAILED|Failure|SKIPPED|rel_fro|Expected|Which is" "$D/families.txt" | head -30
+fi
+if has cublas; then
+  for p in fp32 tf32; do
+    step "p6_cublas_$p" 60 "$C" run --problem p6 --family cublas --set precision=$p --reps 20 --warmup 3
+    grep -E "^time|allclose" "$D/p6_cublas_$p.txt" | head -3
+  done
+fi
+if has sweep; then
+  step p6_sweep 400 "$C" sweep --problem p6 --family wgmma_splitk --reps 10 --warmup 2 --top 12 --tag wgmma-p6 \
+    --json "$D/p6_sweep.json"
+  tail -n 16 "$D/p6_sweep.txt"
+fi
+if has grid; then
+  # GRID_<prec>: the axes of a wider sweep per precision.
+  for prec in ${PRECS:-tf32 tf32x3}; do
+    var="GRID_${prec}"
+    # shellcheck disable=SC2086
+    step "p6_grid_$prec" 500 "$C" sweep --problem p6 --family wgmma_splitk ${!var:-} --axis precision=$prec --reps 5 --warmup 2 \
+      --quiet --top 10 --tag "wgmma-p6-grid-$prec" --json "$D/p6_grid_$prec.json"
+    grep -E "^wgmma_splitk_|points|error" "$D/p6_grid_$prec.txt" | head -12
+  done
+fi
+if has extra; then
+  IFS='|' read -ra X <<< "${EXTRA:-}"
+  i=0
+  for x in "${X[@]}"; do
+    # shellcheck disable=SC2086
+    step "${PREFIX:-}extra_$i" 120 "$C" run --problem "${PROBLEM:-p6}" --family wgmma_splitk $x --reps 20 --warmup 3
+    grep -E "ms|error|allclose" "$D/${PREFIX:-}extra_$i.txt" | head -6
+    i=$((i + 1))
+  done
+fi
+if has nsight; then
+  # Nsight Compute's sections over one launch of each config (NSIGHT="--set x|..."), with the
+  # stall reasons and shared-memory wavefronts.
+  STALLS=""
+  for r in barrier branch_resolving dispatch_stall drain imc_miss lg_throttle long_scoreboard math_pipe_throttle membar \
+           mio_throttle misc no_instruction not_selected selected short_scoreboard sleeping tex_throttle wait; do
+    STALLS="$STALLS,smsp__average_warps_issue_stalled_${r}_per_issue_active.ratio"
+  done
+  M="l1tex__data_bank_conflicts_pipe_lsu_mem_shared_op_ld.sum,l1tex__data_pipe_lsu_wavefronts_mem_shared_op_ld.sum,\
+dram__bytes_read.sum.per_second,lts__t_sector_hit_rate.pct$STALLS"
+  IFS='|' read -ra X <<< "${NSIGHT:-}"
+  i=0
+  for x in "${X[@]}"; do
+    log "nsight_$i: $x"
+    # shellcheck disable=SC2086
+    timeout 150 ncu --clock-control none --target-processes all -k "regex:^wgmma_splitk$" -c 1 \
+      --section SpeedOfLight --section WarpStateStats --section ComputeWorkloadAnalysis --section MemoryWorkloadAnalysis \
+      --section Occupancy --section LaunchStats --metrics "$M" \
+      "$C" run --problem p6 --family wgmma_splitk $x --reps 1 --warmup 0 --no-verify > "$D/nsight_$i.txt" 2>&1
+    echo "   rc=$?" | tee -a "$D/log.txt"
+    grep -E "Duration|DRAM Throughput|Memory Throughput|L2 Hit|Issued Warp|gmma|bytes_read|bank_conflicts|issue_stalled" "$D/nsight_$i.txt" \
+      | awk '$NF+0 > 0.05 || !/issue_stalled/' | sed -E 's/smsp__average_warps_issue_stalled_(.*)_per_issue_active.ratio/stall \1/' | head -40
+    i=$((i + 1))
+  done
+fi
+(cd "$OUT" && tar czf /tmp/wgmma.tgz wgmma && mv /tmp/wgmma.tgz "$OUT/wgmma.tgz")
