@@ -11,13 +11,13 @@
 //      no bank. (Core-matrix order without swizzle made each request eight rows' 64 bytes, and
 //      L2 ran at 91 % of its throughput with DRAM at 41 %: Nsight Compute, H200.)
 //   B: rows of BLOCK_N + 8 floats, so the fragment loads (k rows t, columns g) miss no bank.
-// Dynamic shared memory: (STAGES * STAGE_FLOATS + tf32x3: BLOCK_M*BLOCK_K) * 4 + 1024 to align,
+// Dynamic shared memory: (STAGES * STAGE_FLOATS + tf32x3: 2 * BLOCK_M*BLOCK_K) * 4 + 1024 to align,
 // STAGE_FLOATS = BLOCK_M*BLOCK_K + BLOCK_K*(BLOCK_N+8) rounded up to 256 (1024-byte stages).
 //
 // PRECISION 1 (tf32): B fragments rounded with cvt.rna; A's tile read as it lies (the tensor
 // cores ignore the low 13 bits). PRECISION 2 (tf32x3): x = big + small, big = rna(x), small =
-// rna(x - big), in registers for B and in a pass over A's landed tile (big in place, small in a
-// buffer of its own); three wgmmas a k step (small*big, big*small, big*big; small*small dropped).
+// rna(x - big), in registers for B and, for A, by each thread over the chunks it copied, for the
+// next tile while this one's wgmmas run (big in place, small in one of two buffers); three wgmmas a k step (small*big, big*small, big*big; small*small dropped).
 // FLUSH 1 (tf32x3): each BLOCK_K step's products go to a fresh tile (scale-d 0) that is added to
 // the FP32 accumulator with FADDs, so the tensor cores' inexact accumulation stays BLOCK_K/8 steps
 // long whatever K is. Reduction across slices as in tc_splitk (splitk_epilogue.cuh).
@@ -52,6 +52,12 @@
 #define WGMMA wgmma_n256
 #endif
 
+// Where chunk e (16 bytes: row e / (BLOCK_K/4), k quad e % (BLOCK_K/4)) of the A tile lies.
+__device__ __forceinline__ int a_chunk_offset(int e) {
+  const int c = e % (BLOCK_K / 4), r = e / (BLOCK_K / 4);
+  return (c / 8) * A_COLUMN_BLOCK + r * 32 + (((c % 8) ^ (r & 7)) * 4);
+}
+
 __device__ __forceinline__ void load_stage(float* stage, const float* __restrict__ A, const float* __restrict__ B,
                                            int M, int N, int K, int m0, int n0, int k0, int k_end) {
   float* As = stage;
@@ -61,9 +67,8 @@ __device__ __forceinline__ void load_stage(float* stage, const float* __restrict
     const int e = threadIdx.x + it * THREADS;
     if (e >= A_STAGE / 4) break;
     const int c = e % (BLOCK_K / 4), r = e / (BLOCK_K / 4);
-    float* dst = As + (c / 8) * A_COLUMN_BLOCK + r * 32 + (((c % 8) ^ (r & 7)) * 4);
     const int row = m0 + r, k = k0 + c * 4;
-    cp_async_quad(dst, A, (gs_size_t)row * K + k, row < M ? min(4, k_end - k) : 0);
+    cp_async_quad(As + a_chunk_offset(e), A, (gs_size_t)row * K + k, row < M ? min(4, k_end - k) : 0);
   }
 #pragma unroll
   for (int it = 0; it < (BLOCK_K * BLOCK_N / 4 + THREADS - 1) / THREADS; ++it) {
@@ -74,6 +79,31 @@ __device__ __forceinline__ void load_stage(float* stage, const float* __restrict
     cp_async_quad(Bs + kk * B_STRIDE + j, B, (gs_size_t)k * N + c, k < k_end ? min(4, N - c) : 0);
   }
 }
+
+#if X3
+// tf32x3: the A chunks this thread copied (load_stage's), once landed, become big in place and
+// small in `small`. A thread's own copies are visible to it after its wait, so no barrier comes
+// first; the one before the wgmmas orders the stores for the other warps and the tensor cores.
+__device__ __forceinline__ void split_own_chunks(float* As, float* small) {
+#pragma unroll
+  for (int it = 0; it < (A_STAGE / 4 + THREADS - 1) / THREADS; ++it) {
+    const int e = threadIdx.x + it * THREADS;
+    if (e >= A_STAGE / 4) break;
+    const int o = a_chunk_offset(e);
+    float4 x = *reinterpret_cast<float4*>(As + o), lo;
+    float* px = &x.x;
+    float* pl = &lo.x;
+#pragma unroll
+    for (int v = 0; v < 4; ++v) {
+      const float big = __uint_as_float(to_tf32(px[v]));
+      pl[v] = __uint_as_float(to_tf32(px[v] - big));
+      px[v] = big;
+    }
+    *reinterpret_cast<float4*>(As + o) = x;
+    *reinterpret_cast<float4*>(small + o) = lo;
+  }
+}
+#endif
 
 extern "C" __global__ void __launch_bounds__(THREADS, MIN_BLOCKS)
 wgmma_splitk(const float* __restrict__ A, const float* __restrict__ B, float* __restrict__ C,
@@ -92,7 +122,7 @@ wgmma_splitk(const float* __restrict__ A, const float* __restrict__ B, float* __
   const int n_tiles = max(0, min(k_tiles, t_begin + per_slice) - t_begin);
   const int k_end = min(K, (t_begin + n_tiles) * BLOCK_K);
 #if X3
-  float* small_a = smem + STAGES * STAGE_FLOATS;
+  float* small_parts = smem + STAGES * STAGE_FLOATS;  // two buffers: tile kt's, and kt+1's being split
 #endif
 
   float acc[ACC];
@@ -109,30 +139,18 @@ wgmma_splitk(const float* __restrict__ A, const float* __restrict__ B, float* __
     if (s < n_tiles) load_stage(smem + s * STAGE_FLOATS, A, B, M, N, K, m0, n0, (t_begin + s) * BLOCK_K, k_end);
     cp_async_commit();
   }
+  cp_async_wait<AHEAD - 1>();  // tile 0's own copies
+#if X3
+  if (n_tiles > 0) split_own_chunks(smem, small_parts);
+#endif
 
   for (int kt = 0; kt < n_tiles; ++kt) {
-    cp_async_wait<AHEAD - 1>();
-    fence_proxy_async_smem();  // the tensor cores read what cp.async wrote
-    __syncthreads();           // every copy of tile kt landed; every wgmma of tile kt-1 is done
+    fence_proxy_async_smem();  // the tensor cores read what cp.async and the split wrote
+    __syncthreads();           // every copy (and split) of tile kt landed; every wgmma of tile kt-1 is done
     float* As = smem + (kt % STAGES) * STAGE_FLOATS;
     const float* Bs = As + A_STAGE + t * B_STRIDE + col;
-
 #if X3
-    for (int i = threadIdx.x; i < A_STAGE / 4; i += THREADS) {
-      float4 x = reinterpret_cast<float4*>(As)[i], lo;
-      float* px = &x.x;
-      float* pl = &lo.x;
-#pragma unroll
-      for (int v = 0; v < 4; ++v) {
-        const float big = __uint_as_float(to_tf32(px[v]));
-        pl[v] = __uint_as_float(to_tf32(px[v] - big));
-        px[v] = big;
-      }
-      reinterpret_cast<float4*>(As)[i] = x;
-      reinterpret_cast<float4*>(small_a)[i] = lo;
-    }
-    fence_proxy_async_smem();
-    __syncthreads();
+    const float* small_a = small_parts + (kt & 1) * A_STAGE;
 #endif
 
     unsigned b_big[KSTEPS][4];
@@ -168,8 +186,9 @@ wgmma_splitk(const float* __restrict__ A, const float* __restrict__ B, float* __
       WGMMA(part, b_big[s], a_big, 1);
     }
     wgmma_commit();
-    // The copies for tile kt + AHEAD go out while the tensor cores work: into the stage tile
-    // kt-1 used, free since the barrier. (Leaving a tile's wgmmas running into the next one,
+    // While the tensor cores work: the copies for tile kt + AHEAD, into the stage tile kt-1 used
+    // (free since the barrier), then tile kt+1's own copies waited for and, in tf32x3, split into
+    // the small-part buffer tile kt-1 used. (Leaving a tile's wgmmas running into the next one,
     // wait_group 1, measured no faster on the H200 and needs its register operands kept apart.)
     {
       const int next = kt + AHEAD;
@@ -177,6 +196,10 @@ wgmma_splitk(const float* __restrict__ A, const float* __restrict__ B, float* __
         load_stage(smem + (next % STAGES) * STAGE_FLOATS, A, B, M, N, K, m0, n0, (t_begin + next) * BLOCK_K, k_end);
       cp_async_commit();
     }
+    cp_async_wait<AHEAD - 1>();
+#if X3
+    if (kt + 1 < n_tiles) split_own_chunks(smem + ((kt + 1) % STAGES) * STAGE_FLOATS, small_parts + ((kt + 1) & 1) * A_STAGE);
+#endif
     wgmma_wait<0>();
     fence_acc(acc);
 #if X3 && FLUSH

@@ -26,7 +26,7 @@ struct Tile {
   int accumulators() const { return block_m / 2 * (x3() && flush ? 2 : 1); }
   int64_t smem_bytes() const {
     const int64_t stage = (int64_t(block_m) * block_k + int64_t(block_k) * (block_n + 8) + 255) / 256 * 256;
-    return (stages * stage + (x3() ? int64_t(block_m) * block_k : 0)) * 4 + 1024;  // + 1024: aligning the swizzle
+    return (stages * stage + (x3() ? 2 * int64_t(block_m) * block_k : 0)) * 4 + 1024;  // + 1024: aligning the swizzle
   }
 };
 Tile tile_of(const KernelConfig& c) {
@@ -55,7 +55,7 @@ class WgmmaSplitK final : public KernelFamily {
         pow2_param("block_m", {64, 128, 256}, 128, {128, 256}, "_", "rows of C per block (the wgmma's N: m64nBLOCK_Mk8)"),
         pow2_param("block_n", {64, 128}, 128, {128}, "x", "columns of C per block: 64 a warpgroup of 128 threads"),
         pow2_param("block_k", {32, 64}, 32, {32}, "x", "K per pipeline stage (rows of 128 bytes: the A tile's swizzle)"),
-        integer_param("stages", {2, 3, 4, 5, 6}, 3, {3}, "_s", "cp.async pipeline depth (3 measured best on the H200)"),
+        integer_param("stages", {2, 3, 4, 5, 6}, 4, {4}, "_s", "cp.async pipeline depth"),
         integer_param("blocks_per_sm", {1, 2, 3}, 1, {1}, "_bps",
                       "blocks an SM must fit (__launch_bounds__' minimum: caps registers at 64K / (threads x this))"),
         integer_param("flush", {0, 1}, 1, {1}, "_f",
@@ -99,7 +99,7 @@ class WgmmaSplitK final : public KernelFamily {
     k.entry = "wgmma_splitk";
     k.block = {t.threads(), 1, 1};
     k.dynamic_smem = t.smem_bytes();
-    k.smem_formula = "(stages x (block_m x block_k + block_k x (block_n+8), to 256) + tf32x3: block_m x block_k) x 4 + 1024";
+    k.smem_formula = "(stages x (block_m x block_k + block_k x (block_n+8), to 256) + tf32x3: 2 x block_m x block_k) x 4 + 1024";
     k.smem_param = "stages";
     return split_k_plan(c.shape, t.block_m, t.block_n, t.split_k, t.reduction, k, "wgmma_splitk_reduce", 4);
   }
