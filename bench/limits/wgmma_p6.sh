@@ -52,6 +52,17 @@ if has extra; then
     i=$((i + 1))
   done
 fi
+if has shapes; then
+  # Square, tall, wide and irregular shapes: cuBLAS fp32 against wgmma_splitk's default sweep at
+  # FP32-level accuracy (tf32x3), as measure.sh's shapes part does for the other families.
+  for shape in ${SHAPES:-4096x4096x4096 16384x1024x4096 1024x16384x4096 3001x2999x1537}; do
+    step "shape_${shape}_cublas" 60 "$C" run --problem "$shape" --family cublas --reps 20 --warmup 3
+    step "shape_${shape}_wgmma" 240 "$C" sweep --problem "$shape" --family wgmma_splitk --axis precision=tf32x3 --reps 5 \
+      --warmup 2 --quiet --top 3 --tag "shape-$shape-wgmma"
+    grep -h -E '^time ' "$D/shape_${shape}_cublas.txt" | sed "s/^/$shape cublas fp32: /"
+    grep -h -E "^wgmma_splitk_|error:" "$D/shape_${shape}_wgmma.txt" | head -3
+  done
+fi
 if has nsight; then
   # Nsight Compute's sections over one launch of each config (NSIGHT="--set x|..."), with the
   # stall reasons and shared-memory wavefronts.
