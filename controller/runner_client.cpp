@@ -92,8 +92,11 @@ bool RunnerClient::start(std::string& error) {
     error = "no runner command given";
     return false;
   }
+  // Close-on-exec from the start: a pool's other threads may fork their runners at any moment,
+  // and a child that inherited this runner's pipe ends would hide its death (no EOF) until the
+  // watchdog fired. The child's dup2 onto 0, 1 and 2 clears the flag on the ones it keeps.
   int in[2], out[2], err[2];
-  if (pipe(in) || pipe(out) || pipe(err)) {
+  if (pipe2(in, O_CLOEXEC) || pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC)) {
     error = std::string("cannot create pipes for the runner: ") + strerror(errno);
     return false;
   }
