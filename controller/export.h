@@ -41,6 +41,8 @@ class JsonRunWriter {
  public:
   JsonRunWriter(std::ostream&, JsonAnnotator = {});  // writes "["
   void row(const RunResult&);
+  // A run's object as text already (ResultStore::scan_json), written as row() writes it; no annotation.
+  void raw_row(const std::string& object);
   void finish();  // writes "]"
 
  private:

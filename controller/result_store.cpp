@@ -11,6 +11,7 @@
 #include <string_view>
 #include <zlib.h>
 
+#include "controller/run_json.h"
 #include "model/families/card_family.h"
 #include "model/json_codec.h"
 
@@ -197,8 +198,11 @@ enum Col {
 };
 
 // What a scan reads once and keeps: configs and metric sets by id (a million runs share a few
-// thousand of each), and one inflate stream.
+// thousand of each), and one inflate stream. A sweep's runs each have their own config, so the
+// configs kept are bounded: past kMaxConfigs they are read again (a 100k-point sweep's export held
+// them all, 50 MB).
 struct ScanCache {
+  static constexpr size_t kMaxConfigs = 4096;
   std::map<int64_t, std::pair<std::string, KernelConfig>> configs;
   std::map<int64_t, std::vector<std::array<std::string, 3>>> metric_sets;
   Inflater inflater;
@@ -215,6 +219,7 @@ const std::pair<std::string, KernelConfig>& cached_config(sqlite3* db, const std
   } catch (const std::exception& e) {
     throw std::runtime_error("its config " + std::to_string(id) + " does not read (" + e.what() + ")");
   }
+  if (cache.configs.size() >= ScanCache::kMaxConfigs) cache.configs.clear();
   return cache.configs.emplace(id, std::pair{st.column_text(0), std::move(c)}).first->second;
 }
 
@@ -699,6 +704,36 @@ void ResultStore::scan(const StoreQuery& q, const std::function<void(RunResult&&
       continue;
     }
     row(std::move(r));
+  }
+  if (rc != SQLITE_DONE) throw std::runtime_error("store " + path_ + ": " + sqlite3_errmsg(db_));
+}
+
+void ResultStore::scan_json(const StoreQuery& q, const std::function<void(const std::string&)>& row,
+                            std::vector<std::string>& bad_rows) const {
+  auto [sql, binds] = where(q, schema_version_, true);
+  sql = std::string("SELECT ") + (schema_version_ == 1 ? "r.id, r.result_json" : kScanColumns) + " FROM runs r" + sql + order_and_page(q);
+  Statement st(db_, sql, path_);
+  bind_all(st, binds);
+  ScanCache cache;
+  std::string text;
+  int rc;
+  while ((rc = sqlite3_step(st.s)) == SQLITE_ROW) {
+    const int64_t id = st.int_at(0);
+    text.clear();
+    try {
+      if (schema_version_ == 1 || sqlite3_column_type(st.s, kResult) == SQLITE_TEXT) {
+        text = to_json(schema_version_ == 1 ? legacy_result(st.column_text(1), id) : legacy_result(st.column_text(kResult), id)).dump(2);
+      } else {
+        const RunResult columns = decode_row(st, ScanDetail::columns, db_, path_, cache);
+        const std::string cold = cache.inflater.inflate_frame(st.column_blob(kResult));
+        // A cold part this merge does not read (never written by this build) goes the long way.
+        if (!append_stored_run_json(text, columns, cold)) text = to_json(decode_row(st, ScanDetail::full, db_, path_, cache)).dump(2);
+      }
+    } catch (const std::exception& e) {
+      bad_rows.push_back("run " + std::to_string(id) + ": " + e.what());
+      continue;
+    }
+    row(text);
   }
   if (rc != SQLITE_DONE) throw std::runtime_error("store " + path_ + ": " + sqlite3_errmsg(db_));
 }

@@ -83,6 +83,9 @@ class ResultStore {
   // does not read is named in `bad_rows` and the scan goes on.
   void scan(const StoreQuery&, const std::function<void(RunResult&&)>& row, std::vector<std::string>& bad_rows,
             ScanDetail = ScanDetail::full) const;
+  // The same rows as JSON text, each object what to_json(run).dump(2) writes, made from the columns
+  // and the stored cold part without decoding a RunResult whole (run_json.h): the JSON export.
+  void scan_json(const StoreQuery&, const std::function<void(const std::string& object)>& row, std::vector<std::string>& bad_rows) const;
   // One page of light rows (the query's limit, offset and `after`), read from columns only.
   std::vector<RunRow> page(const StoreQuery&) const;
   // How many runs the query's filters match (limit, offset and `after` ignored).
