@@ -183,7 +183,10 @@ constexpr const char* kRunsIndexes =
     "CREATE INDEX IF NOT EXISTS runs_by_card ON runs(card);"
     "CREATE INDEX IF NOT EXISTS runs_by_date ON runs(created_at);"
     // An expression index: its key is 0 or 1, so it costs a few bytes a run, not a string.
-    "CREATE INDEX IF NOT EXISTS runs_by_passed ON runs(disposition='passed');";
+    "CREATE INDEX IF NOT EXISTS runs_by_passed ON runs(disposition='passed');"
+    // The ids alone (12 bytes a run): a jump deep into the unfiltered view walks this, not the rows
+    // (a million runs: 14 ms to the last page, 204 ms through the table).
+    "CREATE INDEX IF NOT EXISTS runs_by_id ON runs(id);";
 
 // The columns of a row scan, in this order (Col::x is its index).
 constexpr const char* kScanColumns =
@@ -306,7 +309,9 @@ bool by_date(const StoreQuery& q) { return !q.from.empty() || !q.to.empty(); }
 
 // The WHERE clause of a query for the store's layout, with its values to bind in order. Every
 // term is one an index answers (schema 2); schema 1 reads the card from the JSON.
-std::pair<std::string, std::vector<std::string>> where(const StoreQuery& q, int schema, bool paging) {
+// `date_unindexed`: the date range's terms are written so no index answers them ("+created_at"),
+// and the planner walks another filter's index instead (a jump's walk, page() says when).
+std::pair<std::string, std::vector<std::string>> where(const StoreQuery& q, int schema, bool paging, bool date_unindexed = false) {
   std::string sql = " WHERE 1=1";
   std::vector<std::string> binds;
   auto add = [&](const std::string& expr, const std::string& v) {
@@ -319,9 +324,10 @@ std::pair<std::string, std::vector<std::string>> where(const StoreQuery& q, int 
   add(schema == 1 ? "json_extract(r.result_json,'$.card_hash')" : "r.card", q.card);
   check_date(q.from, "from");
   check_date(q.to, "to");
-  if (!q.from.empty()) sql += " AND r.created_at>=?", binds.push_back(q.from);
+  const std::string date = date_unindexed ? " AND +r.created_at" : " AND r.created_at";
+  if (!q.from.empty()) sql += date + ">=?", binds.push_back(q.from);
   // '~' sorts after every character of an ISO-8601 date: all of `to`'s day (or hour, ...) is in.
-  if (!q.to.empty()) sql += " AND r.created_at<=?", binds.push_back(q.to + "~");
+  if (!q.to.empty()) sql += date + "<=?", binds.push_back(q.to + "~");
   // The passed index only alone: 97 % of runs pass, so with any other filter the planner should
   // walk that filter's index, and this spelling keeps it from choosing this one.
   const bool passed_alone = binds.empty();
@@ -440,7 +446,15 @@ ResultStore::ResultStore(const std::string& path, StoreAccess access) : path_(pa
       else
         notices_.push_back("store " + path_ + ": schema " + kSchema1 + " (before compressed runs), opened read-only: read as it is, not upgraded; open it writable to upgrade it");
     } else if (writable_) {
+      // An index added since the store was made is built now and given statistics of its own, so
+      // the planner weighs it against the others (which keep theirs).
+      bool had_id_index = false;
+      {
+        Statement probe(db_, "SELECT 1 FROM sqlite_master WHERE type='index' AND name='runs_by_id'", path_);
+        had_id_index = sqlite3_step(probe.s) == SQLITE_ROW;
+      }
       create_schema();
+      if (!had_id_index && !schema.empty()) exec(db_, "ANALYZE runs_by_id", path_);
       if (schema.empty()) exec(db_, std::string("INSERT OR IGNORE INTO meta VALUES('schema','") + kSchema + "')", path_);
       refresh_statistics();
     } else if (schema.empty()) {
@@ -761,7 +775,23 @@ std::string page_sql(const StoreQuery& q, int schema, std::vector<std::string>& 
 }
 }  // namespace
 
-std::vector<RunRow> ResultStore::page(const StoreQuery& q) const {
+std::vector<RunRow> ResultStore::page(const StoreQuery& query) const {
+  StoreQuery q = query;
+  if (q.offset > 0 && !q.after) {
+    // A jump: the row before the page is found by walking ids alone (an index that covers the
+    // filter, or runs_by_id), then the page is read by key. OFFSET in the page query itself read
+    // and joined every row it skipped: 363 ms to the last page of 970k runs.
+    auto [sql, binds] = where(q, schema_version_, false, date_walk_is_slower(q));
+    StoreQuery order = q;
+    order.limit = 1, order.offset = q.offset - 1;
+    Statement before(db_, "SELECT r.id FROM runs r" + sql + order_and_page(order), path_);
+    bind_all(before, binds);
+    const int rc = sqlite3_step(before.s);
+    if (rc == SQLITE_DONE) return {};
+    if (rc != SQLITE_ROW) throw std::runtime_error("store " + path_ + ": " + sqlite3_errmsg(db_));
+    q.after = before.int_at(0);
+    q.offset = 0;
+  }
   std::vector<std::string> binds;
   Statement st(db_, page_sql(q, schema_version_, binds), path_);
   bind_all(st, binds);
@@ -788,6 +818,30 @@ std::vector<RunRow> ResultStore::page(const StoreQuery& q) const {
   }
   if (rc != SQLITE_DONE) throw std::runtime_error("store " + path_ + ": " + sqlite3_errmsg(db_));
   return rows;
+}
+
+// A date range with another filter: the planner walks the date index for its order, reading each
+// row in the range to check the other filter (a week of a million runs: 150k rows, 123 ms to the
+// last page), even when the other filter's index holds fewer rows, whose matches are then sorted
+// (23k rows: 50 ms). Which walk is shorter is counted once per filter and remembered.
+bool ResultStore::date_walk_is_slower(const StoreQuery& q) const {
+  const bool others = !q.family.empty() || !q.problem.empty() || !q.device.empty() || !q.sweep.empty() || !q.card.empty() || q.passed_only;
+  if (!by_date(q) || !others || schema_version_ != 2) return false;
+  const auto [sql, binds] = where(q, schema_version_, false);
+  std::string key = sql;
+  for (const auto& b : binds) key += '\x1f' + b;
+  {
+    std::lock_guard lock(walk_mu_);
+    if (auto it = walk_choice_.find(key); it != walk_choice_.end()) return it->second;
+  }
+  StoreQuery dates, rest = q;
+  dates.from = q.from, dates.to = q.to;
+  rest.from.clear(), rest.to.clear();
+  const bool slower = count(rest) < count(dates);
+  std::lock_guard lock(walk_mu_);
+  if (walk_choice_.size() >= 256) walk_choice_.clear();
+  walk_choice_[key] = slower;
+  return slower;
 }
 
 int64_t ResultStore::count(const StoreQuery& q) const {

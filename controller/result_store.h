@@ -5,6 +5,7 @@
 // once per distinct config, its metric names once per distinct set, the rest deflated.
 #pragma once
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -129,6 +130,7 @@ class ResultStore {
   int64_t write_run(const RunResult&, const std::string& sweep_tag, std::optional<int64_t> id);
   int64_t config_id(const RunResult&);
   std::optional<int64_t> metric_set_id(const RunResult&);
+  bool date_walk_is_slower(const StoreQuery&) const;  // page(): a jump's walk avoids the date index
 
   std::string path_;
   sqlite3* db_ = nullptr;
@@ -138,6 +140,8 @@ class ResultStore {
   std::unique_ptr<Codec> codec_;
   std::unique_ptr<Prepared> prepared_;  // finalized before the database closes
   std::mutex codec_mu_;
+  mutable std::mutex walk_mu_;
+  mutable std::map<std::string, bool> walk_choice_;  // date_walk_is_slower() by filter
 };
 
 // Registers the newest stored version of each card not registered yet, so its runs read back

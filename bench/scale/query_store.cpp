@@ -1,6 +1,7 @@
 // gemmscope-scale-query: times what the History panel and an export ask of a large store
 // (issue 16): opening it (an upgrade included), the newest page and the count of each filter the
-// panel offers, a page half-way down, the next page by key, and each filter's distinct values.
+// panel offers, a page half-way down and the last page (jumps by offset), the next page by key, and
+// each filter's distinct values.
 // Each figure is the median of --repeat runs after one untimed warm-up (the store's pages in the
 // OS cache, as they are while the app runs), and the first, cold-in-process, time beside it.
 //   gemmscope-scale-query --db FILE.sqlite [--repeat N]
@@ -89,8 +90,10 @@ int main(int argc, char** argv) {
       add("family+device+passed", [&](StoreQuery& q) { q.family = "splitk", q.device = devices.back(), q.passed_only = true; });
     add("family+date range", [](StoreQuery& q) { q.family = "tc_splitk", q.from = "2026-11-05", q.to = "2026-11-12"; });
 
-    std::printf("\n%-22s %10s %18s %18s %18s %18s\n", "filter", "runs", "newest page ms", "count ms", "middle page ms", "next by key ms");
-    std::printf("%-22s %10s %18s %18s %18s %18s\n", "", "", "(median / first)", "(median / first)", "(median / first)", "(median / first)");
+    std::printf("\n%-22s %10s %18s %18s %18s %18s %18s\n", "filter", "runs", "newest page ms", "count ms", "middle page ms", "last page ms",
+                "next by key ms");
+    std::printf("%-22s %10s %18s %18s %18s %18s %18s\n", "", "", "(median / first)", "(median / first)", "(median / first)", "(median / first)",
+                "(median / first)");
     for (Case& c : cases) {
       StoreQuery q = c.q;
       q.newest_first = true;
@@ -102,11 +105,15 @@ int main(int argc, char** argv) {
       StoreQuery middle = q;
       middle.offset = n / 2;
       const Timing deep = time_it(repeat, [&] { store.page(middle); });
+      // The last page: the deepest jump the scrollbar makes.
+      StoreQuery last = q;
+      last.offset = std::max<int64_t>(0, n - q.limit);
+      const Timing bottom = time_it(repeat, [&] { store.page(last); });
       StoreQuery next = q;
       if (!first.empty()) next.after = first.back().id;
       const Timing key = time_it(repeat, [&] { store.page(next); });
-      std::printf("%-22s %10lld %8.2f / %7.2f %8.2f / %7.2f %8.2f / %7.2f %8.2f / %7.2f\n", c.name, (long long)n, page.median, page.first,
-                  count.median, count.first, deep.median, deep.first, key.median, key.first);
+      std::printf("%-22s %10lld %8.2f / %7.2f %8.2f / %7.2f %8.2f / %7.2f %8.2f / %7.2f %8.2f / %7.2f\n", c.name, (long long)n, page.median,
+                  page.first, count.median, count.first, deep.median, deep.first, bottom.median, bottom.first, key.median, key.first);
     }
     std::printf("\nquery plans (the newest page):\n");
     for (Case& c : cases) {

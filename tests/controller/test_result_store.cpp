@@ -499,6 +499,9 @@ TEST(ResultStore, PagesAreTheFilteredRunsNewestFirstAndCountMatches) {
   add([](StoreQuery& q) { q.to = "2026-11-21T13"; }, [&](size_t i) { return runs[i].created_at < "2026-11-21T14"; });
   add([](StoreQuery& q) { q.family = "splitk", q.device = "GPU 1", q.passed_only = true; },
       [&](size_t i) { return runs[i].config.family == "splitk" && runs[i].device == "GPU 1" && runs[i].disposition == Disposition::Passed; });
+  // A date range with another filter: a jump may walk the other filter's index and sort (page()).
+  add([](StoreQuery& q) { q.family = "splitk", q.from = "2026-11-21", q.to = "2026-11-24"; },
+      [&](size_t i) { return runs[i].config.family == "splitk" && runs[i].created_at >= "2026-11-21" && runs[i].created_at < "2026-11-25"; });
   for (const Case& c : cases) {
     std::vector<int64_t> want;
     for (size_t i = runs.size(); i-- > 0;)
@@ -524,6 +527,16 @@ TEST(ResultStore, PagesAreTheFilteredRunsNewestFirstAndCountMatches) {
     }
     EXPECT_EQ(by_offset, want) << store.query_plan(c.q);
     EXPECT_EQ(by_key, want);
+    // A jump to any row (a page need not start on a multiple of the limit), and past the end.
+    for (int64_t at : {int64_t(1), int64_t(want.size()) / 2, int64_t(want.size()) - 1}) {
+      q.after.reset();
+      q.offset = at;
+      const auto rows = store.page(q);
+      ASSERT_FALSE(rows.empty()) << at;
+      EXPECT_EQ(rows.front().id, want[size_t(at)]) << "offset " << at;
+    }
+    q.offset = int64_t(want.size());
+    EXPECT_TRUE(store.page(q).empty());
   }
   // A row carries the run's own figures.
   StoreQuery one;
@@ -550,6 +563,35 @@ TEST(ResultStore, PagesAreTheFilteredRunsNewestFirstAndCountMatches) {
   } catch (const std::invalid_argument& e) {
     EXPECT_NE(std::string(e.what()).find("'yesterday'"), std::string::npos) << e.what();
   }
+}
+
+// A store made before the ids index gains it when opened writable (jumps in the unfiltered view
+// walk it), and its pages read as before.
+TEST(ResultStore, AStoreWithoutTheIdsIndexGainsItOnOpen) {
+  const auto path = fresh_path("ids_index");
+  { ResultStore(path).insert(sample(1)); }
+  auto indexes = [&] {
+    sqlite3* db = nullptr;
+    EXPECT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    sqlite3_stmt* st = nullptr;
+    sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master WHERE name='runs_by_id'", -1, &st, nullptr);
+    sqlite3_step(st);
+    const int n = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return n;
+  };
+  ASSERT_EQ(indexes(), 1);
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "DROP INDEX runs_by_id", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  ASSERT_EQ(indexes(), 0);
+  ResultStore store(path);
+  EXPECT_EQ(indexes(), 1);
+  StoreQuery q;
+  q.newest_first = true, q.limit = 10;
+  EXPECT_EQ(store.page(q).size(), 1u);
 }
 
 TEST(ResultStore, EveryFilterIsAnIndexedQuery) {
