@@ -309,9 +309,14 @@ bool by_date(const StoreQuery& q) { return !q.from.empty() || !q.to.empty(); }
 
 // The WHERE clause of a query for the store's layout, with its values to bind in order. Every
 // term is one an index answers (schema 2); schema 1 reads the card from the JSON.
-// `date_unindexed`: the date range's terms are written so no index answers them ("+created_at"),
-// and the planner walks another filter's index instead (a jump's walk, page() says when).
-std::pair<std::string, std::vector<std::string>> where(const StoreQuery& q, int schema, bool paging, bool date_unindexed = false) {
+// `paging`: with the rows after q.after in the query's order, or after the row whose id is the SQL
+// expression `after_id` (a parameter) when given. By date, the bound that row sets is one plain
+// range end with the date filter's (min/max), which the date index seeks to, and ties go by id:
+// a row value (created_at, id) < (...) was read from the range's start for every page.
+// `date_unindexed`: the date terms are written so no index answers them ("+created_at"), and the
+// planner walks another filter's index instead (a jump's walk: page() says when).
+std::pair<std::string, std::vector<std::string>> where(const StoreQuery& q, int schema, bool paging, bool date_unindexed = false,
+                                                       const std::string& after_id = "") {
   std::string sql = " WHERE 1=1";
   std::vector<std::string> binds;
   auto add = [&](const std::string& expr, const std::string& v) {
@@ -324,18 +329,29 @@ std::pair<std::string, std::vector<std::string>> where(const StoreQuery& q, int 
   add(schema == 1 ? "json_extract(r.result_json,'$.card_hash')" : "r.card", q.card);
   check_date(q.from, "from");
   check_date(q.to, "to");
-  const std::string date = date_unindexed ? " AND +r.created_at" : " AND r.created_at";
-  if (!q.from.empty()) sql += date + ">=?", binds.push_back(q.from);
+  const bool after = paging && (q.after || !after_id.empty());
+  const std::string id = !after_id.empty() ? after_id : after ? std::to_string(*q.after) : "";
+  const bool desc = q.newest_first, dated_after = after && by_date(q);
+  const std::string c = date_unindexed ? "+r.created_at" : "r.created_at";
   // '~' sorts after every character of an ISO-8601 date: all of `to`'s day (or hour, ...) is in.
-  if (!q.to.empty()) sql += date + "<=?", binds.push_back(q.to + "~");
+  const std::string to = q.to.empty() ? "" : q.to + "~";
+  // The range end the after row moves is written with it, below.
+  if (!q.from.empty() && !(dated_after && !desc)) sql += " AND " + c + ">=?", binds.push_back(q.from);
+  if (!to.empty() && !(dated_after && desc)) sql += " AND " + c + "<=?", binds.push_back(to);
   // The passed index only alone: 97 % of runs pass, so with any other filter the planner should
   // walk that filter's index, and this spelling keeps it from choosing this one.
-  const bool passed_alone = binds.empty();
+  const bool passed_alone = binds.empty() && !by_date(q);
   if (q.passed_only) sql += schema == 2 && passed_alone ? " AND (r.disposition='passed')=1" : " AND r.disposition='passed'";
-  if (paging && q.after) {
-    const std::string id = std::to_string(*q.after), op = q.newest_first ? "<" : ">";
-    if (by_date(q)) sql += " AND (r.created_at, r.id)" + op + "((SELECT created_at FROM runs WHERE id=" + id + "), " + id + ")";
-    else sql += " AND r.id" + op + id;
+  if (after) {
+    const std::string op = desc ? "<" : ">";
+    if (!by_date(q)) {
+      sql += " AND r.id" + op + id;
+    } else {
+      const std::string at = "(SELECT created_at FROM runs WHERE id=" + id + ")", end = desc ? to : q.from;
+      std::string bound = at;
+      if (!end.empty()) bound = std::string(desc ? "min" : "max") + "(?, " + at + ")", binds.push_back(end);
+      sql += " AND " + c + op + "=" + bound + " AND (" + c + op + at + " OR r.id" + op + id + ")";
+    }
   }
   return {sql, binds};
 }
@@ -775,21 +791,76 @@ std::string page_sql(const StoreQuery& q, int schema, std::vector<std::string>& 
 }
 }  // namespace
 
+// The row before row `offset` of the query's order (its id), or nullopt past the end. It walks ids
+// alone (an index that covers the filter, or runs_by_id), never the rows: OFFSET in the page query
+// itself read and joined every row it skipped (363 ms to the last page of 970k runs). And it keeps
+// the id before every kRung-th row of the view as jumps go deeper (a view's ladder, until a run is
+// added), so a later jump walks at most kRung ids: dragging History's scrollbar asks for a page a
+// frame, each a jump.
+std::optional<int64_t> ResultStore::row_before(const StoreQuery& q) const {
+  constexpr int64_t kRung = 1000;
+  const bool hide_date = date_walk_is_slower(q);
+  const auto [where_sql, binds] = where(q, schema_version_, false, hide_date);
+  const auto [rung_sql, rung_binds] = where(q, schema_version_, true, hide_date, ":after");
+  StoreQuery order = q;
+  order.limit = order.offset = 0;
+  const std::string tail = order_and_page(order) + " LIMIT 1 OFFSET :skip";
+  Statement from_top(db_, "SELECT r.id FROM runs r" + where_sql + tail, path_);
+  Statement from_rung(db_, "SELECT r.id FROM runs r" + rung_sql + tail, path_);
+  // The id `skip` rows past the row of id `start` (past the top when start is 0), or 0 past the end.
+  auto walk = [&](int64_t start, int64_t skip) -> int64_t {
+    Statement& st = start ? from_rung : from_top;
+    sqlite3_reset(st.s);
+    bind_all(st, start ? rung_binds : binds);
+    if (start) st.integer(sqlite3_bind_parameter_index(st.s, ":after"), start);
+    st.integer(sqlite3_bind_parameter_index(st.s, ":skip"), skip);
+    const int rc = sqlite3_step(st.s);
+    if (rc == SQLITE_DONE) return 0;
+    if (rc != SQLITE_ROW) throw std::runtime_error("store " + path_ + ": " + sqlite3_errmsg(db_));
+    return st.int_at(0);
+  };
+  std::string key = where_sql + (q.newest_first ? "|desc" : "|asc");
+  for (const auto& b : binds) key += '\x1f' + b;
+  Statement newest(db_, "SELECT COALESCE(MAX(id), 0) FROM runs", path_);
+  const int64_t max_id = sqlite3_step(newest.s) == SQLITE_ROW ? newest.int_at(0) : 0;
+  std::lock_guard lock(walk_mu_);
+  if (ladders_.size() >= 16 && !ladders_.count(key)) ladders_.clear();
+  Ladder& ladder = ladders_[key];
+  if (ladder.max_id != max_id) ladder = {max_id, {}};
+  const int64_t target = q.offset - 1;  // the row before the page
+  if (hide_date && !ladder.complete) {
+    // The other filter's matches are sorted by date for every walk: one pass over them makes the
+    // whole ladder (22k runs of a week's 150k: 60 ms, where a hop a rung took 15 ms each).
+    // "+created_at": with no LIMIT the planner walked the whole date index to skip the sort (171 ms).
+    const std::string dir = q.newest_first ? " DESC" : "";
+    Statement all(db_, "SELECT r.id FROM runs r" + where_sql + " ORDER BY +r.created_at" + dir + ", r.id" + dir, path_);
+    bind_all(all, binds);
+    int rc;
+    for (int64_t row = 0; (rc = sqlite3_step(all.s)) == SQLITE_ROW; ++row)
+      if ((row + 1) % kRung == 0) ladder.rungs.push_back(all.int_at(0));
+    if (rc != SQLITE_DONE) throw std::runtime_error("store " + path_ + ": " + sqlite3_errmsg(db_));
+    ladder.complete = true;
+  }
+  // Down the rungs known, then hop a rung at a time to the target's, keeping each.
+  int64_t k = std::min<int64_t>(target / kRung, int64_t(ladder.rungs.size()));
+  int64_t start = k ? ladder.rungs[size_t(k - 1)] : 0;  // ids are positive
+  for (; k < target / kRung; ++k) {
+    if (ladder.complete) return std::nullopt;  // past the view's end
+    start = walk(start, kRung - 1);
+    if (!start) return std::nullopt;
+    ladder.rungs.push_back(start);
+  }
+  // Rung k is row k*kRung - 1, above the target (k*kRung <= target).
+  const int64_t id = start ? walk(start, target - (k * kRung - 1) - 1) : walk(0, target);
+  return id ? std::optional<int64_t>(id) : std::nullopt;
+}
+
 std::vector<RunRow> ResultStore::page(const StoreQuery& query) const {
   StoreQuery q = query;
   if (q.offset > 0 && !q.after) {
-    // A jump: the row before the page is found by walking ids alone (an index that covers the
-    // filter, or runs_by_id), then the page is read by key. OFFSET in the page query itself read
-    // and joined every row it skipped: 363 ms to the last page of 970k runs.
-    auto [sql, binds] = where(q, schema_version_, false, date_walk_is_slower(q));
-    StoreQuery order = q;
-    order.limit = 1, order.offset = q.offset - 1;
-    Statement before(db_, "SELECT r.id FROM runs r" + sql + order_and_page(order), path_);
-    bind_all(before, binds);
-    const int rc = sqlite3_step(before.s);
-    if (rc == SQLITE_DONE) return {};
-    if (rc != SQLITE_ROW) throw std::runtime_error("store " + path_ + ": " + sqlite3_errmsg(db_));
-    q.after = before.int_at(0);
+    const std::optional<int64_t> before = row_before(q);
+    if (!before) return {};
+    q.after = before;
     q.offset = 0;
   }
   std::vector<std::string> binds;

@@ -131,6 +131,7 @@ class ResultStore {
   int64_t config_id(const RunResult&);
   std::optional<int64_t> metric_set_id(const RunResult&);
   bool date_walk_is_slower(const StoreQuery&) const;  // page(): a jump's walk avoids the date index
+  std::optional<int64_t> row_before(const StoreQuery&) const;  // page(): where a jump's page starts
 
   std::string path_;
   sqlite3* db_ = nullptr;
@@ -142,6 +143,12 @@ class ResultStore {
   std::mutex codec_mu_;
   mutable std::mutex walk_mu_;
   mutable std::map<std::string, bool> walk_choice_;  // date_walk_is_slower() by filter
+  struct Ladder {
+    int64_t max_id = -1;          // the newest run when it was made: a run added since shifts every row
+    std::vector<int64_t> rungs;   // rungs[k - 1]: the id of row k * 1000 - 1 of the view
+    bool complete = false;        // every rung of the view is there
+  };
+  mutable std::map<std::string, Ladder> ladders_;  // row_before(), by view
 };
 
 // Registers the newest stored version of each card not registered yet, so its runs read back

@@ -565,6 +565,60 @@ TEST(ResultStore, PagesAreTheFilteredRunsNewestFirstAndCountMatches) {
   }
 }
 
+// Jumps keep a ladder of the view's rows (every 1000th): jumps across its rungs, in a filtered and
+// a date-ordered view, land on the right row, and a run added since moves them all by one.
+TEST(ResultStore, JumpsAcrossTheLadderLandOnTheirRowAndARunAddedMovesThem) {
+  const auto path = fresh_path("ladder");
+  ResultStore store(path);
+  std::vector<RunResult> runs;
+  for (int i = 0; i < 3100; ++i) {
+    RunResult r = sample(i);
+    if (i % 3 == 0) r.config = find_family("splitk")->defaults(problem_p6()), r.config_name = config_name(r.config);
+    r.created_at = "2026-11-" + std::string(i % 2 ? "21" : "22") + "T10:00:00Z";  // ties: ordered by id
+    runs.push_back(r);
+  }
+  for (const auto& r : runs) store.insert(r);
+  // Ids newest first, per view, as the test sees them.
+  auto expected = [&](const std::function<bool(size_t)>& keep, bool by_date) {
+    std::vector<int64_t> ids;
+    for (size_t i = runs.size(); i-- > 0;)
+      if (keep(i)) ids.push_back(int64_t(i + 1));
+    if (by_date)
+      std::stable_sort(ids.begin(), ids.end(), [&](int64_t a, int64_t b) { return runs[size_t(a - 1)].created_at > runs[size_t(b - 1)].created_at; });
+    return ids;
+  };
+  StoreQuery all, passed, dated, sorted;
+  passed.passed_only = true;
+  dated.from = "2026-11-21", dated.to = "2026-11-22", dated.family = "seed_tall_skinny";
+  // Fewer runs of the family than of the dates: the jump walks the family's index and sorts.
+  sorted.from = "2026-11-21", sorted.to = "2026-11-22", sorted.family = "splitk";
+  for (StoreQuery* q : {&all, &passed, &dated, &sorted}) q->newest_first = true, q->limit = 3;
+  const auto want_all = expected([](size_t) { return true; }, false);
+  const auto want_passed = expected([&](size_t i) { return runs[i].disposition == Disposition::Passed; }, false);
+  const auto want_dated = expected([&](size_t i) { return runs[i].config.family == "seed_tall_skinny"; }, true);
+  const auto want_sorted = expected([&](size_t i) { return runs[i].config.family == "splitk"; }, true);
+  ASSERT_GT(want_sorted.size(), 1000u);
+  for (auto [q, want] : {std::pair{&all, &want_all}, std::pair{&passed, &want_passed}, std::pair{&dated, &want_dated},
+                         std::pair{&sorted, &want_sorted}}) {
+    // Deep first (the rungs are made on the way), then shallower ones down them, then deeper again.
+    for (int64_t at : {int64_t(2999), int64_t(1), int64_t(999), int64_t(1000), int64_t(1001), int64_t(2000), int64_t(want->size()) - 1}) {
+      if (at >= int64_t(want->size())) continue;
+      q->offset = at;
+      const auto rows = store.page(*q);
+      ASSERT_FALSE(rows.empty()) << at;
+      EXPECT_EQ(rows.front().id, (*want)[size_t(at)]) << "offset " << at << " of " << want->size();
+    }
+  }
+  // A run added: it is the newest, so every row of the unfiltered view moves down one.
+  RunResult newer = sample(7);
+  newer.created_at = "2026-11-23T00:00:00Z";
+  const int64_t id = store.insert(newer);
+  all.offset = 1000;
+  EXPECT_EQ(store.page(all).front().id, want_all[999]);
+  all.offset = 0;
+  EXPECT_EQ(store.page(all).front().id, id);
+}
+
 // A store made before the ids index gains it when opened writable (jumps in the unfiltered view
 // walk it), and its pages read as before.
 TEST(ResultStore, AStoreWithoutTheIdsIndexGainsItOnOpen) {
