@@ -61,6 +61,8 @@ GpuSpec AppState::spec_for(const RunResult& r) const { return spec_for(r.device)
 
 GpuSpec AppState::spec_for(const std::string& device) const {
   if (has_device() && runner->detected.name == device) return runner->detected;
+  for (const RunnerInfo& r : runners)
+    if (r.ok && r.detected.name == device) return r.detected;
   return spec_for_device(device, device_specs, specs, here());
 }
 
@@ -365,8 +367,16 @@ void AppState::message(const std::string& text, bool error) {
 void AppState::apply(SessionEvent&& e) {
   if (auto* h = std::get_if<HelloEvent>(&e)) {
     runner = h->info;
+    runners = h->runners.empty() ? std::vector<RunnerInfo>{h->info} : h->runners;
+    pool_error = h->pool_error;
     if (h->info.ok) message("runner: " + h->info.runner_kind + " on " + h->info.detected.name);
     else message("no GPU: " + h->info.error, true);
+    if (runners.size() > 1)
+      for (size_t i = 0; i < runners.size(); ++i)
+        message("runner " + std::to_string(i) + ": " + (runners[i].ok ? runners[i].detected.name : "no GPU: " + runners[i].error) +
+                    (runners[i].device_index >= 0 ? " (device " + std::to_string(runners[i].device_index) + ")" : ""),
+                !runners[i].ok);
+    if (!pool_error.empty()) message("runner pool: " + pool_error, true);
   } else if (auto* r = std::get_if<RunEvent>(&e)) {
     run_in_flight = false;
     if (r->result.id == 0) r->result.id = next_local_id--;

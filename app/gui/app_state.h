@@ -107,7 +107,13 @@ struct AppState {
   // [SECTION] Devices
   std::vector<GpuSpec> specs;              // assets/gpus
   std::vector<GpuSpec> device_specs;       // the GPUs the store's runs ran on, as the store remembers them
-  std::optional<RunnerInfo> runner;        // set once hello answered
+  std::optional<RunnerInfo> runner;        // set once hello answered: the primary runner (live runs go there)
+  std::vector<RunnerInfo> runners;         // every runner of the pool, in slot order (the primary first)
+  std::string pool_error;                  // why the pool is not what was asked ("" when it is)
+  // What the session was started with (--devices, --runner-cmd), shown and edited by Runners > Devices.
+  std::string devices_arg;
+  std::vector<std::string> runner_cmds;
+  std::vector<std::string> launch_args;    // the program's own arguments, for a restart on another selection
   std::string here_key = "h200";           // the spec plotted as "this GPU" when no device answered
   std::string reference_key = "rtx4090";
   std::string runner_description;          // command line, for the report
@@ -155,6 +161,8 @@ struct AppState {
   SweepRows sweep;
   std::string sweep_rows_tag, sweep_rows_store;  // the tag the rows' runs were stored under, and the store
   std::string heat_x = "block_m", heat_y = "block_n";
+  // Which GPU model the heatmap and table compare (a pool of mixed GPUs; sweep.view_model()).
+  ModelView sweep_view;
   std::string heat_figure = "TFLOP/s";
   void reset_sweep_axes();                 // the family's sweep_space() for the current shape
   void start_sweep(RunSession&);

@@ -9,13 +9,14 @@
 namespace gemmscope {
 
 HeatmapGrid heatmap_grid(const SweepRows& runs, const std::string& x, const std::string& y, const std::string& figure,
-                         const GpuSpec& ran_on) {
+                         const GpuSpec& ran_on, const ModelView& view) {
   HeatmapGrid g;
   if (const FigureInfo* fi = find_figure(figure)) g.higher_is_better = fi->higher_is_better;
   const FigureKey key = figure_key(figure);
   // Each row's (x, y), read once.
   std::vector<std::pair<int, int>> at_xy(runs.size());
   for (size_t i = 0; i < runs.size(); ++i) {
+    if (!view.admits(runs[i].device)) continue;
     at_xy[i] = {runs.param(i, x).value_or(0), runs.param(i, y).value_or(0)};
     g.x_values.push_back(at_xy[i].first);
     g.y_values.push_back(at_xy[i].second);
@@ -43,6 +44,7 @@ HeatmapGrid heatmap_grid(const SweepRows& runs, const std::string& x, const std:
   double lo = std::numeric_limits<double>::infinity(), hi = -lo;
   for (size_t i = 0; i < runs.size(); ++i) {
     const SweepRow& r = runs[i];
+    if (!view.admits(r.device)) continue;
     const double v = r.passed() ? r.figure(key, ran_on) : std::nan("");
     if (std::isnan(v)) continue;
     const size_t col = index(g.x_values, at_xy[i].first);

@@ -27,7 +27,8 @@ struct HeatmapGrid {
 inline constexpr size_t kMaxHeatmapCells = 40;  // per axis
 
 // Runs whose config lacks `x` or `y` sit at value 0 of that axis. `ran_on` judges the figures.
+// Only the rows `view` admits count: a pool of mixed GPUs shows one model's cells unless asked.
 HeatmapGrid heatmap_grid(const SweepRows& runs, const std::string& x, const std::string& y, const std::string& figure,
-                         const GpuSpec& ran_on);
+                         const GpuSpec& ran_on, const ModelView& view = {});
 
 }  // namespace gemmscope

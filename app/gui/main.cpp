@@ -2,7 +2,7 @@
 // panels, render, serve screenshots, swap); the runner, sweeps and the store live on the
 // controller thread (gui_controller.h).
 //   gemmscope [--replay FILE.json | --runner PATH] [--store PATH | --no-store] [--reference KEY]
-//             [--report PRESET.json --out DIR] [--size WxH]
+//             [--devices all|0,2,3] [--runner-cmd 'CMD ...']... [--report PRESET.json --out DIR] [--size WxH]
 #include <cerrno>
 #include <cfloat>
 #include <chrono>
@@ -37,8 +37,10 @@
 #include "app/gui/report_writer.h"
 #include "app/gui/sample.h"
 #include "app/gui/screenshot.h"
+#include "controller/device_selection.h"
 #include "controller/result_store.h"
 #include "controller/run_session.h"
+#include "controller/shell_words.h"
 #include "model/kernel_family.h"
 
 using namespace gemmscope;
@@ -56,6 +58,12 @@ struct Options {
   std::vector<std::string> replay_files, replay_cards;  // what the replay runner reads: --replay, or the sample's
   std::string size = "1600x1000";
   int width = 1600, height = 1000;
+  // A pool of runners, as the CLI reads them (device_selection.h, shell_words.h).
+  std::string devices_text;
+  std::optional<DeviceSelection> devices;
+  std::vector<std::string> runner_cmd_texts;
+  std::vector<std::vector<std::string>> runner_cmds;
+  bool uses_pool() const { return devices || !runner_cmds.empty(); }
 };
 
 // nullopt with the exit code when the arguments ask for help or are wrong (CLI11 has printed why).
@@ -76,6 +84,14 @@ std::variant<Options, int> parse_args(int argc, char** argv) {
   app.add_option("--report", o.report_preset, "run the preset, write its report into --out DIR, and exit (needs a display: use xvfb-run)");
   app.add_option("--out", o.out_dir, "the report folder for --report");
   app.add_option("--size", o.size, "window size WxH")->capture_default_str();
+  app.add_option("--devices", o.devices_text,
+                 "sweep on several GPUs, one runner each: all (every GPU the first runner counts) or indices like 0,2,3; "
+                 "points go to whichever runner is free, live runs to the first (with --replay: replay runners as those devices)");
+  app.add_option("--runner-cmd", o.runner_cmd_texts,
+                 "a runner started as given, e.g. 'ssh HOST gemmscope-runner --device 0' (any command that speaks the runner "
+                 "protocol on stdio; split like a shell would, nothing expanded), repeatable; alone, the only runners; with "
+                 "--devices, beside the local ones")
+      ->take_all();
   try {
     app.parse(argc, argv);
     if (std::sscanf(o.size.c_str(), "%dx%d", &o.width, &o.height) != 2 || o.width < 320 || o.height < 240 || o.width > 16384 ||
@@ -85,9 +101,26 @@ std::variant<Options, int> parse_args(int argc, char** argv) {
     if (o.sample && (!o.replay.empty() || !o.runner.empty() || !o.store.empty() || o.no_store))
       throw CLI::ValidationError("--sample", "brings its own runs, runner and store: it cannot be combined with --replay, --runner, --store or --no-store");
     if (!o.replay.empty()) o.replay_files = {o.replay};
+    if (o.sample && (app.count("--devices") || !o.runner_cmd_texts.empty()))
+      throw CLI::ValidationError("--sample", "replays one GPU's runs: it cannot be combined with --devices or --runner-cmd");
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
     return code == 0 ? 0 : 2;
+  }
+  // The CLI's words for the same mistakes (cli_options.cpp), with this program's name.
+  try {
+    if (app.count("--devices")) o.devices = parse_device_selection(o.devices_text);
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "gemmscope: --devices " << e.what() << "\n";
+    return 2;
+  }
+  for (const auto& text : o.runner_cmd_texts) {
+    try {
+      o.runner_cmds.push_back(split_shell_words(text));
+    } catch (const std::invalid_argument& e) {
+      std::cerr << "gemmscope: --runner-cmd " << e.what() << "\n";
+      return 2;
+    }
   }
   return o;
 }
@@ -308,7 +341,25 @@ int main(int argc, char** argv) {
     std::error_code ec;
     fs::create_directories(fs::path(store_path).parent_path(), ec);
   }
-  auto controller = std::make_unique<RunSession>(SessionOptions{command, store_path});
+  SessionOptions session{command, store_path, {}};
+  s.devices_arg = opt.devices_text, s.runner_cmds = opt.runner_cmd_texts;
+  s.launch_args.assign(argv + 1, argv + argc);
+  if (opt.uses_pool()) {
+    try {
+      // The local runners are the one command above, each given "--device N".
+      session.pool = pool_options(command, opt.devices.value_or(DeviceSelection{}), opt.runner_cmds);
+    } catch (const std::invalid_argument& e) {
+      std::cerr << "gemmscope: " << e.what() << "\n";
+      return 2;
+    }
+    s.runner_description.clear();
+    for (const auto& r : session.pool.commands) {
+      std::string line;
+      for (const auto& part : r) line += (line.empty() ? "" : " ") + part;
+      s.runner_description += (s.runner_description.empty() ? "" : "; ") + line;
+    }
+  }
+  auto controller = std::make_unique<RunSession>(std::move(session));
   controller->hello();
   MenuState menu;
   std::snprintf(menu.store_path, sizeof menu.store_path, "%s", store_path.c_str());

@@ -1,5 +1,6 @@
 #include "app/gui/menus.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 #include <exception>
@@ -71,6 +72,9 @@ void draw_main_menu(AppState& s, RunSession& c, MenuState& m, const std::vector<
     if (ImGui::MenuItem(s.sweep_running ? "Cancel sweep" : "Start sweep", "Ctrl+Shift+R", false, s.sweep_running || blocker.empty()))
       toggle_sweep(s, c);
     ImGui::MenuItem("Auto-run on change", nullptr, &s.auto_run);
+    const std::string devices = "Devices (" + std::to_string(std::max<size_t>(1, s.runners.size())) + " runner" +
+                                (s.runners.size() > 1 ? "s" : "") + ")...";
+    if (ImGui::MenuItem(devices.c_str())) m.show_devices = true;
     if (!blocker.empty()) ImGui::TextDisabled("(%s)", blocker.c_str());
     ImGui::Separator();
     if (ImGui::MenuItem("Screenshot window", "F12")) request_window_screenshot(s);
@@ -208,6 +212,7 @@ void draw_dialogs(AppState& s, RunSession& c, MenuState& m) {
   draw_open_card(s, c, m);
   draw_export(s, m);
   draw_open_replay(s, m);
+  draw_devices_window(s, m);
 }
 
 }  // namespace gemmscope

@@ -18,6 +18,11 @@ struct MenuState {
   bool export_failed = false;
   bool show_export = false;
   bool fresh_layout = false;  // View > Reset layout
+  // Run > Devices: the selection being edited (--devices, one --runner-cmd a line) and why it is refused.
+  bool show_devices = false, devices_filled = false;
+  char devices[256] = "";
+  char runner_cmds[4096] = "";
+  std::string devices_error;
 };
 
 // One line per shortcut, as the menus show them.
@@ -32,6 +37,8 @@ void handle_shortcuts(AppState&, RunSession&, MenuState&);
 // `panel_titles` and `open` are the View menu's toggles.
 void draw_main_menu(AppState&, RunSession&, MenuState&, const std::vector<const char*>& panel_titles, std::vector<bool>& open);
 void draw_dialogs(AppState&, RunSession&, MenuState&);
+// The device list (devices_window.cpp): each runner and its state, and a restart on another selection.
+void draw_devices_window(AppState&, MenuState&);
 // A screenshot of the whole window into a folder named for the time (F12).
 void request_window_screenshot(AppState&);
 

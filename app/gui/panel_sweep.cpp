@@ -1,6 +1,8 @@
 // Sweep panel: the axes editor (valid values of any parameter), start / cancel with progress and
-// time left, a heatmap over two axes coloured by a chosen figure, and a sortable results table
-// whose rows can be applied to the live view. Results stream in while the sweep runs.
+// time left (per GPU with a pool of runners), a heatmap over two axes coloured by a chosen figure,
+// and a sortable results table whose rows can be applied to the live view. Results stream in
+// while the sweep runs. With a pool of mixed GPU models both views compare one model's points
+// unless the user asks to compare across models.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -17,6 +19,7 @@
 #include "implot.h"
 
 #include "app/gui/app_state.h"
+#include "app/gui/device_list.h"
 #include "app/gui/gui_style.h"
 #include "app/gui/panel.h"
 #include "app/gui/heatmap_grid.h"
@@ -202,7 +205,79 @@ class SweepPanel final : public Panel {
         ImGui::TextWrapped("last skipped: %s", p.last_skipped.c_str());
         ImGui::PopStyleColor();
       }
+      if (p.runners.size() > 1) draw_runner_progress(p);
     }
+  }
+
+  // A row per runner of the pool: its share so far, its restarts, the point in flight, and a
+  // runner taken out of the pool in red with why.
+  void draw_runner_progress(const SweepProgress& p) {
+    const ImGuiTableFlags flags = ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit;
+    if (!ImGui::BeginTable("##per_gpu", 7, flags)) return;
+    ImGui::TableSetupColumn("GPU");
+    ImGui::TableSetupColumn("model");
+    ImGui::TableSetupColumn("done");
+    ImGui::TableSetupColumn("failed");
+    ImGui::TableSetupColumn("restarts");
+    ImGui::TableSetupColumn("busy");
+    ImGui::TableSetupColumn("now", ImGuiTableColumnFlags_WidthStretch);
+    ImGui::TableHeadersRow();
+    for (const RunnerProgress& r : p.runners) {
+      const bool removed = r.state == MemberState::Removed;
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(gpu_label(r.device_index, r.slot).c_str());
+      if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("%s\n%s\n%s", r.device.empty() ? "(no GPU named)" : r.device.c_str(), r.device_uuid.empty() ? "no UUID" : r.device_uuid.c_str(),
+                          r.command.c_str());
+      ImGui::TableNextColumn(), ImGui::TextUnformatted(r.device.empty() ? "-" : r.device.c_str());
+      ImGui::TableNextColumn(), ImGui::Text("%d", r.done);
+      ImGui::TableNextColumn();
+      if (r.failed > 0) ImGui::TextColored(kRed, "%d", r.failed);
+      else ImGui::TextUnformatted("0");
+      ImGui::TableNextColumn();
+      if (r.restarts > 0) ImGui::TextColored(kRed, "%d", r.restarts);
+      else ImGui::TextUnformatted("0");
+      ImGui::TableNextColumn(), ImGui::TextUnformatted(duration(r.busy_s).c_str());
+      ImGui::TableNextColumn();
+      if (removed) {
+        ImGui::PushStyleColor(ImGuiCol_Text, kRed);
+        ImGui::TextWrapped("out of the pool%s%s", r.last_failure.empty() ? "" : ": ", r.last_failure.c_str());
+        ImGui::PopStyleColor();
+      } else if (r.busy && !r.current.empty()) {
+        ImGui::TextUnformatted(r.current.c_str());
+      } else {
+        ImGui::TextColored(kGrey, "%s", p.running ? "idle" : "done");
+      }
+    }
+    ImGui::EndTable();
+  }
+
+  // A pool of mixed GPU models: which model the views compare, or all of them when asked.
+  void draw_model_selector(AppState& s) {
+    const auto& models = s.sweep.models();
+    s.sweep_view.model = s.sweep.view_model(s.sweep_view.model, s.has_device() ? s.runner->detected.name : "");
+    if (models.size() < 2) return;
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted("GPU model");
+    ImGui::SameLine();
+    ImGui::BeginDisabled(s.sweep_view.across);
+    ImGui::SetNextItemWidth(220);
+    if (ImGui::BeginCombo("##gpu_model", s.sweep_view.model.c_str())) {
+      for (const ModelRows& m : models) {
+        std::string devices;
+        for (int d : m.devices) devices += (devices.empty() ? "" : ",") + (d >= 0 ? "gpu" + std::to_string(d) : std::string("?"));
+        const std::string label = m.model + " (" + std::to_string(m.rows) + " points, " + devices + ")";
+        if (ImGui::Selectable(label.c_str(), m.model == s.sweep_view.model)) s.sweep_view.model = m.model;
+      }
+      ImGui::EndCombo();
+    }
+    ImGui::EndDisabled();
+    ImGui::SameLine();
+    ImGui::Checkbox("compare across models", &s.sweep_view.across);
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("Points of different GPU models are not comparable: the heatmap's best cells and the table show\n"
+                        "one model's points unless this is ticked.");
   }
 
   // Best value per (x, y) cell over the other axes (heatmap_grid.h).
@@ -240,6 +315,7 @@ class SweepPanel final : public Panel {
       }
       ImGui::EndCombo();
     }
+    draw_model_selector(s);
     const ParamDecl* dx = find_param(params, s.heat_x);
     const ParamDecl* dy = find_param(params, s.heat_y);
     if (!dx || !dy) return;
@@ -310,8 +386,9 @@ class SweepPanel final : public Panel {
             const std::string unit = fi && !fi->unit.empty() ? " " + fi->unit : "";
             // "37.6 TFLOP/s" or "DRAM throughput 81.2 %": the name only where the unit does not say it.
             const std::string label = fi && fi->unit == s.heat_figure ? "" : s.heat_figure + " ";
-            ImGui::SetTooltip("%s\n%s%.4g%s, the %s of %d passed runs in this cell\nclick to apply it", r.config_name.c_str(),
-                              label.c_str(), grid_.value[at], unit.c_str(), higher_better ? "highest" : "lowest", grid_.count[at]);
+            ImGui::SetTooltip("%s\n%s%.4g%s, the %s of %d passed runs in this cell\nmeasured on %s (%s)\nclick to apply it",
+                              r.config_name.c_str(), label.c_str(), grid_.value[at], unit.c_str(), higher_better ? "highest" : "lowest",
+                              grid_.count[at], gpu_label(r.device_index, 0).c_str(), r.device.c_str());
             if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) s.apply(s.sweep.config(size_t(run)), c);
           }
         }
@@ -327,18 +404,24 @@ class SweepPanel final : public Panel {
       if (axis.enabled && axis.values.size() > 1 && name != s.heat_x && name != s.heat_y && find_param(params, name))
         others += (others.empty() ? "" : ", ") + name;
     ImGui::PushStyleColor(ImGuiCol_Text, kGrey);
-    ImGui::TextWrapped("each cell: the %s %s over %s; hover for its config, click to apply it",
+    const std::string on = s.sweep.models().size() < 2 ? "" : s.sweep_view.across ? " on every GPU model" : " on " + s.sweep_view.model;
+    ImGui::TextWrapped("each cell: the %s %s over %s%s; hover for its config and GPU, click to apply it",
                        higher_better ? "highest" : "lowest", s.heat_figure.c_str(),
-                       others.empty() ? "its runs (no other axis varies)" : others.c_str());
+                       others.empty() ? "its runs (no other axis varies)" : others.c_str(), on.c_str());
     ImGui::PopStyleColor();
+    if (fastest_ >= 0 && size_t(fastest_) < s.sweep.size()) {
+      const SweepRow& r = s.sweep[size_t(fastest_)];
+      ImGui::Text("fastest%s: %s, %.4f ms on %s", on.c_str(), r.config_name.c_str(), r.ms_median, gpu_label(r.device_index, 0).c_str());
+    }
   }
 
   void draw_table(AppState& s, RunSession& c) {
     const ImGuiTableFlags flags = ImGuiTableFlags_Sortable | ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg |
                                   ImGuiTableFlags_ScrollY | ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingFixedFit;
-    if (!ImGui::BeginTable("sweep_results", 9, flags, ImVec2(-1, std::max(120.0f, ImGui::GetContentRegionAvail().y)))) return;
+    if (!ImGui::BeginTable("sweep_results", 10, flags, ImVec2(-1, std::max(120.0f, ImGui::GetContentRegionAvail().y)))) return;
     ImGui::TableSetupScrollFreeze(0, 1);
     ImGui::TableSetupColumn("config", ImGuiTableColumnFlags_WidthStretch, 3.0f);
+    ImGui::TableSetupColumn("GPU");
     ImGui::TableSetupColumn("result");
     ImGui::TableSetupColumn("time (ms)", ImGuiTableColumnFlags_DefaultSort | ImGuiTableColumnFlags_PreferSortAscending);
     ImGui::TableSetupColumn("TFLOP/s", ImGuiTableColumnFlags_PreferSortDescending);
@@ -350,6 +433,7 @@ class SweepPanel final : public Panel {
     ImGui::TableHeadersRow();
 
     const GpuSpec here = s.here();
+    const bool mixed = s.sweep.models().size() > 1 && s.sweep_view.across;  // the GPU column names the model too
     sort_rows(s, ImGui::TableGetSortSpecs(), here);
     ImGuiListClipper clipper;
     clipper.Begin(int(order_.size()));
@@ -361,6 +445,8 @@ class SweepPanel final : public Panel {
         ImGui::PushID(row);
         ImGui::TableNextRow();
         ImGui::TableNextColumn(), cell(r.config_name);
+        ImGui::TableNextColumn(), cell(mixed ? gpu_label(r.device_index, 0) + " " + r.device : gpu_label(r.device_index, 0));
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", r.device.c_str());
         ImGui::TableNextColumn();
         disposition_cell(r);
         ImGui::TableNextColumn(), std::snprintf(buf, sizeof buf, "%.4f", r.ms_median), cell(timed ? buf : "-");
@@ -408,31 +494,45 @@ class SweepPanel final : public Panel {
 
   // The heatmap's cells, made when the results, the axes or the figure change (heatmap_grid.h).
   void update_grid(const AppState& s) {
-    const GpuSpec here = s.here();  // a sweep runs on this GPU
-    const std::string inputs = s.heat_x + "|" + s.heat_y + "|" + s.heat_figure + "|" + here.key;
+    // One model's points are judged on its spec; across models, on this GPU's.
+    const bool one_model = !s.sweep_view.across && !s.sweep_view.model.empty();
+    const GpuSpec ran_on = one_model ? s.spec_for(s.sweep_view.model) : s.here();
+    const std::string inputs = s.heat_x + "|" + s.heat_y + "|" + s.heat_figure + "|" + ran_on.key + "|" + view_key(s);
     if (!grid_made_.stale(s, inputs)) return;
-    grid_ = heatmap_grid(s.sweep, s.heat_x, s.heat_y, s.heat_figure, here);
+    grid_ = heatmap_grid(s.sweep, s.heat_x, s.heat_y, s.heat_figure, ran_on, s.sweep_view);
+    fastest_ = -1;
+    for (size_t i = 0; i < s.sweep.size(); ++i) {
+      const SweepRow& r = s.sweep[i];
+      if (r.passed() && r.timed() && s.sweep_view.admits(r.device) && (fastest_ < 0 || r.ms_median < s.sweep[size_t(fastest_)].ms_median))
+        fastest_ = int(i);
+    }
     grid_made_.made(s, inputs);
   }
+
+  static std::string view_key(const AppState& s) { return s.sweep_view.across ? "*" : s.sweep_view.model; }
 
   // The table's order, sorted once per change of the results or the sort column, by keys read
   // once per run; rows that came since the last sort wait at the end until the next one.
   void sort_rows(const AppState& s, ImGuiTableSortSpecs* spec, const GpuSpec& here) {
     const int col = spec && spec->SpecsCount > 0 ? spec->Specs[0].ColumnIndex : -1;
     const bool asc = spec && spec->SpecsCount > 0 && spec->Specs[0].SortDirection == ImGuiSortDirection_Ascending;
-    const std::string inputs = std::to_string(col) + (asc ? "a" : "d") + here.key;
+    const std::string inputs = std::to_string(col) + (asc ? "a" : "d") + here.key + "|" + view_key(s);
     const bool dirty = spec && spec->SpecsDirty;
     if (spec) spec->SpecsDirty = false;
     if (!dirty && !order_made_.stale(s, inputs)) {
-      for (size_t i = order_.size(); i < s.sweep.size(); ++i) order_.push_back(i);
+      for (size_t i = appended_; i < s.sweep.size(); ++i)
+        if (s.sweep_view.admits(s.sweep[i].device)) order_.push_back(i);
+      appended_ = s.sweep.size();
       return;
     }
     const auto& runs = s.sweep.rows();
-    order_.resize(runs.size());
-    for (size_t i = 0; i < order_.size(); ++i) order_[i] = i;
+    order_.clear();
+    for (size_t i = 0; i < runs.size(); ++i)
+      if (s.sweep_view.admits(runs[i].device)) order_.push_back(i);
+    appended_ = runs.size();
     order_made_.made(s, inputs);
     if (col < 0) return;
-    if (col == 0 || col == 7) {
+    if (col == 0 || col == 8) {
       std::stable_sort(order_.begin(), order_.end(), [&](size_t a, size_t b) {
         const std::string& ka = col == 0 ? runs[a].config_name : runs[a].reason;
         const std::string& kb = col == 0 ? runs[b].config_name : runs[b].reason;
@@ -447,12 +547,13 @@ class SweepPanel final : public Panel {
       const SweepRow& r = runs[i];
       const bool timed = r.timed();
       switch (col) {
-        case 1: keys_[i] = double(r.disposition); break;
-        case 2: keys_[i] = timed ? r.ms_median : none; break;
-        case 3: keys_[i] = timed ? r.tflops : none; break;
-        case 4: keys_[i] = timed ? r.gbps : none; break;
-        case 5: keys_[i] = r.registers > 0 ? r.registers : none; break;
-        case 6: keys_[i] = std::isnan(r.occupancy_pct) ? none : r.occupancy_pct; break;
+        case 1: keys_[i] = double(r.device_index); break;
+        case 2: keys_[i] = double(r.disposition); break;
+        case 3: keys_[i] = timed ? r.ms_median : none; break;
+        case 4: keys_[i] = timed ? r.tflops : none; break;
+        case 5: keys_[i] = timed ? r.gbps : none; break;
+        case 6: keys_[i] = r.registers > 0 ? r.registers : none; break;
+        case 7: keys_[i] = std::isnan(r.occupancy_pct) ? none : r.occupancy_pct; break;
         default: keys_[i] = 0;
       }
     }
@@ -475,6 +576,8 @@ class SweepPanel final : public Panel {
   std::vector<double> shown_, ticks_x_, ticks_y_;
   std::vector<std::string> labels_x_, labels_y_;
   std::vector<size_t> order_;
+  size_t appended_ = 0;  // rows looked at for order_ (those another model measured are left out)
+  int fastest_ = -1;     // the fastest passed row the view admits, -1 when none
 };
 
 }  // namespace

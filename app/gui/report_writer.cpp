@@ -11,6 +11,7 @@
 #include <optional>
 #include <sstream>
 
+#include "app/gui/device_list.h"
 #include "app/gui/panel.h"
 #include "app/gui/run_export.h"
 #include "app/gui/run_figures.h"
@@ -114,6 +115,15 @@ std::vector<Block> build(const std::string& title, const AppState& s, const std:
     runner += " on " + here.name + " (" + here.arch() + "), driver " + s.runner->cuda_driver + ", NVRTC " + s.runner->nvrtc +
               ", cuBLAS " + s.runner->cublas;
   b.push_back({Block::Kind::Text, runner + ". Command: `" + s.runner_description + "`."});
+  if (s.runners.size() > 1) {
+    // The pool of runners (--devices, --runner-cmd), as Run > Devices lists it.
+    std::vector<std::vector<std::string>> t = {{"slot", "GPU", "model", "UUID", "state"}};
+    for (size_t i = 0; i < s.runners.size(); ++i) {
+      const RunnerInfo& r = s.runners[i];
+      t.push_back({std::to_string(i), gpu_label(r.device_index, i), r.ok ? r.detected.name : "-", short_uuid(r.device_uuid), runner_state(r, nullptr)});
+    }
+    b.push_back({Block::Kind::Table, "", t});
+  }
 
   b.push_back({Block::Kind::Heading, "GPUs"});
   b.push_back({Block::Kind::Table, "", spec_table(here, ref)});
@@ -187,14 +197,34 @@ std::vector<Block> build(const std::string& title, const AppState& s, const std:
     b.push_back({Block::Kind::Text, std::to_string(s.sweep.size()) + " results (" + std::to_string(p.failed) + " failed, " +
                                         std::to_string(p.skipped) + " skipped" + (p.cancelled ? ", cancelled" : "") + ") in " +
                                         fmt("%.1f", p.elapsed_s) + " s. Ten fastest:"});
-    std::vector<const SweepRow*> best;
-    for (const auto& r : s.sweep.rows())
-      if (r.passed()) best.push_back(&r);
-    const size_t shown = std::min<size_t>(10, best.size());
-    std::partial_sort(best.begin(), best.begin() + ptrdiff_t(shown), best.end(), [](auto* a, auto* c) { return a->ms_median < c->ms_median; });
-    std::vector<std::vector<std::string>> t = {kRunHeader};
-    for (size_t i = 0; i < shown; ++i) t.push_back(run_row(*best[i], s.spec_for(best[i]->device), ref));
-    b.push_back({Block::Kind::Table, "", t});
+    // Ten fastest per GPU model: points measured on different models are not ranked together.
+    for (const ModelRows& m : s.sweep.models()) {
+      std::vector<const SweepRow*> best;
+      for (const auto& r : s.sweep.rows())
+        if (r.passed() && r.device == m.model) best.push_back(&r);
+      const size_t shown = std::min<size_t>(10, best.size());
+      std::partial_sort(best.begin(), best.begin() + ptrdiff_t(shown), best.end(), [](auto* a, auto* c) { return a->ms_median < c->ms_median; });
+      if (s.sweep.models().size() > 1) b.push_back({Block::Kind::Text, "On " + m.model + " (" + std::to_string(m.rows) + " points):"});
+      std::vector<std::string> header = kRunHeader;
+      header.insert(header.begin() + 1, "GPU");
+      std::vector<std::vector<std::string>> t = {header};
+      for (size_t i = 0; i < shown; ++i) {
+        std::vector<std::string> row = run_row(*best[i], s.spec_for(best[i]->device), ref);
+        row.insert(row.begin() + 1, gpu_label(best[i]->device_index, 0));
+        t.push_back(row);
+      }
+      b.push_back({Block::Kind::Table, "", t});
+    }
+    // The pool's share of the sweep, as the Sweep panel showed it.
+    if (p.runners.size() > 1) {
+      b.push_back({Block::Kind::Text, "Per GPU:"});
+      std::vector<std::vector<std::string>> g = {{"GPU", "model", "UUID", "points", "failed", "restarts", "busy (s)", "state"}};
+      for (const RunnerProgress& r : p.runners)
+        g.push_back({gpu_label(r.device_index, r.slot), r.device, short_uuid(r.device_uuid), std::to_string(r.done), std::to_string(r.failed),
+                     std::to_string(r.restarts), fmt("%.1f", r.busy_s),
+                     r.state == MemberState::Removed ? "out of the pool: " + r.last_failure : "in the pool"});
+      b.push_back({Block::Kind::Table, "", g});
+    }
   }
   if (s.store.open) {
     const auto& pages = s.history_pages;

@@ -17,7 +17,8 @@ SweepRow sweep_row(const RunResult& r, const GpuSpec& ran_on) {
   SweepRow w;
   w.id = r.id;
   w.config_name = r.config_name;
-  w.device = r.device;
+  w.device = device_model_key(r);
+  w.device_index = r.device_index;
   w.reason = r.reason.substr(0, std::min(r.reason.find('\n'), SweepRow::kReasonChars));
   w.disposition = r.disposition;
   w.allclose = r.verify.checked ? int8_t(r.verify.allclose()) : int8_t(-1);
@@ -81,6 +82,12 @@ void SweepRows::clear() { *this = SweepRows(); }
 
 void SweepRows::add(RunResult&& r, const GpuSpec& ran_on) {
   rows_.push_back(sweep_row(r, ran_on));
+  const SweepRow& row = rows_.back();
+  auto m = std::find_if(models_.begin(), models_.end(), [&](const ModelRows& x) { return x.model == row.device; });
+  if (m == models_.end()) m = models_.insert(models_.end(), ModelRows{row.device, 0, {}});
+  ++m->rows;
+  if (auto d = std::lower_bound(m->devices.begin(), m->devices.end(), row.device_index); d == m->devices.end() || *d != row.device_index)
+    m->devices.insert(d, row.device_index);
   size_t b = 0;
   while (b < bases_.size() && !(bases_[b].shape == r.config.shape && bases_[b].family == r.config.family)) ++b;
   if (b == bases_.size()) bases_.push_back({r.config.shape, r.config.family});
@@ -98,6 +105,13 @@ void SweepRows::add(RunResult&& r, const GpuSpec& ran_on) {
   } else if (faster) {
     best_ = std::move(r);
   }
+}
+
+std::string SweepRows::view_model(const std::string& current, const std::string& preferred) const {
+  auto has = [&](const std::string& m) { return std::any_of(models_.begin(), models_.end(), [&](const ModelRows& x) { return x.model == m; }); };
+  if (!current.empty() && has(current)) return current;
+  if (!preferred.empty() && has(preferred)) return preferred;
+  return models_.empty() ? "" : models_.front().model;
 }
 
 std::optional<int> SweepRows::param(size_t i, const std::string& name) const {

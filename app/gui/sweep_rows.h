@@ -26,10 +26,26 @@ struct FigureKey {
 };
 FigureKey figure_key(const std::string& name);
 
+// A GPU model and how many of the rows it measured (SweepRows::models(), in order of first arrival).
+struct ModelRows {
+  std::string model;
+  size_t rows = 0;
+  std::vector<int> devices;  // the device indices that measured them, ascending (-1: not said)
+};
+
+// Which rows a view compares: one GPU model's (points measured on different models are not
+// comparable) unless the user asked to compare across models. An empty model admits every row.
+struct ModelView {
+  std::string model;
+  bool across = false;
+  bool admits(const std::string& row_model) const { return across || model.empty() || row_model == model; }
+};
+
 struct SweepRow {
   static constexpr size_t kReasonChars = 240;  // the table's cell; the whole reason is in the store
   int64_t id = 0;                              // store id; negative: not stored (SweepRows::unstored has it)
-  std::string config_name, device;
+  std::string config_name, device;             // device: the GPU model (device_model_key), what views group by
+  int device_index = -1;                       // which GPU of a pool measured it (-1: not said)
   std::string reason;                          // its first line, at most kReasonChars
   Disposition disposition = Disposition::NotRun;
   int8_t allclose = -1;                        // -1 not verified, else 0 / 1
@@ -74,6 +90,11 @@ class SweepRows {
   // The ids of the stored rows, ascending: the current sweep's runs among those of its tag (a tag
   // used before holds older runs too).
   std::vector<int64_t> stored_ids() const;
+  // The GPU models of the rows; more than one only in a pool of mixed GPUs.
+  const std::vector<ModelRows>& models() const { return models_; }
+  // The model a view shows: `current` while the rows have it, else `preferred` (the primary
+  // runner's) when they have it, else the first to arrive; "" with no rows.
+  std::string view_model(const std::string& current, const std::string& preferred) const;
 
  private:
   std::vector<SweepRow> rows_;
@@ -89,6 +110,7 @@ class SweepRows {
   std::vector<std::pair<uint16_t, int32_t>> params_;
   std::vector<uint32_t> first_ = {0};
   std::optional<RunResult> best_;
+  std::vector<ModelRows> models_;
   std::map<int64_t, RunResult> unstored_;
 };
 

@@ -101,3 +101,20 @@ TEST(HeatmapGrid, ManyValuesBecomeReadableRanges) {
   for (int c : g.count) total += c;
   EXPECT_EQ(total, 1000);
 }
+
+// A pool of mixed GPU models: a cell's best is one model's unless the view compares across models.
+TEST(HeatmapGrid, AModelViewComparesOnlyThatModelsRuns) {
+  std::vector<RunResult> runs = {run(64, 64, 128, 6.0), run(64, 64, 256, 2.0), run(128, 64, 128, 4.0)};
+  runs[0].device = "NVIDIA H200", runs[0].device_index = 0;
+  runs[1].device = "NVIDIA H100", runs[1].device_index = 1;  // faster, but another model
+  runs[2].device = "NVIDIA H100", runs[2].device_index = 1;
+  const SweepRows rows = rows_of(runs);
+  const HeatmapGrid one = heatmap_grid(rows, "block_m", "block_n", "TFLOP/s", h200(), ModelView{"NVIDIA H200", false});
+  ASSERT_EQ(one.x_values, (std::vector<int>{64})) << "the other model's columns are not drawn";
+  EXPECT_EQ(one.best_run[0], 0);
+  EXPECT_EQ(one.count[0], 1);
+  const HeatmapGrid across = heatmap_grid(rows, "block_m", "block_n", "TFLOP/s", h200(), ModelView{"NVIDIA H200", true});
+  ASSERT_EQ(across.x_values, (std::vector<int>{64, 128}));
+  EXPECT_EQ(across.best_run[across.at(0, 0)], 1) << "across models the H100's faster run is the cell's best";
+  EXPECT_EQ(across.count[across.at(0, 0)], 2);
+}

@@ -116,3 +116,44 @@ TEST(SweepRows, KeepOnlyTheFastestAndTheUnstoredWhole) {
   EXPECT_TRUE(rows.empty());
   EXPECT_EQ(rows.best(), nullptr);
 }
+
+// A pool of mixed GPU models (issue 14): rows know their GPU, group by model in arrival order, and
+// a view compares one model's rows unless asked to compare across models.
+TEST(SweepRows, GroupByGpuModelAndAViewAdmitsOneModel) {
+  const GpuSpec h200 = spec("h200"), h100 = spec("h100_sxm");
+  SweepRows rows;
+  EXPECT_EQ(rows.view_model("", "NVIDIA H200"), "");
+  auto add = [&](const std::string& device, int index, double ms, int64_t id) {
+    RunResult r = measured_run();
+    r.id = id, r.device = device, r.device_index = index, r.ms_median = ms;
+    rows.add(std::move(r), device == "NVIDIA H200" ? h200 : h100);
+  };
+  add("NVIDIA H100", 2, 0.40, 1);
+  add("NVIDIA H200", 0, 0.50, 2);
+  add("NVIDIA H200", 1, 0.45, 3);
+  add("NVIDIA H100", 2, 0.60, 4);
+  EXPECT_EQ(rows[0].device_index, 2);
+  ASSERT_EQ(rows.models().size(), 2u);
+  EXPECT_EQ(rows.models()[0].model, "NVIDIA H100");
+  EXPECT_EQ(rows.models()[0].rows, 2u);
+  EXPECT_EQ(rows.models()[1].devices, (std::vector<int>{0, 1}));
+  // The current model while the rows have it, else the primary's, else the first to arrive.
+  EXPECT_EQ(rows.view_model("NVIDIA H100", "NVIDIA H200"), "NVIDIA H100");
+  EXPECT_EQ(rows.view_model("", "NVIDIA H200"), "NVIDIA H200");
+  EXPECT_EQ(rows.view_model("RTX 4090", "A100"), "NVIDIA H100");
+  ModelView view{"NVIDIA H200", false};
+  EXPECT_TRUE(view.admits("NVIDIA H200"));
+  EXPECT_FALSE(view.admits("NVIDIA H100"));
+  view.across = true;
+  EXPECT_TRUE(view.admits("NVIDIA H100"));
+  EXPECT_TRUE(ModelView{}.admits("anything")) << "no model chosen (no rows yet) admits every row";
+}
+
+TEST(SweepRows, ARunWithoutADeviceNameGroupsByItsArch) {
+  SweepRows rows;
+  RunResult r = measured_run();
+  r.device.clear(), r.arch = "sm_90";
+  rows.add(std::move(r), spec("h200"));
+  EXPECT_EQ(rows[0].device, "sm_90");
+  EXPECT_EQ(rows[0].device_index, -1) << "runs from before pools say no device index";
+}

@@ -1,0 +1,87 @@
+// Run > Devices: the pool's runners (GPU index, model, short UUID, state, command) from their
+// hellos and the sweep's progress, and a restart of the app on another --devices / --runner-cmd
+// selection, checked as the command line checks it. No CUDA here: the runners say what they are.
+#include <sstream>
+#include <stdexcept>
+
+#include "imgui.h"
+
+#include "app/gui/device_list.h"
+#include "app/gui/gui_style.h"
+#include "app/gui/menus.h"
+
+namespace gemmscope {
+
+namespace {
+
+void draw_runner_table(const AppState& s) {
+  const ImGuiTableFlags flags = ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit;
+  if (!ImGui::BeginTable("runners", 6, flags)) return;
+  for (const char* h : {"slot", "GPU", "model", "UUID", "state", "command"}) ImGui::TableSetupColumn(h);
+  ImGui::TableHeadersRow();
+  for (size_t i = 0; i < s.runners.size(); ++i) {
+    const RunnerInfo& r = s.runners[i];
+    const RunnerProgress* p = nullptr;
+    for (const RunnerProgress& q : s.sweep_progress.runners)
+      if (q.slot == i) p = &q;
+    const std::string state = runner_state(r, p);
+    ImGui::TableNextRow();
+    ImGui::TableNextColumn(), ImGui::Text("%zu%s", i, i == 0 ? " (live runs)" : "");
+    ImGui::TableNextColumn(), ImGui::TextUnformatted(gpu_label(r.device_index, i).c_str());
+    ImGui::TableNextColumn(), ImGui::TextUnformatted(r.ok ? r.detected.name.c_str() : "-");
+    ImGui::TableNextColumn(), ImGui::TextUnformatted(short_uuid(r.device_uuid).c_str());
+    if (ImGui::IsItemHovered() && !r.device_uuid.empty()) ImGui::SetTooltip("%s", r.device_uuid.c_str());
+    ImGui::TableNextColumn(), ImGui::TextColored(state == "ready" || state == "busy" ? kGreen : kRed, "%s", state.c_str());
+    ImGui::TableNextColumn(), ImGui::TextUnformatted(r.command.c_str());
+  }
+  ImGui::EndTable();
+}
+
+}  // namespace
+
+void draw_devices_window(AppState& s, MenuState& m) {
+  if (!m.show_devices) return;
+  if (!m.devices_filled) {
+    // The editor starts from what this session was started with.
+    std::snprintf(m.devices, sizeof m.devices, "%s", s.devices_arg.c_str());
+    std::string cmds;
+    for (const auto& c : s.runner_cmds) cmds += c + "\n";
+    std::snprintf(m.runner_cmds, sizeof m.runner_cmds, "%s", cmds.c_str());
+    m.devices_filled = true;
+  }
+  ImGui::SetNextWindowSize(ImVec2(760, 0), ImGuiCond_Appearing);
+  if (ImGui::Begin("Devices", &m.show_devices, ImGuiWindowFlags_NoDocking | ImGuiWindowFlags_AlwaysAutoResize)) {
+    if (s.runners.empty()) ImGui::TextColored(kGrey, "the runners have not answered yet");
+    else draw_runner_table(s);
+    if (!s.pool_error.empty()) ImGui::TextColored(kRed, "%s", s.pool_error.c_str());
+    ImGui::Separator();
+    ImGui::TextUnformatted("Start again on other GPUs (the command line's --devices and --runner-cmd):");
+    ImGui::SetNextItemWidth(240);
+    ImGui::InputTextWithHint("devices", "all, or 0,2,3 (empty: one runner)", m.devices, sizeof m.devices);
+    ImGui::InputTextMultiline("runner commands\n(one a line)", m.runner_cmds, sizeof m.runner_cmds, ImVec2(560, ImGui::GetTextLineHeight() * 4));
+    ImGui::BeginDisabled(s.sweep_running);
+    if (ImGui::Button("Restart the session")) {
+      std::vector<std::string> cmds;
+      std::istringstream lines(m.runner_cmds);
+      for (std::string line; std::getline(lines, line);) cmds.push_back(line);
+      try {
+        std::vector<std::string> args = args_without_pool(s.launch_args);
+        const std::vector<std::string> pool = pool_args(m.devices, cmds);
+        args.insert(args.end(), pool.begin(), pool.end());
+        // The runners are stopped with the session; main() starts this program again with them.
+        s.restart_args = args.empty() ? std::vector<std::string>{"--no-store"} : args;
+        if (args.empty() && s.store.open) s.restart_args = {"--store", s.store.path};
+        s.quit = true;
+        m.devices_error.clear();
+      } catch (const std::invalid_argument& e) {
+        m.devices_error = e.what();
+      }
+    }
+    ImGui::EndDisabled();
+    if (s.sweep_running) ImGui::SameLine(), ImGui::TextColored(kGrey, "(a sweep is running)");
+    if (!m.devices_error.empty()) ImGui::TextColored(kRed, "%s", m.devices_error.c_str());
+  }
+  ImGui::End();
+}
+
+}  // namespace gemmscope
