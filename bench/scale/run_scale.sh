@@ -4,8 +4,10 @@
 # through sweeps of 1k, 10k (and 100k) points answered by the replay runner. Prints one line per
 # measurement and leaves every report and log under WORK.
 #   bench/scale/run_scale.sh [BUILD_DIR] [WORK_DIR]
-# Environment: STORES="10k 100k 1m", GUI_SWEEPS="1k 10k", GUI_PACED="10k" (the same sweep, the runner
-# waiting 1 ms a point), CLI_SWEEPS="1k 10k 100k", REUSE=/tmp/scale
+# Then the CLI's CSV and JSON exports of the largest store and the History queries over it.
+# Environment: STORES="10k 100k 1m", GUI_SWEEPS="1k 10k 100k", GUI_PACED="10k" (the same sweep, the
+# runner waiting 1 ms a point), CLI_SWEEPS="1k 10k 100k", EXPORTS="1m" (stores of STORES to export
+# and query), REUSE=/tmp/scale
 # (stores of the same generator found there as v100k.sqlite / v1m.sqlite are copied, not remade:
 # a million runs take 3-7 minutes to generate), HOLD_FRAMES=300.
 set -euo pipefail
@@ -14,19 +16,21 @@ build="${1:-$src/build-scale}"
 work="${2:-/tmp/scale-gui}"
 reuse="${REUSE:-/tmp/scale}"
 stores="${STORES-10k 100k 1m}"
-gui_sweeps="${GUI_SWEEPS-1k 10k}"
+gui_sweeps="${GUI_SWEEPS-1k 10k 100k}"
 gui_paced="${GUI_PACED-10k}"
 cli_sweeps="${CLI_SWEEPS-1k 10k 100k}"
+exports="${EXPORTS-1m}"
 hold="${HOLD_FRAMES:-300}"
 gui="$build/app/gui/gemmscope"
 cli="$build/app/cli/gemmscope-cli"
 replay="$build/app/replay_runner/gemmscope-replay-runner"
 make_store="$build/bench/gemmscope-scale-store"
 fixture="$build/tests/gui/gemmscope-gui-fixture"
+query="$build/bench/gemmscope-scale-query"
 spec="$src/assets/sample/h200-measured-2026-12-01.json"
 card="$src/examples/triton/p6_splitk.toml"
 card_results="$src/bench/results/cards-h200-2026-12-01/cards_results.json"
-for tool in "$gui" "$cli" "$replay" "$make_store" "$fixture"; do
+for tool in "$gui" "$cli" "$replay" "$make_store" "$fixture" "$query"; do
   [ -x "$tool" ] || { echo "missing $tool: build the tree first (cmake --build $build)"; exit 1; }
 done
 command -v xvfb-run >/dev/null || { echo "xvfb-run is missing (Debian package xvfb)"; exit 1; }
@@ -52,6 +56,8 @@ for size in $stores; do
       echo "store $size: made in $(cat "$work/make-$size.time") ($(du -m "$base" | cut -f1) MB)"
     fi
   fi
+  # Opened once by this build, so an index it adds to older stores is made before anything is timed.
+  "$query" --db "$base" --repeat 1 > /dev/null
 done
 
 "$fixture" "$work/replay.json" > /dev/null
@@ -142,5 +148,24 @@ for size in $cli_sweeps; do
   points=$(count_runs "$work/cli-$size.sqlite")
   wall=$(cut -d' ' -f1 "$work/cli-$size.time")
   echo "cli-sweep-$size: $points points stored, $(cat "$work/cli-$size.time") (wall, peak RSS), $(python3 -c "print('%.3f' % ($wall * 1000 / max(1, $points)))") ms a point; load $load_before"
+done
+# [5] Exports (wall, user and system CPU, peak RSS; the store in the OS cache, as it is after the
+# GUI runs above) and History's queries over the same store.
+for size in $exports; do
+  n=$(runs_of "$size")
+  for ext in csv json; do
+    rm -f "$work/export-$size.$ext"
+    load_before=$(load)
+    /usr/bin/time -f "%e %U %S %M" -o "$work/export-$size.$ext.time" "$cli" export --db "$work/base-$size.sqlite" \
+      --out "$work/export-$size.$ext" --no-advice > /dev/null 2>&1 || { echo "export-$size.$ext: FAILED"; continue; }
+    read -r wall user sys rss < "$work/export-$size.$ext.time"
+    echo "export-$size.$ext: $n runs, $wall s wall ($user user, $sys sys), $(python3 -c "print('%.0f' % ($n / max(0.001, $wall)))") runs/s," \
+         "peak RSS $rss KB, $(du -m "$work/export-$size.$ext" | cut -f1) MB; load $load_before"
+    rm -f "$work/export-$size.$ext"
+  done
+  load_before=$(load)
+  "$query" --db "$work/base-$size.sqlite" --repeat 5 > "$work/query-$size.txt" 2>&1 || { echo "query-$size: FAILED"; continue; }
+  echo "query-$size (load $load_before): $work/query-$size.txt"
+  sed -n '3,16p' "$work/query-$size.txt"
 done
 echo "# done, load $(load)"
