@@ -52,6 +52,7 @@ CsvRunWriter::CsvRunWriter(std::ostream& out, CsvColumns columns) : out_(out), c
                         "dynamic_smem", "grid_size", "block_size", "occupancy_theoretical"})
     head.push_back(h);
   for (const auto& m : c_.metrics) head.push_back(m);
+  if (c_.devices) head.insert(head.end(), {"device_index", "device_uuid"});
   for (size_t i = 0; i < head.size(); ++i) out_ << (i ? "," : "") << csv_field(head[i]);
   out_ << "\n";
 }
@@ -137,6 +138,11 @@ void CsvRunWriter::row(const RunResult& r) {
     if (it == r.metrics.end()) w.empty();
     else w.real(it->second.value);
   }
+  if (c_.devices) {
+    if (r.device_index >= 0) w.integer(r.device_index);
+    else w.empty();
+    w.text(r.device_uuid);
+  }
   line_ += '\n';
   out_.write(line_.data(), std::streamsize(line_.size()));
 }
@@ -170,6 +176,7 @@ CsvColumns csv_columns_for(const std::vector<RunResult>& runs, std::vector<std::
     if (!find_family(r.config.family))
       for (const auto& [name, v] : r.config.params.items())
         if (std::find(c.params.begin(), c.params.end(), name) == c.params.end()) c.params.push_back(name);
+  c.devices = std::any_of(runs.begin(), runs.end(), [](const RunResult& r) { return r.device_index >= 0 || !r.device_uuid.empty(); });
   return c;
 }
 
@@ -235,7 +242,9 @@ size_t export_store(const ResultStore& store, const StoreQuery& q, const std::st
   size_t n = 0;
   if (csv) {
     CsvRunWriter w(out, csv_columns(store.families(q), store.metric_names(q)));
-    // A CSV row is all column figures: the deflated part of each run is checked, not inflated.
+    // A CSV row is all column figures: the deflated part of each run is checked, not inflated. So
+    // it has no device_index / device_uuid (a run's cold part holds them); the GUI's export reads
+    // whole runs and writes them.
     store.scan(q, [&](RunResult&& r) { w.row(r), ++n; }, bad_rows, ScanDetail::columns);
   } else if (!annotate) {
     // Each run's text made from its columns and stored cold part, with no JSON tree (run_json.h).

@@ -16,13 +16,17 @@ void write_csv(std::ostream&, const std::vector<RunResult>&);
 // Adds figures of the caller's to each run's JSON object (the advisor's reading, under "advice").
 using JsonAnnotator = std::function<void(const RunResult&, nlohmann::json&)>;
 
-// The CSV's variable columns: the families' parameters (declaration order) and the metric names.
+// The CSV's variable columns: the families' parameters (declaration order) and the metric names;
+// with `devices`, device_index and device_uuid last (which GPU of a pool measured a run; empty for
+// a run that does not say). Without it the columns are those of exports before pools, byte for byte.
 struct CsvColumns {
   std::vector<std::string> params, metrics;
+  bool devices = false;
 };
 CsvColumns csv_columns(const std::vector<std::string>& families, const std::vector<std::string>& metric_names);
 // The columns of `runs` and of other runs known by their families and metric names (a store's):
-// a family no longer known (a card not loaded) still gets its configs' own parameters.
+// a family no longer known (a card not loaded) still gets its configs' own parameters. `devices`
+// when one of `runs` names its GPU's index or UUID.
 CsvColumns csv_columns_for(const std::vector<RunResult>& runs, std::vector<std::string> families = {},
                            std::vector<std::string> metric_names = {});
 

@@ -325,6 +325,7 @@ ExportSource AppState::session_runs() const {
   src.sweep_tag = sweep_rows_tag;
   src.sweep_ids = sweep.stored_ids();
   src.store_path = sweep_rows_store;
+  src.devices = runners.size() > 1 || std::any_of(sweep.rows().begin(), sweep.rows().end(), [](const SweepRow& r) { return r.device_index >= 0; });
   return src;
 }
 
@@ -337,6 +338,7 @@ std::string AppState::export_selection(const std::string& path, bool ncu_long) c
       else if (id > 0) src.ids.push_back(id);
     }
     src.store_path = store.open ? store.path : "";
+    src.devices = runners.size() > 1;
   } else {
     src = session_runs();
     src.runs.insert(src.runs.end(), history.begin(), history.end());  // stored copies of the same runs are written once

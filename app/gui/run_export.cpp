@@ -57,7 +57,9 @@ size_t export_runs(const std::string& path, ExportFormat format, const ExportSou
     write_ncu_csv_header(out);
     each([&](const RunResult& r) { write_ncu_csv_rows(out, r, int64_t(n++)); });
   } else if (csv) {
-    CsvRunWriter w(out, with_sweep ? csv_columns_for(held, store->families(sweep), store->metric_names(sweep)) : csv_columns_for(held));
+    CsvColumns columns = with_sweep ? csv_columns_for(held, store->families(sweep), store->metric_names(sweep)) : csv_columns_for(held);
+    columns.devices = columns.devices || src.devices;
+    CsvRunWriter w(out, std::move(columns));
     each([&](const RunResult& r) { w.row(r), ++n; });
   } else {
     JsonRunWriter w(out, annotate);

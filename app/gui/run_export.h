@@ -19,6 +19,7 @@ struct ExportSource {
   std::string sweep_tag;
   std::vector<int64_t> sweep_ids;
   std::string store_path;          // where `ids` and the sweep are read from, opened read-only
+  bool devices = false;            // a pool measured some: the CSV says which GPU (device_index, device_uuid)
 };
 
 enum class ExportFormat {

@@ -42,6 +42,29 @@ TEST(Export, CsvColumnsAreTheFamiliesParametersEachOnce) {
   EXPECT_EQ(header.find("split_k"), std::string::npos) << "no column for a parameter neither family has";
 }
 
+// A pool's runs say which GPU measured them, in two columns at the end; runs that do not say (as
+// every run before pools) keep the columns they had, byte for byte.
+TEST(Export, CsvNamesEachRunsGpuOfAPoolInTheLastColumns) {
+  RunResult a, b;
+  a.config = find_family("seed_tall_skinny")->defaults(problem_p9());
+  a.config_name = config_name(a.config);
+  a.metrics["sm__throughput.avg.pct_of_peak_sustained_elapsed"] = {61.5, "%", "cupti"};
+  b = a;
+  std::ostringstream before;
+  write_csv(before, {a, b});
+  EXPECT_EQ(before.str().find("device_index"), std::string::npos) << "no device columns when no run names its GPU";
+  a.device_index = 2, a.device_uuid = "GPU-1a2b3c4d-5e6f";
+  std::ostringstream out;
+  write_csv(out, {a, b});
+  std::istringstream in(out.str()), old(before.str());
+  std::string header, row1, row2, old_header, old_row1, old_row2;
+  std::getline(in, header), std::getline(in, row1), std::getline(in, row2);
+  std::getline(old, old_header), std::getline(old, old_row1), std::getline(old, old_row2);
+  EXPECT_EQ(header, old_header + ",device_index,device_uuid");
+  EXPECT_EQ(row1, old_row1 + ",2,GPU-1a2b3c4d-5e6f");
+  EXPECT_EQ(row2, old_row2 + ",,") << "a run that does not say leaves them empty";
+}
+
 TEST(Export, JsonReadsBackAsResults) {
   RunResult a;
   a.config = find_family("seed_tiled")->defaults(problem_p6());

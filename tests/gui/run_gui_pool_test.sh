@@ -45,6 +45,11 @@ if by_gpu.get(1) != {("NVIDIA H100 80GB HBM3 (SXM5)", uuid1)}:
     fail.append("results.json: device 1's runs say %s" % by_gpu.get(1))
 if len({d for s in by_gpu.values() for d, _ in s}) != 2:
     fail.append("results.json: want two GPU models, got %s" % by_gpu)
+import csv
+with open(out / "results.csv", newline="") as f:
+    table = list(csv.DictReader(f))
+if {r.get("device_index") for r in table} != {"0", "1"} or uuid1 not in {r.get("device_uuid") for r in table}:
+    fail.append("results.csv: device_index %s, want 0 and 1 with device 1's UUID" % sorted({str(r.get("device_index")) for r in table}))
 md = (out / "report.md").read_text()
 # The pool (Run > Devices) and the sweep's share per GPU (the Sweep panel's table).
 for want in ["| 1 | gpu1 | NVIDIA H100 80GB HBM3 (SXM5) | GPU-bbbbbbbb | ready |", "Per GPU:", "On NVIDIA H200 (SXM) (", "On NVIDIA H100 80GB HBM3 (SXM5) ("]:
