@@ -193,6 +193,8 @@ class SweepPanel final : public Panel {
       ImGui::ProgressBar(float(p.done) / float(p.total), ImVec2(-FLT_MIN, 0), text);
       ImGui::Text("%d failed, %d skipped, %s elapsed%s%s", p.failed, p.skipped, duration(p.elapsed_s).c_str(),
                   s.sweep_running ? ", about " : "", s.sweep_running ? (duration(p.eta_s) + " left").c_str() : "");
+      // Each GPU's share first: on a small window the long reasons below would push it out of sight.
+      if (p.runners.size() > 1) draw_runner_progress(p);
       // Why: the newest failure (red) and skip (grey) here; every point's own reason is in the
       // table's reason column.
       if (!p.last_failure.empty()) {
@@ -205,7 +207,6 @@ class SweepPanel final : public Panel {
         ImGui::TextWrapped("last skipped: %s", p.last_skipped.c_str());
         ImGui::PopStyleColor();
       }
-      if (p.runners.size() > 1) draw_runner_progress(p);
     }
   }
 
@@ -213,9 +214,8 @@ class SweepPanel final : public Panel {
   // runner taken out of the pool in red with why.
   void draw_runner_progress(const SweepProgress& p) {
     const ImGuiTableFlags flags = ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit;
-    if (!ImGui::BeginTable("##per_gpu", 7, flags)) return;
+    if (!ImGui::BeginTable("##per_gpu", 6, flags)) return;
     ImGui::TableSetupColumn("GPU");
-    ImGui::TableSetupColumn("model");
     ImGui::TableSetupColumn("done");
     ImGui::TableSetupColumn("failed");
     ImGui::TableSetupColumn("restarts");
@@ -230,7 +230,6 @@ class SweepPanel final : public Panel {
       if (ImGui::IsItemHovered())
         ImGui::SetTooltip("%s\n%s\n%s", r.device.empty() ? "(no GPU named)" : r.device.c_str(), r.device_uuid.empty() ? "no UUID" : r.device_uuid.c_str(),
                           r.command.c_str());
-      ImGui::TableNextColumn(), ImGui::TextUnformatted(r.device.empty() ? "-" : r.device.c_str());
       ImGui::TableNextColumn(), ImGui::Text("%d", r.done);
       ImGui::TableNextColumn();
       if (r.failed > 0) ImGui::TextColored(kRed, "%d", r.failed);
@@ -241,9 +240,7 @@ class SweepPanel final : public Panel {
       ImGui::TableNextColumn(), ImGui::TextUnformatted(duration(r.busy_s).c_str());
       ImGui::TableNextColumn();
       if (removed) {
-        ImGui::PushStyleColor(ImGuiCol_Text, kRed);
-        ImGui::TextWrapped("out of the pool%s%s", r.last_failure.empty() ? "" : ": ", r.last_failure.c_str());
-        ImGui::PopStyleColor();
+        ImGui::TextColored(kRed, "out of the pool");
       } else if (r.busy && !r.current.empty()) {
         ImGui::TextUnformatted(r.current.c_str());
       } else {
@@ -251,12 +248,21 @@ class SweepPanel final : public Panel {
       }
     }
     ImGui::EndTable();
+    // Why a runner left: below the table, where the whole reason has the panel's width.
+    for (const RunnerProgress& r : p.runners)
+      if (r.state == MemberState::Removed) {
+        ImGui::PushStyleColor(ImGuiCol_Text, kRed);
+        ImGui::TextWrapped("%s (%s) is out of the pool: %s", gpu_label(r.device_index, r.slot).c_str(), r.device.c_str(),
+                           r.last_failure.empty() ? "its runner failed runs in a row" : r.last_failure.c_str());
+        ImGui::PopStyleColor();
+      }
   }
 
   // A pool of mixed GPU models: which model the views compare, or all of them when asked.
   void draw_model_selector(AppState& s) {
     const auto& models = s.sweep.models();
-    s.sweep_view.model = s.sweep.view_model(s.sweep_view.model, s.has_device() ? s.runner->detected.name : "");
+    // Until the user picks one, the primary runner's model (its first points may come after another's).
+    s.sweep_view.model = s.sweep.view_model(model_chosen_ ? s.sweep_view.model : "", s.has_device() ? s.runner->detected.name : "");
     if (models.size() < 2) return;
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted("GPU model");
@@ -268,7 +274,7 @@ class SweepPanel final : public Panel {
         std::string devices;
         for (int d : m.devices) devices += (devices.empty() ? "" : ",") + (d >= 0 ? "gpu" + std::to_string(d) : std::string("?"));
         const std::string label = m.model + " (" + std::to_string(m.rows) + " points, " + devices + ")";
-        if (ImGui::Selectable(label.c_str(), m.model == s.sweep_view.model)) s.sweep_view.model = m.model;
+        if (ImGui::Selectable(label.c_str(), m.model == s.sweep_view.model)) s.sweep_view.model = m.model, model_chosen_ = true;
       }
       ImGui::EndCombo();
     }
@@ -578,6 +584,7 @@ class SweepPanel final : public Panel {
   std::vector<size_t> order_;
   size_t appended_ = 0;  // rows looked at for order_ (those another model measured are left out)
   int fastest_ = -1;     // the fastest passed row the view admits, -1 when none
+  bool model_chosen_ = false;  // the user picked the GPU model the views compare
 };
 
 }  // namespace
