@@ -20,6 +20,7 @@
 #include "gemm_common.cuh"
 #include "ptx.cuh"
 #include "splitk_epilogue.cuh"
+#include "tile_copy.cuh"
 
 #define THREADS_N (BLOCK_N / TN)
 #define A_STAGE (BLOCK_K * BLOCK_M)
@@ -35,14 +36,7 @@
 // One BLOCK_K step of B (BLOCK_K rows) into a stage.
 __device__ __forceinline__ void load_b(float* stage, const float* __restrict__ B, int N, int n0, int k0, int k_end) {
   float* Bs = stage + A_STAGE;
-#pragma unroll
-  for (int it = 0; it < (BLOCK_K * BLOCK_N / 4 + THREADS - 1) / THREADS; ++it) {
-    const int e = threadIdx.x + it * THREADS;
-    if (e >= BLOCK_K * BLOCK_N / 4) break;
-    const int kk = e / (BLOCK_N / 4), j = (e % (BLOCK_N / 4)) * 4;
-    const int k = k0 + kk, c = n0 + j;
-    cp_async_quad(Bs + kk * BLOCK_N + j, B, (gs_size_t)k * N + c, k < k_end ? min(4, N - c) : 0);
-  }
+  copy_b_rows<BLOCK_N, THREADS>(Bs, B, N, n0, k0, k_end);
 }
 
 // One BLOCK_K step of A (BLOCK_M rows) into registers: chunk e is row e / KQ, k 4 * (e % KQ).
@@ -104,11 +98,8 @@ simt_splitk(const float* __restrict__ A, const float* __restrict__ B, float* __r
   const int m0 = blockIdx.y * BLOCK_M, n0 = blockIdx.x * BLOCK_N;
   const int tr = threadIdx.x / THREADS_N, tc = threadIdx.x % THREADS_N;
 
-  const int k_tiles = (K + BLOCK_K - 1) / BLOCK_K;
-  const int per_slice = (k_tiles + SPLIT_K - 1) / SPLIT_K;
-  const int t_begin = blockIdx.z * per_slice;
-  const int n_tiles = max(0, min(k_tiles, t_begin + per_slice) - t_begin);
-  const int k_end = min(K, (t_begin + n_tiles) * BLOCK_K);
+  const KSlice slice = k_slice(K, BLOCK_K);
+  const int t_begin = slice.t_begin, n_tiles = slice.n_tiles, k_end = slice.k_end;
 
   float acc[TM][TN];
 #pragma unroll

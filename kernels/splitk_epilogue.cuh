@@ -1,9 +1,22 @@
-// Split-K epilogues (SPLIT_K and REDUCTION from the compile options). A slice's partial result
-// goes to C itself when unsplit, is added into a zeroed C (REDUCTION 1: red.global.add, in its
+// Split-K's slices and epilogues (SPLIT_K and REDUCTION from the compile options). A slice's
+// partial result goes to C itself when unsplit, is added into a zeroed C (REDUCTION 1: red.global.add, in its
 // vector form on sm_90), or lands in the slice's own plane of workspace[SPLIT_K][M][N]
 // (REDUCTION 2), which splitk_reduce_slices then sums.
 #pragma once
 #include "gemm_common.cuh"
+
+// The K tiles (of block_k) that this block's slice, blockIdx.z of SPLIT_K, owns: n_tiles of them
+// from t_begin, the last ending at k_end (K itself for the last slice).
+struct KSlice {
+  int t_begin, n_tiles, k_end;
+};
+__device__ __forceinline__ KSlice k_slice(int K, int block_k) {
+  const int k_tiles = (K + block_k - 1) / block_k;
+  const int per_slice = (k_tiles + SPLIT_K - 1) / SPLIT_K;
+  const int t_begin = blockIdx.z * per_slice;
+  const int n_tiles = max(0, min(k_tiles, t_begin + per_slice) - t_begin);
+  return {t_begin, n_tiles, min(K, (t_begin + n_tiles) * block_k)};
+}
 
 // Row r, columns c..c+3 (or c..c+1) of a slice's partial result.
 __device__ __forceinline__ void splitk_put4(float* C, float* workspace, int M, int N, int r, int c, float4 v) {

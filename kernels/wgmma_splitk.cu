@@ -24,6 +24,7 @@
 #include "gemm_common.cuh"
 #include "ptx.cuh"
 #include "splitk_epilogue.cuh"
+#include "tile_copy.cuh"
 #include "wgmma.cuh"
 
 #define WARPGROUPS (BLOCK_N / 64)
@@ -70,14 +71,7 @@ __device__ __forceinline__ void load_stage(float* stage, const float* __restrict
     const int row = m0 + r, k = k0 + c * 4;
     cp_async_quad(As + a_chunk_offset(e), A, (gs_size_t)row * K + k, row < M ? min(4, k_end - k) : 0);
   }
-#pragma unroll
-  for (int it = 0; it < (BLOCK_K * BLOCK_N / 4 + THREADS - 1) / THREADS; ++it) {
-    const int e = threadIdx.x + it * THREADS;
-    if (e >= BLOCK_K * BLOCK_N / 4) break;
-    const int kk = e / (BLOCK_N / 4), j = (e % (BLOCK_N / 4)) * 4;
-    const int k = k0 + kk, c = n0 + j;
-    cp_async_quad(Bs + kk * B_STRIDE + j, B, (gs_size_t)k * N + c, k < k_end ? min(4, N - c) : 0);
-  }
+  copy_b_rows<B_STRIDE, THREADS>(Bs, B, N, n0, k0, k_end);
 }
 
 #if X3
@@ -116,11 +110,8 @@ wgmma_splitk(const float* __restrict__ A, const float* __restrict__ B, float* __
   const int g = lane >> 2, t = lane & 3;
   const int col = (warp / 4) * 64 + (warp % 4) * 16 + g;  // this thread's first column of the tile
 
-  const int k_tiles = (K + BLOCK_K - 1) / BLOCK_K;
-  const int per_slice = (k_tiles + SPLIT_K - 1) / SPLIT_K;
-  const int t_begin = blockIdx.z * per_slice;
-  const int n_tiles = max(0, min(k_tiles, t_begin + per_slice) - t_begin);
-  const int k_end = min(K, (t_begin + n_tiles) * BLOCK_K);
+  const KSlice slice = k_slice(K, BLOCK_K);
+  const int t_begin = slice.t_begin, n_tiles = slice.n_tiles, k_end = slice.k_end;
 #if X3
   float* small_parts = smem + STAGES * STAGE_FLOATS;  // two buffers: tile kt's, and kt+1's being split
 #endif

@@ -94,6 +94,14 @@ std::vector<std::string> common_defines(const ProblemShape& s) {
           "-DB_COL_MAJOR=" + std::to_string(s.b_layout == Layout::ColMajor ? 1 : 0)};
 }
 
+int default_split_k(const ProblemShape& s, int block_k) {
+  const int64_t tiles = ((s.m + 127) / 128) * ((s.n + 127) / 128);
+  const int64_t k_tiles = (s.k + block_k - 1) / block_k;
+  int split = 1;
+  while (tiles * split * 2 <= 256 && split * 2 <= k_tiles) split *= 2;
+  return split;
+}
+
 std::vector<int> split_k_candidates(const ProblemShape& s, int block_m, int block_n, int block_k, const GpuSpec& spec) {
   const int64_t tiles = ((s.m + block_m - 1) / block_m) * ((s.n + block_n - 1) / block_n);
   const int64_t k_steps = (s.k + block_k - 1) / block_k;

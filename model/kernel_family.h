@@ -88,6 +88,10 @@ std::vector<std::string> common_defines(const ProblemShape&);
 // Split-K counts worth sweeping for a tile shape on a GPU: those that make the grid one or more
 // whole waves of 1, 2 or 4 blocks per SM, and the powers of two among them, up to the K steps there are.
 std::vector<int> split_k_candidates(const ProblemShape&, int block_m, int block_n, int block_k, const GpuSpec&);
+// A GPU-independent start for the split-K families: the largest power of two that keeps the grid
+// of 128x128 tiles at or under 256 blocks (about one wave on a 128- or 132-SM GPU), and no more
+// slices than `block_k` steps of K; the default sweep then tries the counts that fill the GPU.
+int default_split_k(const ProblemShape&, int block_k);
 // No more slices than block_k steps of K, and a reduction whenever K is split.
 std::vector<ConfigError> check_split_k(const ProblemShape&, int block_k, int split_k, Reduction);
 // A split-K launch: C zeroed first for atomic slices, `main` on a (N tiles, M tiles, split_k)

@@ -3,20 +3,9 @@
 # shapes (the GPU test), its default sweep on P6, wider grids per precision, and cuBLAS beside
 # them in the same process run. Everything lands in $OUT/wgmma (logs, JSON) and one archive.
 #   PART="tests sweep grid" bench/limits/wgmma_p6.sh
-set -uo pipefail
-cd "$(dirname "$0")/../.."
-OUT="${OUT:-$PWD/device-out}"
-D="$OUT/wgmma"
-mkdir -p "$D"
-export GEMMSCOPE_DB="$D/store.sqlite" GEMMSCOPE_JIT_CACHE="${GEMMSCOPE_JIT_CACHE:-/tmp/gemmscope-jit}"
-export LD_LIBRARY_PATH="$PWD/build/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-C="${CLI:-build/app/cli/gemmscope-cli}"
-PART="${PART:-tests sweep}"
-has() { [[ " $PART " == *" $1 "* ]]; }
-log() { echo "== $(date +%T) $*" | tee -a "$D/log.txt"; }
-step() { local name="$1" limit="$2"; shift 2; log "$name: $*"; timeout "$limit" "$@" > "$D/$name.txt" 2>&1; echo "   rc=$?" | tee -a "$D/log.txt"; }
-
-nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.max.sm,power.limit --format=csv > "$D/gpu.txt" 2>&1
+NAME=wgmma
+# shellcheck source=bench/limits/lib.sh
+source "$(dirname "$0")/lib.sh"
 if has tests; then
   step families 300 build/tests/gpu/test_gpu_families --gtest_filter='*wgmma_splitk*'
   grep -E "PASSED|FAILED|Failure|SKIPPED|rel_fro|Expected|Which is" "$D/families.txt" | head -30

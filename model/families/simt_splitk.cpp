@@ -26,16 +26,6 @@ Tile tile_of(const KernelConfig& c) {
           c.get("stages"),  c.get("split_k"), Reduction(c.get("reduction"))};
 }
 
-// GPU-independent start: the largest power of two that keeps the grid of 128x128 tiles at or
-// under 256 blocks (about one wave on a 128- or 132-SM GPU); the sweep then tries the counts that
-// fill this GPU.
-int default_split(const ProblemShape& s) {
-  const int64_t tiles = ((s.m + 127) / 128) * ((s.n + 127) / 128);
-  const int64_t k_tiles = (s.k + 15) / 16;
-  int split = 1;
-  while (tiles * split * 2 <= 256 && split * 2 <= k_tiles) split *= 2;
-  return split;
-}
 
 class SimtSplitK final : public KernelFamily {
  public:
@@ -53,7 +43,7 @@ class SimtSplitK final : public KernelFamily {
         pow2_param("thread_m", {4, 8, 16}, 8, {8}, "_r", "rows per thread (multiples of 4: float4 reads of the k-major A tile)"),
         pow2_param("thread_n", {4, 8, 16}, 8, {8}, "x", "columns per thread (multiples of 4: float4 shared loads and stores)"),
         integer_param("stages", {2, 3, 4, 5, 6}, 3, {2, 3}, "_s", "shared-memory pipeline depth"),
-        split_k_param(1, 1, default_split,
+        split_k_param(1, 1, [](const ProblemShape& s) { return default_split_k(s, 16); },
                       [](const ProblemShape& s, const GpuSpec& g) { return split_k_candidates(s, 128, 128, 32, g); }),
         reduction_param({Reduction::Atomic, Reduction::TwoPass}, Reduction::Atomic, {Reduction::Atomic}),
     };

@@ -27,16 +27,6 @@ Tile tile_of(const KernelConfig& c) {
           Reduction(c.get("reduction")), Precision(c.get("precision"))};
 }
 
-// GPU-independent start: the largest power of two that keeps the grid of 128x128 tiles at or
-// under 256 blocks (about one wave on a 128- or 132-SM GPU); the sweep then tries the counts that
-// fill this GPU.
-int default_split(const ProblemShape& s) {
-  const int64_t tiles = ((s.m + 127) / 128) * ((s.n + 127) / 128);
-  const int64_t k_tiles = (s.k + 31) / 32;
-  int split = 1;
-  while (tiles * split * 2 <= 256 && split * 2 <= k_tiles) split *= 2;
-  return split;
-}
 
 class TcSplitK final : public KernelFamily {
  public:
@@ -54,7 +44,7 @@ class TcSplitK final : public KernelFamily {
         integer_param("threads", {32, 64, 128, 256, 512}, 256, {256}, "_t", "threads per block (warps form a WARPS_M x WARPS_N grid)"),
         // 3 stages measured slower on the H100 and do not fit the 4090.
         integer_param("stages", {2, 3, 4, 5, 6}, 2, {2}, "_s", "cp.async pipeline depth"),
-        split_k_param(1, 1, default_split,
+        split_k_param(1, 1, [](const ProblemShape& s) { return default_split_k(s, 32); },
                       [](const ProblemShape& s, const GpuSpec& g) { return split_k_candidates(s, 128, 128, 64, g); }),
         reduction_param({Reduction::Atomic, Reduction::TwoPass}, Reduction::Atomic, {Reduction::Atomic}),
         precision_param({Precision::TF32, Precision::TF32x3}, Precision::TF32x3, {Precision::TF32, Precision::TF32x3}),

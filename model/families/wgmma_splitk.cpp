@@ -34,14 +34,6 @@ Tile tile_of(const KernelConfig& c) {
           c.get("flush") != 0, Reduction(c.get("reduction")), Precision(c.get("precision"))};
 }
 
-// As tc_splitk: the largest power of two keeping 128x128 tiles at or under 256 blocks.
-int default_split(const ProblemShape& s) {
-  const int64_t tiles = ((s.m + 127) / 128) * ((s.n + 127) / 128);
-  const int64_t k_tiles = (s.k + 31) / 32;
-  int split = 1;
-  while (tiles * split * 2 <= 256 && split * 2 <= k_tiles) split *= 2;
-  return split;
-}
 
 class WgmmaSplitK final : public KernelFamily {
  public:
@@ -60,7 +52,7 @@ class WgmmaSplitK final : public KernelFamily {
                       "blocks an SM must fit (__launch_bounds__' minimum: caps registers at 64K / (threads x this))"),
         integer_param("flush", {0, 1}, 1, {1}, "_f",
                       "tf32x3: add each block_k step's products to FP32 registers (0: accumulate in the tensor cores)"),
-        split_k_param(1, 1, default_split,
+        split_k_param(1, 1, [](const ProblemShape& s) { return default_split_k(s, 32); },
                       [](const ProblemShape& s, const GpuSpec& g) { return split_k_candidates(s, 128, 128, 64, g); }),
         reduction_param({Reduction::Atomic, Reduction::TwoPass}, Reduction::Atomic, {Reduction::Atomic}),
         precision_param({Precision::TF32, Precision::TF32x3}, Precision::TF32x3, {Precision::TF32, Precision::TF32x3}),

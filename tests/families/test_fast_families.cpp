@@ -38,6 +38,13 @@ std::vector<KernelConfig> sweep_points(const KernelFamily& f, const ProblemShape
   return points;
 }
 
+// A split-K family's grid on P6: N tiles by M tiles by slices, covering the 256 x 256 output.
+void expect_grid_covers_p6(const KernelConfig& c, const LaunchStep& k) {
+  EXPECT_EQ(k.grid.x * c.get("block_n"), 256);
+  EXPECT_EQ(k.grid.y * c.get("block_m"), 256);
+  EXPECT_EQ(k.grid.z, c.get("split_k"));
+}
+
 TEST(FastFamilies, AreRegistered) {
   for (const auto& name : kFast) {
     const FamilyPtr f = find_family(name);
@@ -209,9 +216,7 @@ TEST(TcSplitK, DefaultsAreTf32x3AndPlanCoversP6) {
   const LaunchPlan p = f->plan(c);
   const LaunchStep* k = p.main_kernel();
   ASSERT_NE(k, nullptr);
-  EXPECT_EQ(k->grid.x * c.get("block_n"), 256);
-  EXPECT_EQ(k->grid.y * c.get("block_m"), 256);
-  EXPECT_EQ(k->grid.z, c.get("split_k"));
+  expect_grid_covers_p6(c, *k);
   EXPECT_EQ(k->dynamic_smem, int64_t(c.get("stages")) * (c.get("block_m") * (c.get("block_k") + 4) + c.get("block_k") * (c.get("block_n") + 8)) * 4);
   const auto d = f->defines(c);
   EXPECT_NE(std::find(d.begin(), d.end(), "-DPRECISION=2"), d.end());
@@ -398,9 +403,7 @@ TEST(WgmmaSplitK, PlanCoversP6AndSharedMemoryFollowsTheTile) {
   const LaunchPlan p = f->plan(c);
   const LaunchStep* k = p.main_kernel();
   ASSERT_NE(k, nullptr);
-  EXPECT_EQ(k->grid.x * c.get("block_n"), 256);
-  EXPECT_EQ(k->grid.y * c.get("block_m"), 256);
-  EXPECT_EQ(k->grid.z, c.get("split_k"));
+  expect_grid_covers_p6(c, *k);
   EXPECT_EQ(k->block.x, c.get("block_n") / 64 * 128);  // a warpgroup per 64 columns
   // Stages of whole KB (the A tile's swizzle repeats every 1024 bytes), and 1 KB to align the first.
   const int64_t floats = int64_t(c.get("block_m")) * c.get("block_k") + c.get("block_k") * (c.get("block_n") + 8);

@@ -1,0 +1,16 @@
+# What bench/limits' device scripts share, sourced after they set NAME (their folder under $OUT):
+# the repository root as the working folder, $D for logs, the store and JIT cache there, $C the
+# CLI, and has/log/step. step NAME LIMIT CMD... runs CMD under timeout into $D/NAME.txt.
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+OUT="${OUT:-$PWD/device-out}"
+D="$OUT/$NAME"
+mkdir -p "$D"
+export GEMMSCOPE_DB="$D/store.sqlite" GEMMSCOPE_JIT_CACHE="${GEMMSCOPE_JIT_CACHE:-/tmp/gemmscope-jit}"
+export LD_LIBRARY_PATH="$PWD/build/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+C="${CLI:-build/app/cli/gemmscope-cli}"
+PART="${PART:-tests sweep}"
+has() { [[ " $PART " == *" $1 "* ]]; }
+log() { echo "== $(date +%T) $*" | tee -a "$D/log.txt"; }
+step() { local name="$1" limit="$2"; shift 2; log "$name: $*"; timeout "$limit" "$@" > "$D/$name.txt" 2>&1; echo "   rc=$?" | tee -a "$D/log.txt"; }
+nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.max.sm,power.limit --format=csv > "$D/gpu.txt" 2>&1
