@@ -67,6 +67,9 @@ void draw_devices_window(AppState& s, MenuState& m) {
       try {
         std::vector<std::string> args = args_without_pool(s.launch_args);
         const std::vector<std::string> pool = pool_args(m.devices, cmds);
+        // The command line refuses this mix; refused here, the app is not restarted into an error.
+        if (!pool.empty() && !s.sample_title.empty())
+          throw std::invalid_argument("the sample replays one GPU's runs: open a replay file or a store first (File menu)");
         args.insert(args.end(), pool.begin(), pool.end());
         // The runners are stopped with the session; main() starts this program again with them.
         s.restart_args = args.empty() ? std::vector<std::string>{"--no-store"} : args;

@@ -3,6 +3,7 @@
 // controller thread (gui_controller.h).
 //   gemmscope [--replay FILE.json | --runner PATH] [--store PATH | --no-store] [--reference KEY]
 //             [--devices all|0,2,3] [--runner-cmd 'CMD ...']... [--report PRESET.json --out DIR] [--size WxH]
+#include <algorithm>
 #include <cerrno>
 #include <cfloat>
 #include <chrono>
@@ -86,7 +87,7 @@ std::variant<Options, int> parse_args(int argc, char** argv) {
   app.add_option("--size", o.size, "window size WxH")->capture_default_str();
   app.add_option("--devices", o.devices_text,
                  "sweep on several GPUs, one runner each: all (every GPU the first runner counts) or indices like 0,2,3; "
-                 "points go to whichever runner is free, live runs to the first (with --replay: replay runners as those devices)");
+                 "points go to whichever runner is free, live runs to the first (with --replay: replay runners as those devices; all: two)");
   app.add_option("--runner-cmd", o.runner_cmd_texts,
                  "a runner started as given, e.g. 'ssh HOST gemmscope-runner --device 0' (any command that speaks the runner "
                  "protocol on stdio; split like a shell would, nothing expanded), repeatable; alone, the only runners; with "
@@ -141,6 +142,13 @@ std::vector<std::string> runner_command(const Options& o, const std::vector<std:
     if (!o.replay_spec.empty()) cmd.insert(cmd.end(), {"--spec", o.replay_spec});
     if (!o.card.empty()) cmd.insert(cmd.end(), {"--card", fs::absolute(o.card).string()});
     for (const auto& c : preset_cards) cmd.insert(cmd.end(), {"--card", fs::absolute(c).string()});
+    // --devices with a replay: each local runner claims one device of a host that has them all
+    // (`all`: two), as a CUDA runner refuses an ordinal past the driver's count.
+    if (o.devices) {
+      int count = o.devices->all ? 2 : 1;
+      for (int d : o.devices->indices) count = std::max(count, d + 1);
+      cmd.insert(cmd.end(), {"--device-count", std::to_string(count)});
+    }
     return cmd;
   }
   return {o.runner.empty() ? default_runner_path() : o.runner};

@@ -31,6 +31,10 @@ xvfb-run -a -f "$work/Xauthority" -s "-screen 0 1600x1000x24" "$gui" --replay "$
   --replay-delay-ms 30 --devices 0 \
   --runner-cmd "$replay --results $work/replay.json --delay-ms 50 --spec h100_sxm --device-count 2 --device 1 --uuid $uuid1" \
   --store "$work/store.sqlite" --report "$here/pool_preset.json" --out "$work/report" --size 1600x1000
+# --replay with --devices: the local runners are replay runners claiming devices 0 and 1.
+xvfb-run -a -f "$work/Xauthority" -s "-screen 0 1600x1000x24" "$gui" --replay "$work/replay.json" --devices 0,1 --no-store \
+  --report "$here/pool_preset.json" --out "$work/local" --size 1280x720 >"$work/local.log" 2>&1 || { cat "$work/local.log"; exit 1; }
+grep -q "runner 1: .*(device 1)" "$work/local.log" || { echo "FAIL: --replay --devices 0,1 did not start device 1's runner:"; cat "$work/local.log"; exit 1; }
 python3 - "$work/report" "$uuid1" <<'PY'
 import json, pathlib, sys
 out, uuid1 = pathlib.Path(sys.argv[1]), sys.argv[2]
