@@ -246,6 +246,7 @@ struct AppState {
   std::optional<ReportJob> report;         // the report being written, if any
   bool show_frame_overlay = false;
   bool show_open_store = false;            // the File > Open store dialog
+  bool show_devices = false;               // the Run > Devices window (a preset may open it: "show_devices")
   bool show_open_card = false;             // the File > Open kernel card dialog
   bool quit = false;
   // Quit, then start again with these arguments (the runner changes: "Show the sample", Open

@@ -1,6 +1,7 @@
 // Run > Devices: the pool's runners (GPU index, model, short UUID, state, command) from their
 // hellos and the sweep's progress, and a restart of the app on another --devices / --runner-cmd
 // selection, checked as the command line checks it. No CUDA here: the runners say what they are.
+#include <algorithm>
 #include <sstream>
 #include <stdexcept>
 
@@ -17,7 +18,10 @@ namespace {
 void draw_runner_table(const AppState& s) {
   const ImGuiTableFlags flags = ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit;
   if (!ImGui::BeginTable("runners", 6, flags)) return;
-  for (const char* h : {"slot", "GPU", "model", "UUID", "state", "command"}) ImGui::TableSetupColumn(h);
+  for (const char* h : {"slot", "GPU", "model", "UUID"}) ImGui::TableSetupColumn(h);
+  // The state and the command share what is left; either's whole text is in its tooltip.
+  ImGui::TableSetupColumn("state", ImGuiTableColumnFlags_WidthStretch, 1.0f);
+  ImGui::TableSetupColumn("command", ImGuiTableColumnFlags_WidthStretch, 1.0f);
   ImGui::TableHeadersRow();
   for (size_t i = 0; i < s.runners.size(); ++i) {
     const RunnerInfo& r = s.runners[i];
@@ -32,7 +36,9 @@ void draw_runner_table(const AppState& s) {
     ImGui::TableNextColumn(), ImGui::TextUnformatted(short_uuid(r.device_uuid).c_str());
     if (ImGui::IsItemHovered() && !r.device_uuid.empty()) ImGui::SetTooltip("%s", r.device_uuid.c_str());
     ImGui::TableNextColumn(), ImGui::TextColored(state == "ready" || state == "busy" ? kGreen : kRed, "%s", state.c_str());
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", state.c_str());
     ImGui::TableNextColumn(), ImGui::TextUnformatted(r.command.c_str());
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", r.command.c_str());
   }
   ImGui::EndTable();
 }
@@ -40,7 +46,7 @@ void draw_runner_table(const AppState& s) {
 }  // namespace
 
 void draw_devices_window(AppState& s, MenuState& m) {
-  if (!m.show_devices) return;
+  if (!s.show_devices) return;
   if (!m.devices_filled) {
     // The editor starts from what this session was started with.
     std::snprintf(m.devices, sizeof m.devices, "%s", s.devices_arg.c_str());
@@ -49,8 +55,13 @@ void draw_devices_window(AppState& s, MenuState& m) {
     std::snprintf(m.runner_cmds, sizeof m.runner_cmds, "%s", cmds.c_str());
     m.devices_filled = true;
   }
-  ImGui::SetNextWindowSize(ImVec2(760, 0), ImGuiCond_Appearing);
-  if (ImGui::Begin("Devices", &m.show_devices, ImGuiWindowFlags_NoDocking | ImGuiWindowFlags_AlwaysAutoResize)) {
+  // Centred, at most the window's width: a removed runner's reason or a long command would
+  // otherwise grow it past the screen; their cells clip and say the rest on hover.
+  const ImGuiViewport* vp = ImGui::GetMainViewport();
+  ImGui::SetNextWindowPos(ImVec2(vp->WorkPos.x + vp->WorkSize.x * 0.5f, vp->WorkPos.y + vp->WorkSize.y * 0.3f), ImGuiCond_Appearing,
+                          ImVec2(0.5f, 0.5f));
+  ImGui::SetNextWindowSize(ImVec2(std::min(1000.0f, vp->WorkSize.x - 40), 0), ImGuiCond_Appearing);
+  if (ImGui::Begin("Devices", &s.show_devices, ImGuiWindowFlags_NoDocking)) {
     if (s.runners.empty()) ImGui::TextColored(kGrey, "the runners have not answered yet");
     else draw_runner_table(s);
     if (!s.pool_error.empty()) ImGui::TextColored(kRed, "%s", s.pool_error.c_str());
@@ -58,7 +69,8 @@ void draw_devices_window(AppState& s, MenuState& m) {
     ImGui::TextUnformatted("Start again on other GPUs (the command line's --devices and --runner-cmd):");
     ImGui::SetNextItemWidth(240);
     ImGui::InputTextWithHint("devices", "all, or 0,2,3 (empty: one runner)", m.devices, sizeof m.devices);
-    ImGui::InputTextMultiline("runner commands\n(one a line)", m.runner_cmds, sizeof m.runner_cmds, ImVec2(560, ImGui::GetTextLineHeight() * 4));
+    ImGui::InputTextMultiline("runner commands\n(one a line)", m.runner_cmds, sizeof m.runner_cmds,
+                              ImVec2(-ImGui::CalcTextSize("runner commands").x - 20, ImGui::GetTextLineHeight() * 4));
     ImGui::BeginDisabled(s.sweep_running);
     if (ImGui::Button("Restart the session")) {
       std::vector<std::string> cmds;

@@ -74,7 +74,7 @@ void draw_main_menu(AppState& s, RunSession& c, MenuState& m, const std::vector<
     ImGui::MenuItem("Auto-run on change", nullptr, &s.auto_run);
     const std::string devices = "Devices (" + std::to_string(std::max<size_t>(1, s.runners.size())) + " runner" +
                                 (s.runners.size() > 1 ? "s" : "") + ")...";
-    if (ImGui::MenuItem(devices.c_str())) m.show_devices = true;
+    if (ImGui::MenuItem(devices.c_str())) s.show_devices = true;
     if (!blocker.empty()) ImGui::TextDisabled("(%s)", blocker.c_str());
     ImGui::Separator();
     if (ImGui::MenuItem("Screenshot window", "F12")) request_window_screenshot(s);

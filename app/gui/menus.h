@@ -19,7 +19,7 @@ struct MenuState {
   bool show_export = false;
   bool fresh_layout = false;  // View > Reset layout
   // Run > Devices: the selection being edited (--devices, one --runner-cmd a line) and why it is refused.
-  bool show_devices = false, devices_filled = false;
+  bool devices_filled = false;
   char devices[256] = "";
   char runner_cmds[4096] = "";
   std::string devices_error;

@@ -83,7 +83,7 @@ PresetDriver::PresetDriver(const json& p, std::string out_dir, std::string base_
     : out_dir_(std::move(out_dir)), base_dir_(std::move(base_dir)) {
   only_keys(p, "preset",
             {"title", "also_run", "problem", "family", "card", "config", "options", "pin_baseline", "sweep", "heatmap", "reference", "guided",
-             "hold", "capture", "timeout_s"});
+             "hold", "show_devices", "capture", "timeout_s"});
   timeout_s_ = get<double>(p, "timeout_s", 150.0, "preset");
   if (!(timeout_s_ > 0)) throw std::invalid_argument("preset.timeout_s must be positive");
   const std::string title = get<std::string>(p, "title", "gemmscope report", "preset");
@@ -227,6 +227,13 @@ PresetDriver::PresetDriver(const json& p, std::string out_dir, std::string base_
       return !s.frames.holding;
     });
   }
+
+  // The Run > Devices window open over the captures (the pool's runners and their states).
+  if (get<bool>(p, "show_devices", false, "preset"))
+    steps_.push_back([](AppState& s, RunSession&) {
+      s.show_devices = true;
+      return true;
+    });
 
   ReportJob job;
   job.dir = out_dir_;
