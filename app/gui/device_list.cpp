@@ -19,6 +19,8 @@ std::string gpu_label(int device_index, size_t slot) {
   return device_index >= 0 ? "gpu" + std::to_string(device_index) : "runner " + std::to_string(slot);
 }
 
+std::string run_gpu_label(int device_index) { return device_index >= 0 ? "gpu" + std::to_string(device_index) : "-"; }
+
 std::string runner_state(const RunnerInfo& r, const RunnerProgress* p) {
   if (p && p->state == MemberState::Removed)
     return "out of the pool" + (p->last_failure.empty() ? std::string() : ": " + p->last_failure);

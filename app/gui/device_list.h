@@ -14,6 +14,8 @@ namespace gemmscope {
 std::string short_uuid(const std::string& uuid);
 // "gpu1", or "runner 2" for a runner that did not say which device it serves.
 std::string gpu_label(int device_index, size_t slot);
+// A run's GPU: "gpu1", or "-" for a run that does not say (one from before pools).
+std::string run_gpu_label(int device_index);
 // "ready", "no GPU: <why>", or from a sweep's progress "busy", "out of the pool: <last failure>".
 std::string runner_state(const RunnerInfo&, const RunnerProgress* progress);
 

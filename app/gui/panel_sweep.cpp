@@ -394,7 +394,7 @@ class SweepPanel final : public Panel {
             const std::string label = fi && fi->unit == s.heat_figure ? "" : s.heat_figure + " ";
             ImGui::SetTooltip("%s\n%s%.4g%s, the %s of %d passed runs in this cell\nmeasured on %s (%s)\nclick to apply it",
                               r.config_name.c_str(), label.c_str(), grid_.value[at], unit.c_str(), higher_better ? "highest" : "lowest",
-                              grid_.count[at], gpu_label(r.device_index, 0).c_str(), r.device.c_str());
+                              grid_.count[at], run_gpu_label(r.device_index).c_str(), r.device.c_str());
             if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) s.apply(s.sweep.config(size_t(run)), c);
           }
         }
@@ -417,7 +417,7 @@ class SweepPanel final : public Panel {
     ImGui::PopStyleColor();
     if (fastest_ >= 0 && size_t(fastest_) < s.sweep.size()) {
       const SweepRow& r = s.sweep[size_t(fastest_)];
-      ImGui::Text("fastest%s: %s, %.4f ms on %s", on.c_str(), r.config_name.c_str(), r.ms_median, gpu_label(r.device_index, 0).c_str());
+      ImGui::Text("fastest%s: %s, %.4f ms on %s", on.c_str(), r.config_name.c_str(), r.ms_median, run_gpu_label(r.device_index).c_str());
     }
   }
 
@@ -451,7 +451,7 @@ class SweepPanel final : public Panel {
         ImGui::PushID(row);
         ImGui::TableNextRow();
         ImGui::TableNextColumn(), cell(r.config_name);
-        ImGui::TableNextColumn(), cell(mixed ? gpu_label(r.device_index, 0) + " " + r.device : gpu_label(r.device_index, 0));
+        ImGui::TableNextColumn(), cell(mixed ? run_gpu_label(r.device_index) + " " + r.device : run_gpu_label(r.device_index));
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", r.device.c_str());
         ImGui::TableNextColumn();
         disposition_cell(r);

@@ -210,7 +210,7 @@ std::vector<Block> build(const std::string& title, const AppState& s, const std:
       std::vector<std::vector<std::string>> t = {header};
       for (size_t i = 0; i < shown; ++i) {
         std::vector<std::string> row = run_row(*best[i], s.spec_for(best[i]->device), ref);
-        row.insert(row.begin() + 1, gpu_label(best[i]->device_index, 0));
+        row.insert(row.begin() + 1, run_gpu_label(best[i]->device_index));
         t.push_back(row);
       }
       b.push_back({Block::Kind::Table, "", t});

@@ -15,6 +15,8 @@ TEST(DeviceList, ShortUuidKeepsTheFirstGroupOfNvidiaSmisForm) {
   EXPECT_EQ(short_uuid(""), "-");
   EXPECT_EQ(gpu_label(3, 1), "gpu3");
   EXPECT_EQ(gpu_label(-1, 2), "runner 2");
+  EXPECT_EQ(run_gpu_label(1), "gpu1");
+  EXPECT_EQ(run_gpu_label(-1), "-") << "a run from before pools does not say";
 }
 
 TEST(DeviceList, StateComesFromTheHelloAndTheSweep) {
