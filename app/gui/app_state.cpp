@@ -66,6 +66,10 @@ GpuSpec AppState::spec_for(const std::string& device) const {
   return spec_for_device(device, device_specs, specs, here());
 }
 
+void AppState::update_sweep_view() {
+  sweep_view.model = sweep.view_model(sweep_view.chosen ? sweep_view.model : "", has_device() ? runner->detected.name : "");
+}
+
 std::string AppState::run_blocker() const {
   if (!runner) return "the runner has not answered yet";
   if (!runner->ok) return "no GPU: " + runner->error;
@@ -390,6 +394,7 @@ void AppState::apply(SessionEvent&& e) {
     if (!s->store_error.empty()) message("sweep result not stored: " + s->store_error, true);
     const GpuSpec ran_on = spec_for(s->result);
     sweep.add(std::move(s->result), ran_on);
+    update_sweep_view();
   } else if (auto* p = std::get_if<SweepProgressEvent>(&e)) {
     sweep_progress = p->progress;
     if (p->finished && sweep_running) {

@@ -163,6 +163,9 @@ struct AppState {
   std::string heat_x = "block_m", heat_y = "block_n";
   // Which GPU model the heatmap and table compare (a pool of mixed GPUs; sweep.view_model()).
   ModelView sweep_view;
+  // The model it shows: the user's pick while the rows have it, else the primary runner's (its
+  // first points may come after another's), else the first to arrive. Called as results arrive.
+  void update_sweep_view();
   std::string heat_figure = "TFLOP/s";
   void reset_sweep_axes();                 // the family's sweep_space() for the current shape
   void start_sweep(RunSession&);

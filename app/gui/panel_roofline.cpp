@@ -135,7 +135,8 @@ class RooflinePanel final : public Panel {
   void collect(const AppState& s, const GpuSpec& ref) {
     const std::string context = std::to_string(s.device_specs.size()) + "/" + ref.key + "/" + s.here().name + "/" +
                                 (s.has_device() ? std::to_string(s.runner->detected.measured.fp32_tflops) : "") + "/" +
-                                std::to_string(show_live_) + std::to_string(show_sweep_) + std::to_string(show_history_);
+                                std::to_string(show_live_) + std::to_string(show_sweep_) + std::to_string(show_history_) + "/" +
+                                (s.sweep_view.across ? "*" : s.sweep_view.model);
     const bool all_again = context != context_;
     context_ = context;
     const bool shown[3] = {show_live_, show_sweep_, show_history_};
@@ -157,7 +158,8 @@ class RooflinePanel final : public Panel {
         d.group = g, d.index = i, d.id = id_at(s, g, i);
         if (g == 1) {
           const SweepRow& r = s.sweep[i];
-          if (!r.timed()) continue;
+          // A pool of mixed models: the Sweep panel's model (or all, when it compares across them).
+          if (!r.timed() || !s.sweep_view.admits(r.device)) continue;
           d.roof = r.roofline(spec_of(r.device), ref);
         } else {
           const RunResult& r = g == 0 ? s.live_runs[i] : s.history[i];

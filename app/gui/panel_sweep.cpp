@@ -261,8 +261,7 @@ class SweepPanel final : public Panel {
   // A pool of mixed GPU models: which model the views compare, or all of them when asked.
   void draw_model_selector(AppState& s) {
     const auto& models = s.sweep.models();
-    // Until the user picks one, the primary runner's model (its first points may come after another's).
-    s.sweep_view.model = s.sweep.view_model(model_chosen_ ? s.sweep_view.model : "", s.has_device() ? s.runner->detected.name : "");
+    s.update_sweep_view();
     if (models.size() < 2) return;
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted("GPU model");
@@ -274,7 +273,7 @@ class SweepPanel final : public Panel {
         std::string devices;
         for (int d : m.devices) devices += (devices.empty() ? "" : ",") + (d >= 0 ? "gpu" + std::to_string(d) : std::string("?"));
         const std::string label = m.model + " (" + std::to_string(m.rows) + " points, " + devices + ")";
-        if (ImGui::Selectable(label.c_str(), m.model == s.sweep_view.model)) s.sweep_view.model = m.model, model_chosen_ = true;
+        if (ImGui::Selectable(label.c_str(), m.model == s.sweep_view.model)) s.sweep_view.model = m.model, s.sweep_view.chosen = true;
       }
       ImGui::EndCombo();
     }
@@ -584,7 +583,6 @@ class SweepPanel final : public Panel {
   std::vector<size_t> order_;
   size_t appended_ = 0;  // rows looked at for order_ (those another model measured are left out)
   int fastest_ = -1;     // the fastest passed row the view admits, -1 when none
-  bool model_chosen_ = false;  // the user picked the GPU model the views compare
 };
 
 }  // namespace

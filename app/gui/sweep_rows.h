@@ -38,6 +38,7 @@ struct ModelRows {
 struct ModelView {
   std::string model;
   bool across = false;
+  bool chosen = false;  // the user picked `model`; until then it follows the primary runner's
   bool admits(const std::string& row_model) const { return across || model.empty() || row_model == model; }
 };
 

@@ -340,3 +340,30 @@ TEST(AppState, HistoryHoldsTheCountAndOnlyThePagesAskedFor) {
   EXPECT_EQ(pages.row(1)->id, 948);
   EXPECT_EQ(pages.pages.size(), 1u) << "the old view's page 3 was dropped";
 }
+
+// A pool of mixed GPU models (issue 14): the views compare the primary runner's model even when
+// another model's points come first, and the user's pick once there is one.
+TEST(AppState, TheSweepViewFollowsThePrimarysModelUntilTheUserPicks) {
+  AppState s;
+  RunnerInfo primary, other;
+  primary.ok = other.ok = true;
+  primary.detected.name = "NVIDIA H200", other.detected.name = "NVIDIA H100";
+  primary.device_index = 0, other.device_index = 1;
+  s.apply(HelloEvent{primary, {primary, other}, ""});
+  EXPECT_EQ(s.runners.size(), 2u);
+  RunResult r;
+  r.config = make_config(problem_p9(), "seed_tall_skinny");
+  r.config_name = config_name(r.config);
+  r.disposition = Disposition::Passed, r.ms_median = 1;
+  r.id = 1, r.device = "NVIDIA H100", r.device_index = 1;
+  s.apply(SweepResultEvent{r, ""});
+  EXPECT_EQ(s.sweep_view.model, "NVIDIA H100") << "the only model so far";
+  r.id = 2, r.device = "NVIDIA H200", r.device_index = 0;
+  s.apply(SweepResultEvent{r, ""});
+  EXPECT_EQ(s.sweep_view.model, "NVIDIA H200") << "the primary's, once it has points";
+  s.sweep_view.model = "NVIDIA H100", s.sweep_view.chosen = true;
+  r.id = 3;
+  s.apply(SweepResultEvent{r, ""});
+  EXPECT_EQ(s.sweep_view.model, "NVIDIA H100") << "the user's pick stays";
+  EXPECT_EQ(s.spec_for("NVIDIA H100").name, "NVIDIA H100") << "a pool member's own spec judges its runs";
+}
