@@ -8,33 +8,13 @@
 
 #include "controller/run_session.h"
 #include "model/kernel_family.h"
+#include "tests/support/await_events.h"
 #include "tests/support/fake_runner.h"
 
 using namespace gemmscope;
 using namespace gemmscope::testing;
 
 namespace {
-
-// Collects events until one of type E arrives (or 30 s pass).
-template <class E>
-std::optional<E> await(RunSession& s, std::vector<SessionEvent>& seen) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (std::chrono::steady_clock::now() < deadline) {
-    for (auto& e : s.wait(std::chrono::milliseconds(200))) {
-      seen.push_back(e);
-      if (auto* x = std::get_if<E>(&e)) return *x;
-    }
-  }
-  return std::nullopt;
-}
-
-// Progress events until the one that says the sweep finished (nullopt: it never did).
-std::optional<SweepProgressEvent> await_sweep_end(RunSession& s, std::vector<SessionEvent>& seen) {
-  for (;;) {
-    auto p = await<SweepProgressEvent>(s, seen);
-    if (!p || p->finished) return p;
-  }
-}
 
 GpuSpec h200() { return *find_spec(load_gpu_specs(default_gpu_spec_dir()), "h200"); }
 

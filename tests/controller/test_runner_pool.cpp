@@ -10,31 +10,13 @@
 
 #include "controller/run_session.h"
 #include "model/kernel_family.h"
+#include "tests/support/await_events.h"
 #include "tests/support/fake_runner.h"
 
 using namespace gemmscope;
 using namespace gemmscope::testing;
 
 namespace {
-
-// Collects events until one of type E arrives (or 60 s pass).
-template <class E>
-std::optional<E> await(RunSession& s, std::vector<SessionEvent>& seen) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (std::chrono::steady_clock::now() < deadline)
-    for (auto& e : s.wait(std::chrono::milliseconds(100))) {
-      seen.push_back(e);
-      if (auto* x = std::get_if<E>(&e)) return *x;
-    }
-  return std::nullopt;
-}
-
-std::optional<SweepProgressEvent> await_sweep_end(RunSession& s, std::vector<SessionEvent>& seen) {
-  for (;;) {
-    auto p = await<SweepProgressEvent>(s, seen);
-    if (!p || p->finished) return p;
-  }
-}
 
 // A replay runner serving stored H200 runs of the P9 seed family as device `device` of a host with
 // `count` devices, with `extra` flags (faults, delays).
