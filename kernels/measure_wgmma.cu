@@ -7,18 +7,9 @@
 //       steps: 2 * 64 * 128 * 8 FLOPs a wgmma. A and B are a warpgroup's own 2 KB and 4 KB of
 //       shared memory (no swizzle, K-major 8x16-byte core matrices), filled from the seed.
 #include "ptx.cuh"
+#include "wgmma.cuh"
 
-#if defined(__CUDA_ARCH__) && !defined(__CUDA_ARCH_FEAT_SM90_ALL)
-#error "measure_wgmma.cu needs the sm_90a target (wgmma)"
-#endif
-
-// The shared-memory matrix descriptor of a no-swizzle K-major tile whose 8-row core matrices of
-// 16 bytes lie 128 bytes apart along K (leading byte offset) and 256 apart along M or N (stride).
-__device__ __forceinline__ unsigned long long wgmma_desc(const void* p) {
-  const unsigned long long addr = smem_addr(p);
-  return ((addr & 0x3FFFF) >> 4) | ((unsigned long long)(128 >> 4) << 16) | ((unsigned long long)(256 >> 4) << 32);
-}
-
+// A and B both from shared memory (wgmma.cuh has the register-A forms the GEMM uses).
 __device__ __forceinline__ void wgmma_m64n128k8_tf32(float (&d)[64], unsigned long long a, unsigned long long b) {
   asm volatile(
       "{\n"
@@ -27,12 +18,6 @@ __device__ __forceinline__ void wgmma_m64n128k8_tf32(float (&d)[64], unsigned lo
       "}\n"
       : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3]), "+f"(d[4]), "+f"(d[5]), "+f"(d[6]), "+f"(d[7]), "+f"(d[8]), "+f"(d[9]), "+f"(d[10]), "+f"(d[11]), "+f"(d[12]), "+f"(d[13]), "+f"(d[14]), "+f"(d[15]), "+f"(d[16]), "+f"(d[17]), "+f"(d[18]), "+f"(d[19]), "+f"(d[20]), "+f"(d[21]), "+f"(d[22]), "+f"(d[23]), "+f"(d[24]), "+f"(d[25]), "+f"(d[26]), "+f"(d[27]), "+f"(d[28]), "+f"(d[29]), "+f"(d[30]), "+f"(d[31]), "+f"(d[32]), "+f"(d[33]), "+f"(d[34]), "+f"(d[35]), "+f"(d[36]), "+f"(d[37]), "+f"(d[38]), "+f"(d[39]), "+f"(d[40]), "+f"(d[41]), "+f"(d[42]), "+f"(d[43]), "+f"(d[44]), "+f"(d[45]), "+f"(d[46]), "+f"(d[47]), "+f"(d[48]), "+f"(d[49]), "+f"(d[50]), "+f"(d[51]), "+f"(d[52]), "+f"(d[53]), "+f"(d[54]), "+f"(d[55]), "+f"(d[56]), "+f"(d[57]), "+f"(d[58]), "+f"(d[59]), "+f"(d[60]), "+f"(d[61]), "+f"(d[62]), "+f"(d[63])
       : "l"(a), "l"(b));
-}
-
-// Ties the accumulators to this point: the compiler may not move their reads before the wait
-// (wgmma writes them asynchronously, after its asm statement has "returned").
-__device__ __forceinline__ void fence_operands(float (&d)[64]) {
-  asm volatile("" : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3]), "+f"(d[4]), "+f"(d[5]), "+f"(d[6]), "+f"(d[7]), "+f"(d[8]), "+f"(d[9]), "+f"(d[10]), "+f"(d[11]), "+f"(d[12]), "+f"(d[13]), "+f"(d[14]), "+f"(d[15]), "+f"(d[16]), "+f"(d[17]), "+f"(d[18]), "+f"(d[19]), "+f"(d[20]), "+f"(d[21]), "+f"(d[22]), "+f"(d[23]), "+f"(d[24]), "+f"(d[25]), "+f"(d[26]), "+f"(d[27]), "+f"(d[28]), "+f"(d[29]), "+f"(d[30]), "+f"(d[31]), "+f"(d[32]), "+f"(d[33]), "+f"(d[34]), "+f"(d[35]), "+f"(d[36]), "+f"(d[37]), "+f"(d[38]), "+f"(d[39]), "+f"(d[40]), "+f"(d[41]), "+f"(d[42]), "+f"(d[43]), "+f"(d[44]), "+f"(d[45]), "+f"(d[46]), "+f"(d[47]), "+f"(d[48]), "+f"(d[49]), "+f"(d[50]), "+f"(d[51]), "+f"(d[52]), "+f"(d[53]), "+f"(d[54]), "+f"(d[55]), "+f"(d[56]), "+f"(d[57]), "+f"(d[58]), "+f"(d[59]), "+f"(d[60]), "+f"(d[61]), "+f"(d[62]), "+f"(d[63]) : : "memory");
 }
 
 #define STEPS_IN_FLIGHT 1
@@ -45,20 +30,21 @@ extern "C" __global__ void __launch_bounds__(256) ceil_tf32_wgmma(float* out, in
   fence_proxy_async_smem();  // the tensor cores read what ordinary stores wrote
   __syncthreads();
   const int wg = threadIdx.x / 128;
-  const unsigned long long da = wgmma_desc(As[wg]), db = wgmma_desc(Bs[wg]);
+  // No swizzle: 8-row core matrices 128 bytes apart along K, 256 apart along M or N.
+  const unsigned long long da = wgmma_desc(As[wg], 128, 256), db = wgmma_desc(Bs[wg], 128, 256);
   float d[64];
 #pragma unroll
   for (int i = 0; i < 64; ++i) d[i] = 0.f;
-  fence_operands(d);
-  asm volatile("wgmma.fence.sync.aligned;" ::: "memory");
+  fence_acc(d);
+  wgmma_fence();
   for (int it = 0; it < iters; ++it) {
 #pragma unroll
     for (int j = 0; j < 8; ++j) wgmma_m64n128k8_tf32(d, da, db);
-    asm volatile("wgmma.commit_group.sync.aligned;" ::: "memory");
-    asm volatile("wgmma.wait_group.sync.aligned %0;" ::"n"(STEPS_IN_FLIGHT) : "memory");
+    wgmma_commit();
+    wgmma_wait<STEPS_IN_FLIGHT>();
   }
-  asm volatile("wgmma.wait_group.sync.aligned 0;" ::: "memory");
-  fence_operands(d);
+  wgmma_wait<0>();
+  fence_acc(d);
   float s = 0.f;
 #pragma unroll
   for (int i = 0; i < 64; ++i) s += d[i];

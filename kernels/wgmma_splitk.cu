@@ -17,7 +17,8 @@
 // PRECISION 1 (tf32): B fragments rounded with cvt.rna; A's tile read as it lies (the tensor
 // cores ignore the low 13 bits). PRECISION 2 (tf32x3): x = big + small, big = rna(x), small =
 // rna(x - big), in registers for B and, for A, by each thread over the chunks it copied, for the
-// next tile while this one's wgmmas run (big in place, small in one of two buffers); three wgmmas a k step (small*big, big*small, big*big; small*small dropped).
+// next tile while this one's wgmmas run (big in place, small in one of two buffers); three
+// wgmmas a k step (small*big, big*small, big*big; small*small dropped).
 // FLUSH 1 (tf32x3): each BLOCK_K step's products go to a fresh tile (scale-d 0) that is added to
 // the FP32 accumulator with FADDs, so the tensor cores' inexact accumulation stays BLOCK_K/8 steps
 // long whatever K is. Reduction across slices as in tc_splitk (splitk_epilogue.cuh).
