@@ -4,8 +4,8 @@
 # H200's limits. Everything lands in $OUT/limits (text logs, JSON) and one archive.
 #   PART="tests sweep ncu" bench/limits/measure.sh
 NAME=limits
-# shellcheck source=bench/limits/lib.sh
-source "$(dirname "$0")/lib.sh"
+# shellcheck source=bench/device_lib.sh
+source "$(dirname "$0")/../device_lib.sh"
 if has tests; then
   step families 300 build/tests/gpu/test_gpu_families --gtest_filter="${FILTER:-*tc_store_bound*}"
   grep -E "PASSED|FAILED|Failure" "$D/families.txt" | head -20

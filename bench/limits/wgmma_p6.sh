@@ -4,8 +4,8 @@
 # them in the same process run. Everything lands in $OUT/wgmma (logs, JSON) and one archive.
 #   PART="tests sweep grid" bench/limits/wgmma_p6.sh
 NAME=wgmma
-# shellcheck source=bench/limits/lib.sh
-source "$(dirname "$0")/lib.sh"
+# shellcheck source=bench/device_lib.sh
+source "$(dirname "$0")/../device_lib.sh"
 if has tests; then
   step families 300 build/tests/gpu/test_gpu_families --gtest_filter='*wgmma_splitk*'
   grep -E "PASSED|FAILED|Failure|SKIPPED|rel_fro|Expected|Which is" "$D/families.txt" | head -30

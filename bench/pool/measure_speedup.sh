@@ -3,13 +3,9 @@
 # A default sweep on 1, 2 and 4 GPUs with a warm JIT cache: wall time and speed-up; then the
 # per-GPU spread of one config's time. Writes $OUT/pool/{log.txt,speedup.md,spread.csv}.
 #   OUT=/tmp/out bench/pool/measure_speedup.sh
-set -uo pipefail
-cd "$(dirname "$0")/../.."
-OUT="${OUT:-$PWD/device-out}"
-D="$OUT/pool"
-mkdir -p "$D"
-export GEMMSCOPE_JIT_CACHE="${GEMMSCOPE_JIT_CACHE:-/tmp/gemmscope-jit}" LD_LIBRARY_PATH="$PWD/build/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-C="${CLI:-build/app/cli/gemmscope-cli}"
+NAME=pool
+# shellcheck source=bench/device_lib.sh
+source "$(dirname "$0")/../device_lib.sh"
 n=$(nvidia-smi -L | wc -l)
 echo "$n GPUs: $(nvidia-smi -L | tr '\n' ';')" | tee "$D/log.txt"
 sets="0"; [ "$n" -ge 2 ] && sets="$sets 0,1"; [ "$n" -ge 4 ] && sets="$sets 0,1,2,3"

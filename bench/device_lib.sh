@@ -1,8 +1,8 @@
-# What bench/limits' device scripts share, sourced after they set NAME (their folder under $OUT):
+# What the device scripts of bench/ share, sourced after they set NAME (their folder under $OUT):
 # the repository root as the working folder, $D for logs, the store and JIT cache there, $C the
 # CLI, and has/log/step. step NAME LIMIT CMD... runs CMD under timeout into $D/NAME.txt.
 set -uo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
 OUT="${OUT:-$PWD/device-out}"
 D="$OUT/$NAME"
 mkdir -p "$D"
