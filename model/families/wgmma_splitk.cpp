@@ -11,7 +11,8 @@ namespace {
 
 // Accumulators a thread may hold: block_m / 2 a tile, twice with the FP32 flush's fresh tile.
 constexpr int kMaxAccumulators = 128;
-// Registers beside the accumulators that a tile needs at least (fragments, addresses), from ptxas' sm_90a reports.
+// Registers beside the accumulators that a tile needs at least (fragments, addresses), read off
+// ptxas' sm_90a reports.
 constexpr int kOtherRegisters = 24;
 
 std::string str(int64_t v) { return std::to_string(v); }
@@ -33,7 +34,6 @@ Tile tile_of(const KernelConfig& c) {
   return {c.get("block_m"), c.get("block_n"), c.get("block_k"), c.get("stages"), c.get("split_k"), c.get("blocks_per_sm"),
           c.get("flush") != 0, Reduction(c.get("reduction")), Precision(c.get("precision"))};
 }
-
 
 class WgmmaSplitK final : public KernelFamily {
  public:
