@@ -443,5 +443,113 @@ TEST(WgmmaSplitK, SweepIsSmallMostlyValidAndHoldsTheDefaults) {
   EXPECT_GE(valid * 4, int64_t(points.size()) * 3) << valid << " of " << points.size() << " valid";
 }
 
+// wgmma_store_bound: Hopper's extra path for P9. Like wgmma_splitk it runs on a 9.0 GPU alone,
+// for sm_90a, and names tc_store_bound (mma.sync) as the path elsewhere.
+TEST(WgmmaStoreBound, RunsOn90AloneAndCompilesForSm90a) {
+  const FamilyPtr f = find_family("wgmma_store_bound");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->source(), "wgmma_store_bound.cu");
+  const KernelConfig c = f->defaults(problem_p9());
+  const Validation on4090 = validate(c, spec("rtx4090"));
+  ASSERT_FALSE(on4090.ok());
+  ASSERT_NE(on4090.about("family"), nullptr) << on4090.message();
+  EXPECT_NE(on4090.message().find("sm_89"), std::string::npos) << on4090.message();
+  EXPECT_NE(on4090.message().find("tc_store_bound"), std::string::npos) << on4090.message();
+  for (const std::string key : {"h100_sxm", "h200"}) {
+    const Validation v = validate(c, spec(key));
+    ASSERT_TRUE(v.ok()) << key << ": " << v.message();
+    EXPECT_EQ(v.launch->arch, "sm_90a") << key;
+  }
+}
+
+TEST(WgmmaStoreBound, PlanCoversP9AndSharedMemoryFollowsTheTile) {
+  const FamilyPtr f = find_family("wgmma_store_bound");
+  KernelConfig c = f->defaults(problem_p9());
+  EXPECT_EQ(Precision(c.get("precision")), Precision::TF32x3);
+  EXPECT_DOUBLE_EQ(f->error_bound(c), 1e-5);
+  const LaunchPlan p = f->plan(c);
+  ASSERT_EQ(p.steps.size(), 1u);
+  const LaunchStep& k = p.steps[0];
+  EXPECT_EQ(k.entry, "wgmma_store_bound");
+  const int block_m = c.get("block_m");
+  EXPECT_EQ(k.block.count(), block_m / 64 * 128);  // a warpgroup per 64 rows
+  EXPECT_EQ(k.grid.count(), (32768 / block_m / c.get("tiles_per_block")) * (32768 / c.get("block_n")));
+  // The B^T slice (block_n x 32) and two 64 x 32 A buffers a warpgroup, big and small, + 1 KB.
+  const int64_t parts_floats = 32 * c.get("block_n") + 2 * block_m * 32;
+  EXPECT_EQ(k.dynamic_smem, 2 * parts_floats * 4 + 1024);
+  EXPECT_EQ((k.dynamic_smem - 1024) % 1024, 0);  // every tile whole swizzle atoms
+  c.set("precision", int(Precision::TF32));
+  EXPECT_EQ(f->plan(c).steps[0].dynamic_smem, parts_floats * 4 + 1024);
+  EXPECT_GT(f->error_bound(c), 1e-4);
+  const auto d = f->defines(f->defaults(problem_p9()));
+  for (const char* want : {"-DPRECISION=2", "-DKC=32", "-DBLOCK_N=128", "-DWARPGROUPS=1", "-DMIN_BLOCKS=3"})
+    EXPECT_NE(std::find(d.begin(), d.end(), want), d.end()) << want;
+  EXPECT_EQ(std::find(d.begin(), d.end(), "-DALIGNED16=0"), d.end());
+}
+
+TEST(WgmmaStoreBound, RaggedShapesAreServedWithKPaddedTo32) {
+  const FamilyPtr f = find_family("wgmma_store_bound");
+  const GpuSpec h200 = spec("h200");
+  for (const char* shape : {"1000x999x100", "257x131x67", "333x4097x32", "77x132x68", "4097x333x7", "129x257x20:RC", "1x1x1"}) {
+    const KernelConfig c = f->defaults(parse_problem(shape));
+    EXPECT_TRUE(validate(c, h200).ok()) << shape << ": " << validate(c, h200).message();
+  }
+  // K = 100: slices of 128 floats of K; tf32x3 fits one 64-column block an SM.
+  const KernelConfig c = f->defaults(parse_problem("1000x999x100"));
+  const auto d = f->defines(c);
+  EXPECT_NE(std::find(d.begin(), d.end(), "-DKC=128"), d.end());
+  EXPECT_EQ(c.get("block_n"), 64);
+  EXPECT_EQ(c.get("blocks_per_sm"), 1);
+  // K not a multiple of 4: A's rows are not 16-byte aligned, so the copies go element by element.
+  const auto d67 = f->defines(f->defaults(parse_problem("257x131x67")));
+  EXPECT_NE(std::find(d67.begin(), d67.end(), "-DALIGNED16=0"), d67.end());
+}
+
+TEST(WgmmaStoreBound, RefusesLargeKFp32ColumnMajorAAndRegisterOrSmemOverflow) {
+  const FamilyPtr f = find_family("wgmma_store_bound");
+  const GpuSpec h200 = spec("h200");
+  Validation e = validate(f->defaults(problem_p6()), h200);
+  ASSERT_FALSE(e.ok());
+  ASSERT_NE(e.about("K"), nullptr) << e.message();
+  EXPECT_NE(e.message().find("524288"), std::string::npos) << e.message();
+  EXPECT_NE(e.message().find("wgmma_splitk"), std::string::npos) << e.message();
+  KernelConfig c = f->defaults(problem_p9());
+  c.set("precision", int(Precision::FP32));
+  e = validate(c, h200);
+  ASSERT_FALSE(e.ok());
+  EXPECT_NE(e.about("precision"), nullptr) << e.message();
+  e = validate(f->defaults(parse_problem("1024x1024x32:CR")), h200);
+  ASSERT_FALSE(e.ok());
+  EXPECT_NE(e.about("layout"), nullptr) << e.message();
+  // 128 columns need two accumulator sets of 64 and addresses: four blocks of 128 threads cap a
+  // thread at 128 registers.
+  c = f->defaults(problem_p9());
+  c.set("blocks_per_sm", 4);
+  e = validate(c, h200);
+  ASSERT_FALSE(e.ok());
+  ASSERT_NE(e.about("blocks_per_sm"), nullptr) << e.message();
+  EXPECT_NE(e.message().find("caps registers at 128"), std::string::npos) << e.message();
+  c.set("block_n", 64);
+  EXPECT_TRUE(validate(c, h200).ok()) << validate(c, h200).message();
+  // K = 64 in tf32x3 at 128 columns: 132 KB a block, so two do not fit an SM's 228 KB.
+  c = f->defaults(parse_problem("4096x4096x64"));
+  c.set("block_n", 128), c.set("blocks_per_sm", 2);
+  e = validate(c, h200);
+  ASSERT_FALSE(e.ok());
+  ASSERT_NE(e.about("blocks_per_sm"), nullptr) << e.message();
+  EXPECT_NE(e.message().find("holds 1 an SM"), std::string::npos) << e.message();
+}
+
+TEST(WgmmaStoreBound, SweepIsSmallMostlyValidAndHoldsTheDefaults) {
+  const FamilyPtr f = find_family("wgmma_store_bound");
+  const GpuSpec h200 = spec("h200");
+  const auto points = sweep_points(*f, problem_p9(), h200);
+  EXPECT_LE(points.size(), 40u);
+  const auto valid = std::count_if(points.begin(), points.end(), [&](const KernelConfig& c) { return validate(c, h200).ok(); });
+  EXPECT_GE(valid * 4, int64_t(points.size()) * 3) << valid << " of " << points.size() << " valid";
+  const KernelConfig d = f->defaults(problem_p9());
+  EXPECT_NE(std::find_if(points.begin(), points.end(), [&](const KernelConfig& c) { return c.params == d.params; }), points.end());
+}
+
 }  // namespace
 }  // namespace gemmscope
