@@ -48,16 +48,16 @@ class WgmmaStoreBound final : public KernelFamily {
   }
   std::string source() const override { return "wgmma_store_bound.cu"; }
   const ParamTable& params() const override {
-    // 64x128 tiles (one warpgroup), three blocks an SM, 32-tile strips: the fastest tf32x3 on P9 on
-    // the H200 (1.17 ms, against 1.27 for 64 columns, and 1.24 for 128 rows, two warpgroups, which
-    // the sweep leaves out).
+    // 64x128 tiles (one warpgroup), two blocks an SM, 64-tile strips: the fastest tf32x3 on P9 in
+    // the default sweep on the H200 (1.097 ms; 1.12 with 32-tile strips or three blocks an SM,
+    // 1.28 with 64 columns). 128 rows (two warpgroups) measured 1.24 and stay out of the sweep.
     static const ParamTable t = {
         pow2_param("block_m", {64, 128}, 64, {64}, "_",
                    "rows of C per tile: a warpgroup (128 threads) of 64 rows each, with its own A buffers"),
         pow2_param("block_n", {64, 128}, 128, {64, 128}, "x", "columns of C per tile (the wgmma's N: m64nBLOCK_Nk8)"),
-        pow2_param("tiles_per_block", {1, 2, 4, 8, 16, 32, 64, 128}, 32, {32, 64}, "_tpb",
+        pow2_param("tiles_per_block", {1, 2, 4, 8, 16, 32, 64, 128}, 64, {32, 64, 128}, "_tpb",
                    "tiles a block walks down M, reusing the B slice it staged once"),
-        integer_param("blocks_per_sm", {1, 2, 3, 4}, 3, {1, 2, 3, 4}, "_bps",
+        integer_param("blocks_per_sm", {1, 2, 3, 4}, 2, {1, 2, 3, 4}, "_bps",
                       "blocks an SM must hold at once (__launch_bounds__' minimum: caps registers at 64K / (threads x this))"),
         precision_param({Precision::TF32, Precision::TF32x3}, Precision::TF32x3, {Precision::TF32, Precision::TF32x3}),
     };
