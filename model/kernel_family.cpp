@@ -119,6 +119,11 @@ std::vector<int> split_k_candidates(const ProblemShape& s, int block_m, int bloc
   return v;
 }
 
+std::vector<ConfigError> check_sm90a_only(const std::string& family, const GpuSpec& gpu, const std::string& instead) {
+  if (gpu.cc_major == 9 && gpu.cc_minor == 0) return {};
+  return {{"family", family, "needs a 9.0 GPU (wgmma is sm_90a's alone); " + gpu.name + " is " + gpu.arch() + ": use " + instead}};
+}
+
 std::vector<ConfigError> check_split_k(const ProblemShape& s, int block_k, int split_k, Reduction reduction) {
   std::vector<ConfigError> e;
   const int64_t k_steps = (s.k + block_k - 1) / block_k;

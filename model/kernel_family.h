@@ -83,6 +83,9 @@ KernelConfig make_config(const ProblemShape&, const std::string& family,
 
 // Shared define set every family passes (layouts).
 std::vector<std::string> common_defines(const ProblemShape&);
+// The rule of a family compiled for sm_90a (wgmma exists on 9.0 GPUs alone): on any other GPU one
+// error naming it and `instead`, the family that serves that GPU; none on a 9.0 one.
+std::vector<ConfigError> check_sm90a_only(const std::string& family, const GpuSpec&, const std::string& instead);
 
 // [SECTION] Split-K, shared by the split-K families
 // Split-K counts worth sweeping for a tile shape on a GPU: those that make the grid one or more

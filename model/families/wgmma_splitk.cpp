@@ -62,10 +62,7 @@ class WgmmaSplitK final : public KernelFamily {
   std::vector<ConfigError> check(const KernelConfig& c, const GpuSpec& gpu) const override {
     const auto& s = c.shape;
     const Tile t = tile_of(c);
-    std::vector<ConfigError> e;
-    if (gpu.cc_major != 9 || gpu.cc_minor != 0)
-      e.push_back({"family", "wgmma_splitk",
-                   "needs a 9.0 GPU (wgmma is sm_90a's alone); " + gpu.name + " is " + gpu.arch() + ": use tc_splitk"});
+    std::vector<ConfigError> e = check_sm90a_only(name(), gpu, "tc_splitk");
     if (s.a_layout != Layout::RowMajor || s.b_layout != Layout::RowMajor)
       e.push_back({"layout", problem_name(s), "wgmma_splitk needs row-major A and B (K-major A tiles, 16-byte cp.async rows)"});
     if (t.precision == Precision::FP32)

@@ -66,10 +66,7 @@ class WgmmaStoreBound final : public KernelFamily {
   std::vector<ConfigError> check(const KernelConfig& c, const GpuSpec& gpu) const override {
     const auto& s = c.shape;
     const Tile t = tile_of(c);
-    std::vector<ConfigError> e;
-    if (gpu.cc_major != 9 || gpu.cc_minor != 0)
-      e.push_back({"family", "wgmma_store_bound",
-                   "needs a 9.0 GPU (wgmma is sm_90a's alone); " + gpu.name + " is " + gpu.arch() + ": use tc_store_bound"});
+    std::vector<ConfigError> e = check_sm90a_only(name(), gpu, "tc_store_bound");
     if (s.a_layout != Layout::RowMajor)
       e.push_back({"layout", problem_name(s), "wgmma_store_bound needs row-major A (its K-major tiles come by 16-byte cp.async)"});
     if (t.precision == Precision::FP32)
