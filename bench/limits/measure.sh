@@ -38,11 +38,6 @@ if has ncu; then
     i=$((i + 1))
   done
 fi
-STALLS=""
-for r in barrier branch_resolving dispatch_stall drain imc_miss lg_throttle long_scoreboard math_pipe_throttle membar \
-         mio_throttle misc no_instruction not_selected selected short_scoreboard sleeping tex_throttle wait; do
-  STALLS="$STALLS,smsp__average_warps_issue_stalled_${r}_per_issue_active.ratio"
-done
 NCU_METRICS="l1tex__data_bank_conflicts_pipe_lsu_mem_shared_op_ld.sum,l1tex__data_bank_conflicts_pipe_lsu_mem_shared_op_st.sum,\
 l1tex__data_pipe_lsu_wavefronts_mem_shared_op_ld.sum,l1tex__data_pipe_lsu_wavefronts_mem_shared_op_st.sum,\
 sm__pipe_tensor_op_hmma_cycles_active.avg.pct_of_peak_sustained_elapsed,smsp__inst_executed_op_local_ld.sum,\

@@ -55,11 +55,6 @@ fi
 if has nsight; then
   # Nsight Compute's sections over one launch of each config (NSIGHT="--set x|..."), with the
   # stall reasons and shared-memory wavefronts.
-  STALLS=""
-  for r in barrier branch_resolving dispatch_stall drain imc_miss lg_throttle long_scoreboard math_pipe_throttle membar \
-           mio_throttle misc no_instruction not_selected selected short_scoreboard sleeping tex_throttle wait; do
-    STALLS="$STALLS,smsp__average_warps_issue_stalled_${r}_per_issue_active.ratio"
-  done
   M="l1tex__data_bank_conflicts_pipe_lsu_mem_shared_op_ld.sum,l1tex__data_pipe_lsu_wavefronts_mem_shared_op_ld.sum,\
 dram__bytes_read.sum.per_second,lts__t_sector_hit_rate.pct$STALLS"
   IFS='|' read -ra X <<< "${NSIGHT:-}"

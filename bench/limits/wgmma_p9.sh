@@ -23,11 +23,6 @@ if has counters; then
     --json "$D/counters.json"
   grep -E "^time|dram__|sm__|lts__|timeline|advis" "$D/counters.txt" | head -30
 fi
-STALLS=""
-for r in barrier branch_resolving dispatch_stall drain imc_miss lg_throttle long_scoreboard math_pipe_throttle membar \
-         mio_throttle misc no_instruction not_selected selected short_scoreboard sleeping tex_throttle wait; do
-  STALLS="$STALLS,smsp__average_warps_issue_stalled_${r}_per_issue_active.ratio"
-done
 M="dram__bytes_write.sum.per_second,dram__bytes_read.sum.per_second,lts__t_sector_hit_rate.pct,\
 l1tex__data_pipe_lsu_wavefronts_mem_shared_op_ld.sum,l1tex__data_bank_conflicts_pipe_lsu_mem_shared_op_st.sum$STALLS"
 nsight() {  # nsight NAME FAMILY PROBLEM ARGS...
