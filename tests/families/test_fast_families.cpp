@@ -376,21 +376,29 @@ TEST(TcStoreBound, SweepFitsBothGpusWithoutSmCounts) {
   }
 }
 
-// wgmma_splitk: Hopper's extra path. It refuses every GPU but a 9.0 one, naming the rule and the
-// family to use instead, and compiles for sm_90a there.
-TEST(WgmmaSplitK, RunsOn90AloneAndCompilesForSm90a) {
-  const FamilyPtr f = find_family("wgmma_splitk");
-  ASSERT_NE(f, nullptr);
-  const KernelConfig c = f->defaults(problem_p6());
-  const Validation on4090 = validate(c, spec("rtx4090"));
-  ASSERT_FALSE(on4090.ok());
-  ASSERT_NE(on4090.about("family"), nullptr) << on4090.message();
-  EXPECT_NE(on4090.message().find("sm_89"), std::string::npos) << on4090.message();
-  EXPECT_NE(on4090.message().find("tc_splitk"), std::string::npos) << on4090.message();
-  for (const std::string key : {"h100_sxm", "h200"}) {
-    const Validation v = validate(c, spec(key));
-    ASSERT_TRUE(v.ok()) << key << ": " << v.message();
-    EXPECT_EQ(v.launch->arch, "sm_90a") << key;
+// The wgmma families: Hopper's extra paths. Each refuses every GPU but a 9.0 one, naming the rule
+// and the mma.sync family to use instead, and compiles for sm_90a there.
+TEST(WgmmaFamilies, RunOn90AloneAndCompileForSm90a) {
+  struct Case {
+    const char* family;
+    ProblemShape problem;
+    const char* instead;
+  };
+  for (const Case& k : {Case{"wgmma_splitk", problem_p6(), "tc_splitk"}, Case{"wgmma_store_bound", problem_p9(), "tc_store_bound"}}) {
+    const FamilyPtr f = find_family(k.family);
+    ASSERT_NE(f, nullptr) << k.family;
+    EXPECT_EQ(f->source(), std::string(k.family) + ".cu");
+    const KernelConfig c = f->defaults(k.problem);
+    const Validation on4090 = validate(c, spec("rtx4090"));
+    ASSERT_FALSE(on4090.ok()) << k.family;
+    ASSERT_NE(on4090.about("family"), nullptr) << on4090.message();
+    EXPECT_NE(on4090.message().find("sm_89"), std::string::npos) << on4090.message();
+    EXPECT_NE(on4090.message().find(k.instead), std::string::npos) << on4090.message();
+    for (const std::string key : {"h100_sxm", "h200"}) {
+      const Validation v = validate(c, spec(key));
+      ASSERT_TRUE(v.ok()) << k.family << " on " << key << ": " << v.message();
+      EXPECT_EQ(v.launch->arch, "sm_90a") << k.family << " on " << key;
+    }
   }
   // Every other family compiles for the GPU's own architecture.
   EXPECT_EQ(validate(find_family("tc_splitk")->defaults(problem_p6()), spec("h100_sxm")).launch->arch, "sm_90");
@@ -443,25 +451,7 @@ TEST(WgmmaSplitK, SweepIsSmallMostlyValidAndHoldsTheDefaults) {
   EXPECT_GE(valid * 4, int64_t(points.size()) * 3) << valid << " of " << points.size() << " valid";
 }
 
-// wgmma_store_bound: Hopper's extra path for P9. Like wgmma_splitk it runs on a 9.0 GPU alone,
-// for sm_90a, and names tc_store_bound (mma.sync) as the path elsewhere.
-TEST(WgmmaStoreBound, RunsOn90AloneAndCompilesForSm90a) {
-  const FamilyPtr f = find_family("wgmma_store_bound");
-  ASSERT_NE(f, nullptr);
-  EXPECT_EQ(f->source(), "wgmma_store_bound.cu");
-  const KernelConfig c = f->defaults(problem_p9());
-  const Validation on4090 = validate(c, spec("rtx4090"));
-  ASSERT_FALSE(on4090.ok());
-  ASSERT_NE(on4090.about("family"), nullptr) << on4090.message();
-  EXPECT_NE(on4090.message().find("sm_89"), std::string::npos) << on4090.message();
-  EXPECT_NE(on4090.message().find("tc_store_bound"), std::string::npos) << on4090.message();
-  for (const std::string key : {"h100_sxm", "h200"}) {
-    const Validation v = validate(c, spec(key));
-    ASSERT_TRUE(v.ok()) << key << ": " << v.message();
-    EXPECT_EQ(v.launch->arch, "sm_90a") << key;
-  }
-}
-
+// wgmma_store_bound: Hopper's extra path for P9 (its 9.0 rule is in WgmmaFamilies above).
 TEST(WgmmaStoreBound, PlanCoversP9AndSharedMemoryFollowsTheTile) {
   const FamilyPtr f = find_family("wgmma_store_bound");
   KernelConfig c = f->defaults(problem_p9());
